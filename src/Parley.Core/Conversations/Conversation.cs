@@ -1,0 +1,34 @@
+namespace Parley.Core.Conversations;
+
+/// <summary>A stored conversation: its identity, its bot, and its messages oldest first.</summary>
+public sealed class Conversation
+{
+    /// <summary>Creates a conversation record.</summary>
+    public Conversation(string id, string bot, DateTimeOffset created, DateTimeOffset updated)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(bot);
+        Id = id;
+        Bot = bot;
+        Created = created;
+        Updated = updated;
+    }
+
+    /// <summary>The conversation (session) id.</summary>
+    public string Id { get; }
+
+    /// <summary>The name of the bot this conversation talks to.</summary>
+    public string Bot { get; }
+
+    /// <summary>When the conversation was created.</summary>
+    public DateTimeOffset Created { get; }
+
+    /// <summary>When a message was last appended.</summary>
+    public DateTimeOffset Updated { get; set; }
+
+    /// <summary>A system prompt set for this conversation that replaces the bot's persona, if any.</summary>
+    public string? SystemPrompt { get; set; }
+
+    /// <summary>The messages, oldest first.</summary>
+    public List<StoredMessage> Messages { get; } = [];
+}

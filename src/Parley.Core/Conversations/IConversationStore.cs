@@ -1,0 +1,41 @@
+namespace Parley.Core.Conversations;
+
+/// <summary>
+/// Stores conversations (sessions) and their messages so they can be listed and resumed.
+/// </summary>
+/// <remarks>
+/// Implementations must be safe for concurrent use and keep each call atomic: an
+/// <see cref="AppendAsync"/> that fails stores none of its messages.
+/// </remarks>
+public interface IConversationStore
+{
+    /// <summary>Creates a new, empty conversation for <paramref name="bot"/>.</summary>
+    /// <param name="bot">The name of the bot the conversation belongs to.</param>
+    /// <param name="id">The id to use, or <see langword="null"/> to generate one.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The created conversation.</returns>
+    /// <exception cref="ConversationStoreException">A conversation with <paramref name="id"/> already exists.</exception>
+    Task<Conversation> CreateAsync(string bot, string? id = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Loads a conversation with all its messages, oldest first.</summary>
+    /// <returns>The conversation, or <see langword="null"/> when there is none with that id.</returns>
+    Task<Conversation?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends messages to a conversation in one transaction and updates its timestamp.</summary>
+    /// <exception cref="ConversationStoreException">The conversation does not exist.</exception>
+    Task AppendAsync(string id, IEnumerable<StoredMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or clears, with <see langword="null"/>) the system prompt that overrides the bot's persona.</summary>
+    /// <exception cref="ConversationStoreException">The conversation does not exist.</exception>
+    Task SetSystemPromptAsync(string id, string? systemPrompt, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists conversations, most recently updated first.</summary>
+    /// <param name="bot">Only conversations of this bot, or all when <see langword="null"/>.</param>
+    /// <param name="limit">The maximum number of conversations to return.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    Task<IReadOnlyList<ConversationSummary>> ListAsync(string? bot = null, int limit = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a conversation and its messages.</summary>
+    /// <returns><see langword="true"/> when a conversation was deleted.</returns>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
+}
