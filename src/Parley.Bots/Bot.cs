@@ -1,0 +1,94 @@
+using Microsoft.Extensions.AI;
+using Parley.Bots.Knowledge;
+using Parley.Bots.Packs;
+using Parley.Bots.Routing;
+using Parley.Nlu.Intents;
+using Parley.Retrieval.Knowledge;
+
+namespace Parley.Bots;
+
+/// <summary>
+/// A bot ready to answer: its pack and the chat-client pipeline built from it. The pipeline is
+/// intent routing (templates) → knowledge (quoted offline, or grounding the LLM) → the LLM when one is
+/// configured, else an honest fallback.
+/// </summary>
+public sealed class Bot
+{
+    private Bot(BotPack pack, IChatClient client, string? modelId, bool usesLlm, IIntentClassifier classifier, IKnowledgeSearch knowledge)
+    {
+        Pack = pack;
+        ChatClient = client;
+        ModelId = modelId;
+        UsesLlm = usesLlm;
+        Classifier = classifier;
+        Knowledge = knowledge;
+    }
+
+    /// <summary>The bot pack.</summary>
+    public BotPack Pack { get; }
+
+    /// <summary>The bot's name.</summary>
+    public string Name => Pack.Name;
+
+    /// <summary>The pipeline that answers messages.</summary>
+    public IChatClient ChatClient { get; }
+
+    /// <summary>The LLM's model id, when an LLM is used.</summary>
+    public string? ModelId { get; }
+
+    /// <summary>Whether generation goes to an LLM (otherwise the bot answers offline).</summary>
+    public bool UsesLlm { get; }
+
+    /// <summary>The intent classifier.</summary>
+    public IIntentClassifier Classifier { get; }
+
+    /// <summary>The knowledge search.</summary>
+    public IKnowledgeSearch Knowledge { get; }
+
+    /// <summary>The system prompt: the bot's persona.</summary>
+    public string SystemPrompt => Pack.Manifest.Persona;
+
+    /// <summary>Per-call options from the pack's model settings.</summary>
+    public ChatOptions CreateOptions() => new()
+    {
+        ModelId = ModelId,
+        Temperature = Pack.Manifest.Model.Temperature,
+        MaxOutputTokens = Pack.Manifest.Model.MaxOutputTokens,
+    };
+
+    /// <summary>Builds the bot's pipeline.</summary>
+    /// <param name="pack">The loaded pack.</param>
+    /// <param name="embeddings">Sentence embeddings for intent matching and knowledge search.</param>
+    /// <param name="llm">The LLM client (with its own retries), or null to answer offline.</param>
+    /// <param name="modelId">The LLM's model id; defaults to the pack's <c>model.id</c>.</param>
+    /// <param name="configureLlm">Adds middleware in front of the LLM (for example a token budget), innermost last.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public static async Task<Bot> CreateAsync(
+        BotPack pack,
+        IEmbeddingGenerator<string, Embedding<float>> embeddings,
+        IChatClient? llm = null,
+        string? modelId = null,
+        Action<ChatClientBuilder>? configureLlm = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        var examples = pack.Intents.SelectMany(i => i.Examples.Select(e => new LabeledExample(e, i.Name)));
+        var classifierTask = NearestExampleIntentClassifier.CreateAsync(embeddings, examples, cancellationToken: cancellationToken);
+        var knowledgeTask = DenseKnowledgeIndex.BuildAsync(embeddings, pack.KnowledgePath, cancellationToken);
+        var classifier = await classifierTask.ConfigureAwait(false);
+        var knowledge = await knowledgeTask.ConfigureAwait(false);
+
+        var thresholds = pack.Manifest.Thresholds;
+        var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback))
+            .Use(inner => new IntentRoutingChatClient(inner, classifier, pack))
+            .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, thresholds.Knowledge));
+        if (llm is not null)
+        {
+            configureLlm?.Invoke(builder);
+        }
+
+        var model = llm is null ? null : modelId ?? pack.Manifest.Model.Id;
+        return new Bot(pack, builder.Build(), model, llm is not null, classifier, knowledge);
+    }
+}

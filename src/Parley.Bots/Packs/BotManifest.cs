@@ -1,0 +1,38 @@
+namespace Parley.Bots.Packs;
+
+/// <summary>The settings of a bot, read from <c>bot.yaml</c> or <c>bot.json</c>. See <c>docs/bot-packs.md</c>.</summary>
+public sealed class BotManifest
+{
+    /// <summary>The default persona when the manifest gives none.</summary>
+    public const string DefaultPersona = "You are a helpful, concise assistant. When you do not know something, say so.";
+
+    /// <summary>The default fallback reply when the manifest gives none.</summary>
+    public const string DefaultFallback = "I'm sorry, I don't know the answer to that. Would you like me to connect you with a person?";
+
+    /// <summary>The bot's name: lowercase letters, digits, <c>-</c> and <c>_</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The name shown to users; defaults to <see cref="Name"/>.</summary>
+    public string? DisplayName { get; init; }
+
+    /// <summary>A one-line description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The system prompt.</summary>
+    public string Persona { get; init; } = DefaultPersona;
+
+    /// <summary>Model settings used when an LLM endpoint is configured.</summary>
+    public ModelSettings Model { get; init; } = new();
+
+    /// <summary>Confidence thresholds.</summary>
+    public BotThresholds Thresholds { get; init; } = new();
+
+    /// <summary>The reply when nothing else answers: an honest "I don't know" with a handoff offer.</summary>
+    public string Fallback { get; init; } = DefaultFallback;
+
+    /// <summary>The intents folder, relative to the pack. Default <c>intents</c>.</summary>
+    public string IntentsFolder { get; init; } = "intents";
+
+    /// <summary>The knowledge folder, relative to the pack. Default <c>knowledge</c>.</summary>
+    public string KnowledgeFolder { get; init; } = "knowledge";
+}

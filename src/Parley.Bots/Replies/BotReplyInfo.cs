@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Parley.Bots.Replies;
+
+/// <summary>
+/// How a bot answered: the route, the recognised intent and the cited sources. Each middleware of the bot
+/// pipeline records its part in the reply's <see cref="ChatResponse.AdditionalProperties"/> (streamed replies:
+/// in an update's), under the keys below; this type reads them back.
+/// </summary>
+/// <param name="Route">One of <see cref="BotRoutes"/>.</param>
+/// <param name="Intent">The recognised intent, or null when none was recognised with confidence.</param>
+/// <param name="Sources">The cited sources, best first.</param>
+public sealed record BotReplyInfo(string Route, IntentMatch? Intent, IReadOnlyList<SourceCitation> Sources)
+{
+    /// <summary>The property key of the route (a string).</summary>
+    public const string RouteKey = "parley.route";
+
+    /// <summary>The property key of the intent (an <see cref="IntentMatch"/>).</summary>
+    public const string IntentKey = "parley.intent";
+
+    /// <summary>The property key of the sources (a list of <see cref="SourceCitation"/>).</summary>
+    public const string SourcesKey = "parley.sources";
+
+    /// <summary>Reads the reply information from response or message properties.</summary>
+    /// <param name="properties">The properties; values may be typed or, after storage, JSON.</param>
+    /// <param name="defaultRoute">The route to report when none was recorded.</param>
+    public static BotReplyInfo From(AdditionalPropertiesDictionary? properties, string defaultRoute = BotRoutes.Llm)
+    {
+        if (properties is null)
+        {
+            return new BotReplyInfo(defaultRoute, null, []);
+        }
+
+        var route = Read<string>(properties, RouteKey) ?? defaultRoute;
+        var intent = Read<IntentMatch>(properties, IntentKey);
+        var sources = Read<SourceCitation[]>(properties, SourcesKey) ?? [];
+        return new BotReplyInfo(route, intent, sources);
+    }
+
+    /// <summary>Records this information in <paramref name="properties"/>.</summary>
+    public void WriteTo(AdditionalPropertiesDictionary properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        properties[RouteKey] = Route;
+        if (Intent is not null)
+        {
+            properties[IntentKey] = Intent;
+        }
+
+        properties[SourcesKey] = Sources.ToArray();
+    }
+
+    private static T? Read<T>(AdditionalPropertiesDictionary properties, string key) where T : class =>
+        properties.TryGetValue(key, out var value) switch
+        {
+            false => null,
+            true when value is T typed => typed,
+            true when value is IEnumerable<SourceCitation> list && typeof(T) == typeof(SourceCitation[]) => list.ToArray() as T,
+            true when value is JsonElement json => json.Deserialize<T>(ReplyJson.Options),
+            _ => null,
+        };
+}

@@ -1,0 +1,20 @@
+namespace Parley.Bots.Replies;
+
+/// <summary>The ways a bot can answer a message, as reported in <see cref="BotReplyInfo.Route"/>.</summary>
+public static class BotRoutes
+{
+    /// <summary>An intent was recognised with confidence and its response template answered.</summary>
+    public const string Template = "template";
+
+    /// <summary>A knowledge passage was quoted, with its source.</summary>
+    public const string Retrieval = "retrieval";
+
+    /// <summary>The configured LLM generated the answer (grounded in knowledge when any was relevant).</summary>
+    public const string Llm = "llm";
+
+    /// <summary>A tool produced the answer.</summary>
+    public const string Tool = "tool";
+
+    /// <summary>Nothing answered with confidence: the bot said it does not know and offered a person.</summary>
+    public const string Fallback = "fallback";
+}

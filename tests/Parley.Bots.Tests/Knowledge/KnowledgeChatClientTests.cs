@@ -1,0 +1,111 @@
+using Microsoft.Extensions.AI;
+using Parley.Bots.Knowledge;
+using Parley.Bots.Replies;
+using Parley.Testing;
+
+namespace Parley.Bots.Tests.Knowledge;
+
+public sealed class KnowledgeChatClientTests
+{
+    private static readonly FixedSearch Search = new(
+        FixedSearch.Hit("shipping.md", "Delivery times", "Standard delivery takes 2-4 business days.", 0.71),
+        FixedSearch.Hit("returns.md", "Window", "You have 30 days to return an item.", 0.52),
+        FixedSearch.Hit("privacy.md", "Cookies", "We use cookies.", 0.20));
+
+    private static TestChatClient Inner(List<List<ChatMessage>> calls, string reply) => new()
+    {
+        GetResponseAsyncCallback = (messages, _, _) =>
+        {
+            calls.Add(messages.ToList());
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply)));
+        },
+        GetStreamingResponseAsyncCallback = (messages, _, _) =>
+        {
+            calls.Add(messages.ToList());
+            return reply.Split(' ').Select((w, i) => new ChatResponseUpdate(ChatRole.Assistant, i == 0 ? w : " " + w)).ToAsyncEnumerable();
+        },
+    };
+
+    private static readonly ChatMessage[] Question = [new(ChatRole.System, "persona"), new(ChatRole.User, "how long is delivery?")];
+
+    [Fact]
+    public async Task GetResponseAsync_QuoteModeAboveThreshold_QuotesBestPassageWithSource()
+    {
+        var calls = new List<List<ChatMessage>>();
+        var client = new KnowledgeChatClient(Inner(calls, "fallback"), Search, KnowledgeMode.Quote, threshold: 0.45);
+
+        var response = await client.GetResponseAsync(Question);
+
+        Assert.Empty(calls);
+        Assert.Contains("Standard delivery takes 2-4 business days.", response.Text);
+        Assert.Contains("shipping.md", response.Text);
+        var info = BotReplyInfo.From(response.AdditionalProperties);
+        Assert.Equal(BotRoutes.Retrieval, info.Route);
+        var source = Assert.Single(info.Sources);
+        Assert.Equal("shipping.md", source.Source);
+        Assert.Equal(0.71, source.Score);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_QuoteModeNothingRelevant_Delegates()
+    {
+        var calls = new List<List<ChatMessage>>();
+        var client = new KnowledgeChatClient(Inner(calls, "I don't know."), Search, KnowledgeMode.Quote, threshold: 0.9);
+
+        var response = await client.GetResponseAsync(Question);
+
+        Assert.Single(calls);
+        Assert.Equal("I don't know.", response.Text);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_GroundMode_GivesNumberedSourcesAfterSystemPromptAndResolvesCitations()
+    {
+        var calls = new List<List<ChatMessage>>();
+        var client = new KnowledgeChatClient(Inner(calls, "It takes 2-4 days [1]."), Search, KnowledgeMode.Ground, threshold: 0.45);
+
+        var response = await client.GetResponseAsync(Question);
+
+        var sent = Assert.Single(calls);
+        Assert.Equal(3, sent.Count);
+        Assert.Equal("persona", sent[0].Text);
+        Assert.Equal(ChatRole.System, sent[1].Role);
+        Assert.Contains("[1] Doc shipping.md", sent[1].Text);
+        Assert.Contains("[2] Doc returns.md", sent[1].Text);
+        Assert.DoesNotContain("cookies", sent[1].Text);
+        Assert.Equal("how long is delivery?", sent[2].Text);
+
+        var info = BotReplyInfo.From(response.AdditionalProperties);
+        Assert.Equal(BotRoutes.Llm, info.Route);
+        Assert.Equal("shipping.md", Assert.Single(info.Sources).Source);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_GroundMode_StreamsInnerAndReportsCitedSources()
+    {
+        var calls = new List<List<ChatMessage>>();
+        var client = new KnowledgeChatClient(Inner(calls, "Returns within 30 days [2]."), Search, KnowledgeMode.Ground, threshold: 0.45);
+
+        var updates = await client.GetStreamingResponseAsync(Question).ToListAsync();
+        var response = updates.ToChatResponse();
+
+        Assert.True(updates.Count > 2);
+        Assert.Equal("Returns within 30 days [2].", response.Text);
+        var info = BotReplyInfo.From(response.AdditionalProperties);
+        Assert.Equal(BotRoutes.Llm, info.Route);
+        Assert.Equal("returns.md", Assert.Single(info.Sources).Source);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_QuoteMode_StreamsTheQuote()
+    {
+        var calls = new List<List<ChatMessage>>();
+        var client = new KnowledgeChatClient(Inner(calls, "x"), Search, KnowledgeMode.Quote, threshold: 0.45);
+
+        var response = await client.GetStreamingResponseAsync(Question).ToChatResponseAsync();
+
+        Assert.Empty(calls);
+        Assert.Contains("2-4 business days", response.Text);
+        Assert.Equal(BotRoutes.Retrieval, BotReplyInfo.From(response.AdditionalProperties).Route);
+    }
+}

@@ -1,0 +1,24 @@
+using Parley.Bots.Packs;
+using Parley.Nlu.Embeddings;
+
+namespace Parley.Bots.Tests.Shop;
+
+/// <summary>The shop sample built once, offline, with the real encoder.</summary>
+public sealed class ShopBotFixture : IAsyncLifetime
+{
+    public MiniLmEmbeddingGenerator Embeddings { get; } = new();
+
+    public Bot Bot { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var pack = await BotPackLoader.LoadAsync(Parley.Testing.TestPaths.ShopBot);
+        Bot = await Bot.CreateAsync(pack, Embeddings);
+    }
+
+    public Task DisposeAsync()
+    {
+        Embeddings.Dispose();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,14 @@
+using System.Reflection;
+
+namespace Parley.Testing;
+
+/// <summary>Paths of the repository, for tests that use its samples.</summary>
+public static class TestPaths
+{
+    /// <summary>The repository root, recorded when Parley.Testing was built.</summary>
+    public static string Root { get; } = typeof(TestPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RepositoryRoot").Value!.TrimEnd('/', '\\');
+
+    /// <summary>The demo bot pack.</summary>
+    public static string ShopBot => Path.Combine(Root, "samples", "bots", "shop");
+}
