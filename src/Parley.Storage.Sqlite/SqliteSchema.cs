@@ -1,0 +1,97 @@
+using Microsoft.Data.Sqlite;
+using Parley.Core.Conversations;
+
+namespace Parley.Storage.Sqlite;
+
+/// <summary>Creates and checks the database schema; its version lives in <c>PRAGMA user_version</c>.</summary>
+internal static class SqliteSchema
+{
+    /// <summary>The schema version this code writes and reads.</summary>
+    public const int CurrentVersion = 1;
+
+    private const string CreateV1 = """
+        CREATE TABLE IF NOT EXISTS conversations (
+            id            TEXT NOT NULL PRIMARY KEY,
+            bot           TEXT NOT NULL,
+            system_prompt TEXT NULL,
+            created       TEXT NOT NULL,
+            updated       TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_conversations_updated ON conversations (updated DESC);
+        CREATE INDEX IF NOT EXISTS ix_conversations_bot_updated ON conversations (bot, updated DESC);
+        CREATE TABLE IF NOT EXISTS messages (
+            conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            seq             INTEGER NOT NULL,
+            role            TEXT NOT NULL,
+            author          TEXT NULL,
+            payload         TEXT NOT NULL,
+            incomplete      INTEGER NOT NULL DEFAULT 0 CHECK (incomplete IN (0, 1)),
+            timestamp       TEXT NOT NULL,
+            PRIMARY KEY (conversation_id, seq)
+        );
+        PRAGMA user_version = 1;
+        """;
+
+    /// <summary>
+    /// Refuses a database of another version or another application, switches it to WAL and creates the schema
+    /// when the file is new. Safe when several processes open the same new file at once.
+    /// </summary>
+    public static async Task EnsureAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
+    {
+        int version = await ReadVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        if (version != CurrentVersion)
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            version = await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            if (version == 0)
+            {
+                await RefuseForeignDatabaseAsync(connection, transaction, path, cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, CreateV1, cancellationToken).ConfigureAwait(false);
+                transaction.Commit();
+            }
+            else if (version != CurrentVersion)
+            {
+                throw new ConversationStoreException(
+                    $"The conversation database '{path}' has schema version {version}, which this version of Parley does not know " +
+                    $"(it reads version {CurrentVersion}). If a newer Parley wrote it, upgrade Parley; otherwise point Parley at another database file.");
+            }
+        }
+
+        // Outside the transaction: SQLite cannot change the journal mode inside one. WAL lets readers and a writer
+        // in different processes work at the same time; it is stored in the file, so this is a no-op after the first time.
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task RefuseForeignDatabaseAsync(SqliteConnection connection, SqliteTransaction transaction, string path, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            SELECT name FROM sqlite_master
+            WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ('conversations', 'messages')
+            LIMIT 1;
+            """;
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string table)
+        {
+            throw new ConversationStoreException(
+                $"The file '{path}' is a SQLite database of another application (it has a table '{table}' and no Parley schema version). " +
+                "Point Parley at another database file.");
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,15 @@
+namespace Parley.Storage.Sqlite.Tests;
+
+/// <summary>A settable clock that runs a callback each time it is read, to act in the middle of a store call.</summary>
+internal sealed class CallbackTimeProvider(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public Action? OnRead { get; set; }
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        OnRead?.Invoke();
+        return Now;
+    }
+}
