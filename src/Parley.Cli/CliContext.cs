@@ -1,0 +1,78 @@
+using System.Collections;
+
+namespace Parley.Cli;
+
+/// <summary>
+/// What a run of <c>parley</c> reads and writes: standard streams, environment, working folder. Tests give their
+/// own; the program gives the process's.
+/// </summary>
+public sealed class CliContext
+{
+    /// <summary>Standard input.</summary>
+    public required TextReader In { get; init; }
+
+    /// <summary>Standard output.</summary>
+    public required TextWriter Out { get; init; }
+
+    /// <summary>Standard error.</summary>
+    public required TextWriter Error { get; init; }
+
+    /// <summary>Whether standard output is an interactive terminal (prompts, colours and live output only then).</summary>
+    public bool IsTerminal { get; init; }
+
+    /// <summary>Whether standard input is an interactive terminal.</summary>
+    public bool IsInteractiveInput { get; init; }
+
+    /// <summary>The environment variables.</summary>
+    public required IReadOnlyDictionary<string, string> Environment { get; init; }
+
+    /// <summary>The working folder.</summary>
+    public required string CurrentDirectory { get; init; }
+
+    /// <summary>
+    /// Registers a handler for Ctrl+C that is called instead of ending the process; returns a registration to remove it.
+    /// Null where there is no console (tests).
+    /// </summary>
+    public Func<Action, IDisposable>? OnInterrupt { get; init; }
+
+    /// <summary>The context of this process.</summary>
+    public static CliContext FromConsole()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = entry.Value as string ?? "";
+        }
+
+        return new CliContext
+        {
+            In = Console.In,
+            Out = Console.Out,
+            Error = Console.Error,
+            IsTerminal = !Console.IsOutputRedirected,
+            IsInteractiveInput = !Console.IsInputRedirected,
+            Environment = environment,
+            CurrentDirectory = System.Environment.CurrentDirectory,
+            OnInterrupt = handler =>
+            {
+                void OnCancel(object? sender, ConsoleCancelEventArgs e)
+                {
+                    e.Cancel = true;
+                    handler();
+                }
+
+                Console.CancelKeyPress += OnCancel;
+                return new Registration(() => Console.CancelKeyPress -= OnCancel);
+            },
+        };
+    }
+
+    /// <summary>Reads an environment variable; empty counts as unset.</summary>
+    public string? GetEnvironmentVariable(string name) =>
+        Environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
+
+    private sealed class Registration(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+}

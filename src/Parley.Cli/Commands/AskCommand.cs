@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Parley.Cli.Hosting;
+using Parley.Cli.Rendering;
+
+namespace Parley.Cli.Commands;
+
+/// <summary><c>parley ask [TEXT]</c>: one question, one answer.</summary>
+internal static class AskCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var options = new BotOptions();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: reply, route, intent, sources, tool_calls, session, usage." };
+        var text = new Argument<string[]>("text") { Description = "The message; none or '-' reads standard input.", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("ask", "Ask the bot one question and print the answer.");
+        options.AddTo(command);
+        command.Options.Add(json);
+        command.Arguments.Add(text);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var words = result.GetValue(text) ?? [];
+            RejectOptionLikeWords(result, words);
+            var message = words.Length == 0 || words is ["-"]
+                ? await context.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false)
+                : string.Join(' ', words);
+            if (string.IsNullOrWhiteSpace(message))
+            {
+                throw new CliException("nothing to ask: give the message as an argument or on standard input", exitCode: ExitCodes.Usage);
+            }
+
+            await using var runtime = await BotRuntime.StartAsync(context, options.Settings(result, context), cancellationToken).ConfigureAwait(false);
+            var session = await runtime.OpenSessionAsync(result.GetValue(options.Session), null, cancellationToken).ConfigureAwait(false);
+            var chatOptions = runtime.Bot.CreateOptions();
+            if (result.GetValue(json))
+            {
+                var response = await session.SendAsync(message.Trim(), chatOptions, cancellationToken).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(AskResult.Serialize(AskResult.From(response, session.Id))).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            var writer = new ReplyWriter(context);
+            var reply = await writer.WriteStreamAsync(session.SendStreamingAsync(message.Trim(), chatOptions, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await writer.WriteDetailsAsync(reply).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// The message argument takes any number of words, so a mistyped option would be sent as text: refuse it,
+    /// unless the words follow <c>--</c>.
+    /// </summary>
+    private static void RejectOptionLikeWords(ParseResult result, string[] words)
+    {
+        if (result.Tokens.Any(t => t.Type == System.CommandLine.Parsing.TokenType.DoubleDash))
+        {
+            return;
+        }
+
+        if (words.FirstOrDefault(w => w.Length > 1 && w[0] == '-' && char.IsLetter(w.TrimStart('-').FirstOrDefault())) is { } option)
+        {
+            throw new CliException($"unknown option '{option}' for ask (to send text that starts with '-', put it after --)", exitCode: ExitCodes.Usage);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Parley.Cli.Hosting;
+
+namespace Parley.Cli.Commands;
+
+/// <summary>The options shared by the commands that talk to a bot, and how they override settings.</summary>
+internal sealed class BotOptions
+{
+    public Option<string?> Bot { get; } = new("--bot") { Description = "The bot folder (default: samples/bots/shop)." };
+
+    public Option<string?> Session { get; } = new("--session") { Description = "Resume this session (or start one with this id)." };
+
+    public Option<string?> Model { get; } = new("--model") { Description = "The LLM model id (default: PARLEY_MODEL, else the bot's)." };
+
+    public Option<string?> BaseUrl { get; } = new("--base-url") { Description = "An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (default: OPENAI_BASE_URL; offline when unset)." };
+
+    public Option<string?> Database { get; } = new("--db") { Description = "The conversation database file (default: parley.db in the user's data folder)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Bot);
+        command.Options.Add(Session);
+        command.Options.Add(Model);
+        command.Options.Add(BaseUrl);
+        command.Options.Add(Database);
+    }
+
+    /// <summary>Loads the settings and applies the flags over them.</summary>
+    public ParleySettings Settings(ParseResult result, CliContext context)
+    {
+        var settings = SettingsLoader.Load(context);
+        settings.Bot = result.GetValue(Bot) ?? settings.Bot;
+        settings.Database = result.GetValue(Database) ?? settings.Database;
+        settings.OpenAI.Model = result.GetValue(Model) ?? settings.OpenAI.Model;
+        settings.OpenAI.BaseUrl = result.GetValue(BaseUrl) ?? settings.OpenAI.BaseUrl;
+        return settings;
+    }
+}

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parley.Bots.Replies;
+using Parley.Cli.Hosting;
+using Parley.Core.Conversations;
+using Parley.Storage.Sqlite;
+
+namespace Parley.Cli.Commands;
+
+/// <summary><c>parley sessions list|show|delete</c>: the stored conversations.</summary>
+internal static class SessionsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var database = new Option<string?>("--db") { Description = "The conversation database file.", Recursive = true };
+        var json = new Option<bool>("--json") { Description = "Print JSON.", Recursive = true };
+        var bot = new Option<string?>("--bot") { Description = "Only this bot's sessions (its name)." };
+        var id = new Argument<string>("id") { Description = "The session id." };
+
+        var list = new Command("list", "List sessions, most recent first.");
+        list.Options.Add(bot);
+        list.SetAction(async (result, cancellationToken) =>
+        {
+            using var store = Open(result, database, context);
+            var sessions = await store.ListAsync(result.GetValue(bot), 200, cancellationToken).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(sessions, ReplyJson.Options)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            foreach (var s in sessions)
+            {
+                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{s.Id}  {s.Bot}  {s.Updated.ToLocalTime():yyyy-MM-dd HH:mm}  {s.MessageCount,3} messages  {s.Preview}")).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+
+        var show = new Command("show", "Show a session's messages.");
+        show.Arguments.Add(id);
+        show.SetAction(async (result, cancellationToken) =>
+        {
+            using var store = Open(result, database, context);
+            var conversation = await Find(store, result.GetValue(id)!, cancellationToken).ConfigureAwait(false);
+            if (result.GetValue(json))
+            {
+                var node = new JsonObject
+                {
+                    ["id"] = conversation.Id,
+                    ["bot"] = conversation.Bot,
+                    ["created"] = conversation.Created,
+                    ["updated"] = conversation.Updated,
+                    ["messages"] = new JsonArray(conversation.Messages.Select(m => (JsonNode)new JsonObject
+                    {
+                        ["role"] = m.Message.Role.Value,
+                        ["content"] = m.Message.Text,
+                        ["timestamp"] = m.Timestamp,
+                        ["incomplete"] = m.Incomplete,
+                    }).ToArray()),
+                };
+                await context.Out.WriteLineAsync(node.ToJsonString()).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            await context.Out.WriteLineAsync($"Session {conversation.Id} · bot {conversation.Bot} · {conversation.Messages.Count} messages").ConfigureAwait(false);
+            foreach (var m in conversation.Messages)
+            {
+                await context.Out.WriteLineAsync($"{m.Message.Role}{(m.Incomplete ? " [incomplete]" : "")}: {m.Message.Text}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+
+        var delete = new Command("delete", "Delete a session.");
+        delete.Arguments.Add(id);
+        delete.SetAction(async (result, cancellationToken) =>
+        {
+            using var store = Open(result, database, context);
+            var sessionId = result.GetValue(id)!;
+            if (!await store.DeleteAsync(sessionId, cancellationToken).ConfigureAwait(false))
+            {
+                throw new CliException($"no session '{sessionId}'");
+            }
+
+            await context.Out.WriteLineAsync($"Deleted {sessionId}.").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+
+        var command = new Command("sessions", "List, show or delete stored conversations.");
+        command.Options.Add(database);
+        command.Options.Add(json);
+        command.Subcommands.Add(list);
+        command.Subcommands.Add(show);
+        command.Subcommands.Add(delete);
+        return command;
+    }
+
+    private static SqliteConversationStore Open(ParseResult result, Option<string?> database, CliContext context)
+    {
+        var settings = SettingsLoader.Load(context);
+        settings.Database = result.GetValue(database) ?? settings.Database;
+        return new SqliteConversationStore(new SqliteConversationStoreOptions { Path = settings.DatabasePath(context) });
+    }
+
+    private static async Task<Conversation> Find(IConversationStore store, string id, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new CliException($"no session '{id}'");
+}

@@ -1,0 +1,137 @@
+using Microsoft.Extensions.AI;
+using Parley.Bots;
+using Parley.Bots.Packs;
+using Parley.Core.Conversations;
+using Parley.Core.History;
+using Parley.Core.Resilience;
+using Parley.Nlu.Embeddings;
+using Parley.OpenAI;
+using Parley.Storage.Sqlite;
+
+namespace Parley.Cli.Hosting;
+
+/// <summary>
+/// Wires what a chat needs from the settings: the bot pack and its pipeline, the LLM endpoint when one is
+/// configured, and the conversation store. Holds no chat logic of its own.
+/// </summary>
+public sealed class BotRuntime : IAsyncDisposable
+{
+    /// <summary>The model used when neither flags, settings nor the bot name one.</summary>
+    public const string DefaultModel = "gpt-4o-mini";
+
+    // One encoder per process: loading the model takes about a second, and it is thread-safe.
+    private static readonly Lazy<MiniLmEmbeddingGenerator> SharedEmbeddings = new(() => new MiniLmEmbeddingGenerator());
+
+    private readonly SqliteConversationStore _store;
+    private readonly IChatClient? _llm;
+
+    private BotRuntime(Bot bot, SqliteConversationStore store, IChatClient? llm, ParleySettings settings)
+    {
+        Bot = bot;
+        _store = store;
+        _llm = llm;
+        Settings = settings;
+    }
+
+    /// <summary>The bot.</summary>
+    public Bot Bot { get; }
+
+    /// <summary>The conversation store.</summary>
+    public IConversationStore Store => _store;
+
+    /// <summary>The settings in effect.</summary>
+    public ParleySettings Settings { get; }
+
+    /// <summary>Loads the bot and connects the store and, when configured, the LLM endpoint.</summary>
+    /// <exception cref="BotPackException">The bot pack is invalid.</exception>
+    /// <exception cref="CliException">A setting is invalid.</exception>
+    public static async Task<BotRuntime> StartAsync(CliContext context, ParleySettings settings, CancellationToken cancellationToken = default)
+    {
+        var pack = await BotPackLoader.LoadAsync(BotLocator.Resolve(context, settings.Bot), cancellationToken).ConfigureAwait(false);
+        var llm = settings.HasEndpoint ? CreateLlm(settings, pack) : null;
+        var store = new SqliteConversationStore(new SqliteConversationStoreOptions
+        {
+            Path = settings.DatabasePath(context),
+        });
+
+        try
+        {
+            var model = llm is null ? null : settings.OpenAI.Model ?? pack.Manifest.Model.Id ?? DefaultModel;
+            var bot = await Bot.CreateAsync(
+                pack,
+                new EmbeddingGeneratorBuilder<string, Embedding<float>>(SharedEmbeddings.Value)
+                    .UseDiskCache(Path.Combine(ParleySettings.DataDirectory(context), "cache"))
+                    .Build(),
+                llm,
+                model,
+                builder => builder.UseTokenBudget(new TokenBudgetOptions
+                {
+                    ModelId = model,
+                    ContextWindow = pack.Manifest.Model.ContextWindow,
+                    ReplyBudget = pack.Manifest.Model.MaxOutputTokens,
+                    Encoding = settings.TokenEncoding,
+                }),
+                cancellationToken).ConfigureAwait(false);
+            return new BotRuntime(bot, store, llm, settings);
+        }
+        catch
+        {
+            store.Dispose();
+            llm?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Resumes or starts a session with the bot.</summary>
+    /// <param name="sessionId">The session to resume (or create with this id), or null for a new one.</param>
+    /// <param name="systemPrompt">A system prompt for this session that replaces the bot's persona, or null.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public async Task<ChatSession> OpenSessionAsync(string? sessionId, string? systemPrompt, CancellationToken cancellationToken = default)
+    {
+        var session = await ChatSession.OpenAsync(Bot.ChatClient, _store, Bot.Name, sessionId, Bot.SystemPrompt, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (systemPrompt is not null)
+        {
+            await session.SetSystemPromptAsync(systemPrompt, cancellationToken).ConfigureAwait(false);
+        }
+
+        return session;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _store.Dispose();
+        _llm?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static IChatClient CreateLlm(ParleySettings settings, BotPack pack)
+    {
+        Uri? baseUrl = null;
+        if (!string.IsNullOrWhiteSpace(settings.OpenAI.BaseUrl) && !Uri.TryCreate(settings.OpenAI.BaseUrl, UriKind.Absolute, out baseUrl))
+        {
+            throw new CliException($"the base URL '{settings.OpenAI.BaseUrl}' is not an absolute URL (expected e.g. http://localhost:11434/v1)");
+        }
+
+        var endpoint = new OpenAIEndpointOptions
+        {
+            BaseUrl = baseUrl,
+            ApiKey = settings.OpenAI.ApiKey,
+            Model = settings.OpenAI.Model ?? pack.Manifest.Model.Id ?? DefaultModel,
+            AttemptTimeout = TimeSpan.FromSeconds(settings.OpenAI.TimeoutSeconds),
+        };
+        try
+        {
+            endpoint.Validate();
+            return OpenAIChatClientFactory.CreatePipeline(endpoint, retry =>
+            {
+                retry.MaxAttempts = settings.Retry.MaxAttempts;
+                retry.Deadline = TimeSpan.FromSeconds(settings.Retry.DeadlineSeconds);
+            });
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"invalid endpoint settings: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Parley.Cli.Hosting;
+
+/// <summary>Reads <see cref="ParleySettings"/> from files and the environment.</summary>
+public static class SettingsLoader
+{
+    /// <summary>Environment variables with a meaning of their own, and the setting each one sets.</summary>
+    public static readonly IReadOnlyDictionary<string, string> WellKnownVariables = new Dictionary<string, string>
+    {
+        ["OPENAI_API_KEY"] = "OpenAI:ApiKey",
+        ["OPENAI_BASE_URL"] = "OpenAI:BaseUrl",
+        ["PARLEY_MODEL"] = "OpenAI:Model",
+        ["PARLEY_BOT"] = "Parley:Bot",
+        ["PARLEY_DB"] = "Parley:Database",
+    };
+
+    /// <summary>
+    /// Loads settings: <c>appsettings.json</c> next to the program, then in the working folder, then environment
+    /// variables (<c>Parley__Retry__MaxAttempts</c> style, then the well-known ones).
+    /// </summary>
+    /// <exception cref="CliException">A settings file is not valid JSON or a value has the wrong type.</exception>
+    public static ParleySettings Load(CliContext context)
+    {
+        var variables = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in context.Environment)
+        {
+            if (name.Contains("__", StringComparison.Ordinal) &&
+                (name.StartsWith("Parley__", StringComparison.OrdinalIgnoreCase) || name.StartsWith("OpenAI__", StringComparison.OrdinalIgnoreCase)))
+            {
+                variables[name.Replace("__", ":", StringComparison.Ordinal)] = value;
+            }
+        }
+
+        foreach (var (name, key) in WellKnownVariables)
+        {
+            if (context.GetEnvironmentVariable(name) is { } value)
+            {
+                variables[key] = value;
+            }
+        }
+
+        var files = new[] { Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Path.Combine(context.CurrentDirectory, "appsettings.json") }
+            .Select(Path.GetFullPath)
+            .Distinct(StringComparer.Ordinal);
+        var builder = new ConfigurationBuilder();
+        foreach (var file in files)
+        {
+            builder.AddJsonFile(file, optional: true, reloadOnChange: false);
+        }
+
+        builder.AddInMemoryCollection(variables);
+        try
+        {
+            var configuration = builder.Build();
+            var settings = configuration.GetSection("Parley").Get<ParleySettings>() ?? new ParleySettings();
+            settings.OpenAI = configuration.GetSection("OpenAI").Get<EndpointSettings>() ?? new EndpointSettings();
+            return settings;
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or InvalidOperationException)
+        {
+            throw new CliException($"cannot read settings: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Parley.Bots.Packs;
+using Parley.Cli.Commands;
+using Parley.Core.Conversations;
+using Parley.Core.Resilience;
+
+namespace Parley.Cli;
+
+/// <summary>The <c>parley</c> command: builds the command tree, runs it, and turns failures into exit codes.</summary>
+public static class ParleyApp
+{
+    /// <summary>Runs <c>parley</c> with <paramref name="args"/> in <paramref name="context"/>.</summary>
+    /// <returns>The exit code (see <see cref="ExitCodes"/>).</returns>
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("Parley: chat agents on your own data, offline or on any OpenAI-compatible endpoint.");
+        root.Subcommands.Add(ChatCommand.Create(context));
+        root.Subcommands.Add(AskCommand.Create(context));
+        root.Subcommands.Add(SessionsCommand.Create(context));
+
+        var parsed = root.Parse(args);
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Out,
+            Error = context.Error,
+            EnableDefaultExceptionHandler = false,
+            // Ctrl+C is handled by the commands themselves: it stops a reply, not the program.
+            ProcessTerminationTimeout = null,
+        };
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await context.Error.WriteLineAsync($"parley: {error.Message}").ConfigureAwait(false);
+            }
+
+            await context.Error.WriteLineAsync("Run 'parley --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException e)
+        {
+            return await FailAsync(context, e.Message, e.ExitCode).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is BotPackException or ConversationStoreException or UpstreamException)
+        {
+            return await FailAsync(context, e.Message, ExitCodes.Failure).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Interrupted;
+        }
+    }
+
+    private static async Task<int> FailAsync(CliContext context, string message, int exitCode)
+    {
+        await context.Error.WriteLineAsync($"parley: {message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+        return exitCode;
+    }
+}

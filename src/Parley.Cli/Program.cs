@@ -1,0 +1,3 @@
+using Parley.Cli;
+
+return await ParleyApp.RunAsync(args, CliContext.FromConsole());

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using Parley.Bots.Replies;
+
+namespace Parley.Cli.Rendering;
+
+/// <summary>Writes replies for people: text as it streams, then the sources it cites.</summary>
+internal sealed class ReplyWriter(CliContext context)
+{
+    private const string Dim = "\u001b[2m";
+    private const string Reset = "\u001b[0m";
+
+    /// <summary>Streams <paramref name="updates"/> to standard output and returns the merged response.</summary>
+    public async Task<ChatResponse> WriteStreamAsync(IAsyncEnumerable<ChatResponseUpdate> updates, CancellationToken cancellationToken)
+    {
+        var received = new List<ChatResponseUpdate>();
+        var endsWithNewline = true;
+        try
+        {
+            await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                received.Add(update);
+                var text = update.Text;
+                if (text.Length > 0)
+                {
+                    await context.Out.WriteAsync(text).ConfigureAwait(false);
+                    await context.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                    endsWithNewline = text.EndsWith('\n');
+                }
+            }
+        }
+        finally
+        {
+            if (!endsWithNewline)
+            {
+                await context.Out.WriteLineAsync().ConfigureAwait(false);
+            }
+        }
+
+        return received.ToChatResponse();
+    }
+
+    /// <summary>Writes the sources and tool calls of a finished reply, dimmed on a terminal.</summary>
+    public async Task WriteDetailsAsync(ChatResponse response)
+    {
+        var info = BotReplyInfo.From(response.AdditionalProperties);
+
+        // A quoted passage names its source in the reply itself.
+        if (info.Sources.Count == 0 || info.Route == BotRoutes.Retrieval)
+        {
+            return;
+        }
+
+        var sources = string.Join("; ", info.Sources.Select((s, i) => string.Create(CultureInfo.InvariantCulture, $"[{i + 1}] {s.Title} ({s.Source})")));
+        await WriteMetaAsync($"Sources: {sources}").ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a line of information about the conversation (not the reply itself).</summary>
+    public Task WriteMetaAsync(string line) =>
+        context.Out.WriteLineAsync(context.IsTerminal ? $"{Dim}{line}{Reset}" : line);
+}

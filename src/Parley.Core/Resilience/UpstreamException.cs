@@ -1,0 +1,31 @@
+namespace Parley.Core.Resilience;
+
+/// <summary>
+/// The model endpoint failed and <see cref="RetryingChatClient"/> gave up: the error was not transient, the
+/// attempts or the deadline ran out, or a stream broke after it had started. The message says which, in one line.
+/// </summary>
+public sealed class UpstreamException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">A one-line message a user can act on.</param>
+    /// <param name="statusCode">The HTTP status of the last failure, if a response arrived.</param>
+    /// <param name="attempts">How many attempts were made.</param>
+    /// <param name="elapsed">The time from the first attempt until giving up.</param>
+    /// <param name="innerException">The last failure.</param>
+    public UpstreamException(string message, int? statusCode, int attempts, TimeSpan elapsed, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        StatusCode = statusCode;
+        Attempts = attempts;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>The HTTP status of the last failure, or <see langword="null"/> when no response arrived.</summary>
+    public int? StatusCode { get; }
+
+    /// <summary>How many attempts were made, the first one included.</summary>
+    public int Attempts { get; }
+
+    /// <summary>The time from the start of the first attempt until giving up.</summary>
+    public TimeSpan Elapsed { get; }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Parley.Testing;
+
+namespace Parley.Cli.Tests;
+
+public sealed class AskCommandTests : IDisposable
+{
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    public static TheoryData<string, string> Utterances()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var line in File.ReadLines(Path.Combine(TestPaths.ShopBot, "eval", "intent-checks.jsonl")).Where(l => l.Trim().Length > 0).Take(12))
+        {
+            var e = JsonDocument.Parse(line).RootElement;
+            data.Add(e.GetProperty("text").GetString()!, e.GetProperty("intent").GetString()!);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Utterances))]
+    public async Task AskJson_Offline_RoutesUtteranceToItsIntent(string text, string intent)
+    {
+        var result = await _cli.RunAsync(["ask", "--json", text]);
+
+        Assert.Equal(0, result.ExitCode);
+        var json = result.Json();
+        Assert.Equal(intent, json.GetProperty("intent").GetProperty("name").GetString());
+        Assert.Equal("template", json.GetProperty("route").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("reply").GetString()));
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("usage").ValueKind);
+        Assert.Equal(JsonValueKind.Array, json.GetProperty("tool_calls").ValueKind);
+    }
+
+    [Fact]
+    public async Task AskJson_KnowledgeQuestion_AnswersWithASource()
+    {
+        var result = await _cli.RunAsync(["ask", "--json", "can a wooden chopping board go in the dishwasher?"]);
+
+        Assert.Equal(0, result.ExitCode);
+        var json = result.Json();
+        Assert.Equal("retrieval", json.GetProperty("route").GetString());
+        var source = Assert.Single(json.GetProperty("sources").EnumerateArray());
+        Assert.Equal("product-care.md", source.GetProperty("source").GetString());
+        Assert.StartsWith("product-care.md#", source.GetProperty("id").GetString());
+        Assert.True(source.GetProperty("score").GetDouble() > 0.45);
+        Assert.Contains("product-care.md", json.GetProperty("reply").GetString());
+    }
+
+    [Fact]
+    public async Task Ask_ShippingQuestion_PrintsAnswerAndSource()
+    {
+        var result = await _cli.RunAsync(["ask", "how long does shipping take?"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Sources:", result.Output);
+        Assert.Contains("shipping.md", result.Output);
+        Assert.False(result.Output.Contains('\u001b', StringComparison.Ordinal), "escape codes written to a non-terminal: " + result.Output);
+    }
+
+    [Fact]
+    public async Task Ask_TextFromStandardInput_IsAnswered()
+    {
+        var result = await _cli.RunAsync(["ask", "--json", "-"], input: "hello there!\n");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("greeting", result.Json().GetProperty("intent").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Ask_SameSessionTwice_KeepsTheHistory()
+    {
+        var first = (await _cli.RunAsync(["ask", "--json", "--session", "t1", "hi"])).Json();
+        var second = (await _cli.RunAsync(["ask", "--json", "--session", "t1", "thanks a lot"])).Json();
+        var show = await _cli.RunAsync(["sessions", "show", "t1", "--json"]);
+
+        Assert.Equal("t1", first.GetProperty("session").GetString());
+        Assert.Equal("t1", second.GetProperty("session").GetString());
+        var messages = JsonDocument.Parse(show.Output).RootElement.GetProperty("messages");
+        Assert.Equal(4, messages.GetArrayLength());
+        Assert.Equal("thanks a lot", messages[2].GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task Ask_NothingToAsk_IsAUsageError()
+    {
+        var result = await _cli.RunAsync(["ask"], input: "  \n");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("nothing to ask", result.Error);
+    }
+
+    [Fact]
+    public async Task Ask_UnknownOption_IsAUsageError()
+    {
+        var result = await _cli.RunAsync(["ask", "--frobnicate", "hi"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--frobnicate", result.Error);
+    }
+
+    [Fact]
+    public async Task Ask_MissingBotFolder_FailsWithOneLineReason()
+    {
+        var result = await _cli.RunAsync(["ask", "--bot", "/nonexistent/bot", "hi"]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.StartsWith("parley: ", result.Error);
+        Assert.Contains("/nonexistent/bot", result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Ask_InvalidBotPack_NamesFileAndLine()
+    {
+        var bot = Path.Combine(_cli.Directory, "bad-bot");
+        Directory.CreateDirectory(bot);
+        await File.WriteAllTextAsync(Path.Combine(bot, "bot.yaml"), "name: bad\nthresholds:\n  intent: high\n");
+
+        var result = await _cli.RunAsync(["ask", "--bot", bot, "hi"]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("bot.yaml:3", result.Error);
+    }
+}

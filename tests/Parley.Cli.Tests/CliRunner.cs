@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace Parley.Cli.Tests;
+
+/// <summary>Runs <c>parley</c> in-process with its own streams, environment and a temporary database.</summary>
+internal sealed class CliRunner : IDisposable
+{
+    private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("parley-cli-").FullName;
+
+    // Shared by the tests of this run, so the embedding cache in it is warm after the first bot start.
+    private static readonly Lazy<string> SharedDataDirectory = new(() =>
+    {
+        var dir = System.IO.Directory.CreateTempSubdirectory("parley-cli-data-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(dir, recursive: true);
+        return dir;
+    });
+
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    public CliRunner()
+    {
+        // Each test gets its own data folder and database, so nothing touches the user's.
+        Environment["PARLEY_DATA_DIR"] = SharedDataDirectory.Value;
+        Environment["PARLEY_DB"] = Database;
+    }
+
+    public string Directory => _dir;
+
+    public string Database => Path.Combine(_dir, "parley.db");
+
+    public async Task<CliResult> RunAsync(string[] args, string input = "", CancellationToken cancellationToken = default)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var context = new CliContext
+        {
+            In = new StringReader(input),
+            Out = output,
+            Error = error,
+            Environment = Environment,
+            CurrentDirectory = Parley.Testing.TestPaths.Root,
+        };
+        var code = await ParleyApp.RunAsync(args, context, cancellationToken);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        System.IO.Directory.Delete(_dir, recursive: true);
+    }
+}
+
+internal sealed record CliResult(int ExitCode, string Output, string Error)
+{
+    public JsonElement Json()
+    {
+        var lines = Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected exactly one JSON line, got:\n{Output}\nstderr:\n{Error}");
+        return JsonDocument.Parse(lines[0]).RootElement.Clone();
+    }
+}

@@ -1,0 +1,85 @@
+namespace Parley.Testing;
+
+/// <summary>
+/// What <see cref="OpenAITestServer"/> does with the next chat-completion request: reply, call a tool, fail with a
+/// status, cut the connection mid-way, or wait first. Steps are queued with <see cref="OpenAITestServer.Enqueue"/>.
+/// </summary>
+public sealed class ServerStep
+{
+    /// <summary>The default reply words, used by cut streams.</summary>
+    public const string DefaultText = "one two three four five six";
+
+    private ServerStep(ServerStepKind kind)
+    {
+        Kind = kind;
+    }
+
+    internal ServerStepKind Kind { get; }
+
+    internal string? Text { get; private init; }
+
+    internal string? ToolName { get; private init; }
+
+    internal string? ToolArguments { get; private init; }
+
+    internal string? ToolCallId { get; private init; }
+
+    internal int StatusCode { get; private init; }
+
+    internal string? ErrorMessage { get; private init; }
+
+    internal int? RetryAfterSeconds { get; private init; }
+
+    internal int? RetryAfterMilliseconds { get; private init; }
+
+    internal int Chunks { get; private init; }
+
+    internal TimeSpan Wait { get; private init; }
+
+    internal TimeSpan ChunkDelay { get; private init; }
+
+    internal Task? CutWhen { get; private init; }
+
+    internal ServerStep? Then { get; private init; }
+
+    /// <summary>Replies "echo: &lt;last user message&gt;" (what the server does when the queue is empty).</summary>
+    public static ServerStep Echo() => new(ServerStepKind.Echo);
+
+    /// <summary>Replies with <paramref name="text"/>; streamed one word per chunk, <paramref name="chunkDelay"/> apart (streams only).</summary>
+    public static ServerStep Reply(string text, TimeSpan chunkDelay = default) => new(ServerStepKind.Reply) { Text = text, ChunkDelay = chunkDelay };
+
+    /// <summary>Asks the client to call function <paramref name="name"/> with <paramref name="argumentsJson"/> (finish reason "tool_calls").</summary>
+    public static ServerStep ToolCall(string name, string argumentsJson, string callId = "call_1") =>
+        new(ServerStepKind.ToolCall) { ToolName = name, ToolArguments = argumentsJson, ToolCallId = callId };
+
+    /// <summary>Fails with an HTTP status and an OpenAI-style error body, with optional <c>retry-after</c> / <c>retry-after-ms</c> headers.</summary>
+    public static ServerStep Status(int statusCode, int? retryAfterSeconds = null, string? message = null, int? retryAfterMilliseconds = null) =>
+        new(ServerStepKind.Status)
+        {
+            StatusCode = statusCode,
+            RetryAfterSeconds = retryAfterSeconds,
+            RetryAfterMilliseconds = retryAfterMilliseconds,
+            ErrorMessage = message,
+        };
+
+    /// <summary>
+    /// Starts a 200 response and aborts the connection: a stream after <paramref name="chunks"/> SSE events (the
+    /// first carries the role, the next ones a word each; 0 = before any event), a JSON reply half-way.
+    /// </summary>
+    /// <param name="chunks">How many SSE events to send before the cut.</param>
+    /// <param name="text">The reply the events are cut from.</param>
+    /// <param name="cutWhen">
+    /// When set, the cut waits for this task (complete it once the client has read what it should), because an
+    /// abort resets the connection and may discard data the client has not read yet. Otherwise the cut comes
+    /// 100 ms after the last event.
+    /// </param>
+    public static ServerStep CutStreamAfter(int chunks, string text = DefaultText, Task? cutWhen = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(chunks);
+        return new ServerStep(ServerStepKind.Cut) { Chunks = chunks, Text = text, CutWhen = cutWhen };
+    }
+
+    /// <summary>Waits <paramref name="wait"/> before sending anything, then does <paramref name="then"/> (default: echo).</summary>
+    public static ServerStep Delay(TimeSpan wait, ServerStep? then = null) =>
+        new(ServerStepKind.Delay) { Wait = wait, Then = then };
+}

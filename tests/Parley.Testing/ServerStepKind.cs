@@ -1,0 +1,11 @@
+namespace Parley.Testing;
+
+internal enum ServerStepKind
+{
+    Echo,
+    Reply,
+    ToolCall,
+    Status,
+    Cut,
+    Delay,
+}
