@@ -126,8 +126,6 @@ public static partial class BotPackLoader
             },
         };
 
-        // Tool settings are read by the tools that use them; accepted here so packs can carry them.
-        map.Node("tools");
         model?.RejectUnknownKeys();
         thresholds?.RejectUnknownKeys();
         map.RejectUnknownKeys();
