@@ -7,7 +7,7 @@ namespace Parley.Storage.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this code writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     private const string CreateV1 = """
         CREATE TABLE IF NOT EXISTS conversations (
@@ -32,6 +32,22 @@ internal static class SqliteSchema
         PRAGMA user_version = 1;
         """;
 
+    // Version 2 adds training runs (parley nlu train → parley runs list/show/compare).
+    private const string MigrateV1ToV2 = """
+        CREATE TABLE IF NOT EXISTS runs (
+            id          TEXT NOT NULL PRIMARY KEY,
+            kind        TEXT NOT NULL,
+            created     TEXT NOT NULL,
+            data_hash   TEXT NULL,
+            model_path  TEXT NULL,
+            parameters  TEXT NOT NULL,
+            history     TEXT NOT NULL,
+            metrics     TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_runs_created ON runs (created DESC);
+        PRAGMA user_version = 2;
+        """;
+
     /// <summary>
     /// Refuses a database of another version or another application, switches it to WAL and creates the schema
     /// when the file is new. Safe when several processes open the same new file at once.
@@ -47,6 +63,12 @@ internal static class SqliteSchema
             {
                 await RefuseForeignDatabaseAsync(connection, transaction, path, cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(connection, transaction, CreateV1, cancellationToken).ConfigureAwait(false);
+                version = 1;
+            }
+
+            if (version == 1)
+            {
+                await ExecuteAsync(connection, transaction, MigrateV1ToV2, cancellationToken).ConfigureAwait(false);
                 transaction.Commit();
             }
             else if (version != CurrentVersion)
@@ -76,7 +98,7 @@ internal static class SqliteSchema
         command.Transaction = transaction;
         command.CommandText = """
             SELECT name FROM sqlite_master
-            WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ('conversations', 'messages')
+            WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ('conversations', 'messages', 'runs')
             LIMIT 1;
             """;
         if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string table)
