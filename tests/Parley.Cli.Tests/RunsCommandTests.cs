@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parley.Core.Runs;
+using Parley.Storage.Sqlite;
+
+namespace Parley.Cli.Tests;
+
+public sealed class RunsCommandTests : IDisposable
+{
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    private async Task SeedAsync()
+    {
+        using var store = new SqliteRunStore(new SqliteConversationStoreOptions { Path = _cli.Database });
+        await store.SaveAsync(new RunRecord
+        {
+            Id = "run-a", Kind = "intent-model", Created = DateTimeOffset.Parse("2026-11-28T10:00:00Z"), DataHash = "h1",
+            Parameters = new JsonObject { ["lr"] = 0.01, ["seed"] = 42 },
+            History = [new JsonObject { ["epoch"] = 1 }, new JsonObject { ["epoch"] = 2 }],
+            Metrics = new JsonObject { ["closed_accuracy"] = 0.95 },
+        });
+        await store.SaveAsync(new RunRecord
+        {
+            Id = "run-b", Kind = "intent-model", Created = DateTimeOffset.Parse("2026-11-28T11:00:00Z"), DataHash = "h1",
+            Parameters = new JsonObject { ["lr"] = 0.001, ["seed"] = 42 },
+            Metrics = new JsonObject { ["closed_accuracy"] = 0.93 },
+        });
+    }
+
+    [Fact]
+    public async Task List_ShowsRunsNewestFirstWithHeadlineMetrics()
+    {
+        await SeedAsync();
+
+        var result = await _cli.RunAsync(["runs", "list"]);
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("run-b", lines[0]);
+        Assert.Contains("closed_accuracy 0.9500", lines[1]);
+    }
+
+    [Fact]
+    public async Task CompareJson_ReportsBothValuesOfEachField()
+    {
+        await SeedAsync();
+
+        var result = await _cli.RunAsync(["runs", "compare", "run-a", "run-b", "--json"]);
+
+        var json = JsonDocument.Parse(result.Output).RootElement;
+        Assert.True(json.GetProperty("same_data").GetBoolean());
+        var lr = json.GetProperty("fields").GetProperty("param.lr");
+        Assert.Equal(0.01, lr[0].GetDouble());
+        Assert.Equal(0.001, lr[1].GetDouble());
+        Assert.Equal(2, json.GetProperty("fields").GetProperty("epochs")[0].GetInt32());
+    }
+
+    [Fact]
+    public async Task Compare_Table_MarksDifferences()
+    {
+        await SeedAsync();
+
+        var result = await _cli.RunAsync(["runs", "compare", "run-a", "run-b"]);
+
+        Assert.Contains(result.Output.Split('\n'), l => l.StartsWith("param.lr") && l.Contains('*'));
+        Assert.Contains(result.Output.Split('\n'), l => l.StartsWith("param.seed") && !l.Contains('*'));
+    }
+
+    [Fact]
+    public async Task Show_UnknownRun_FailsWithReason()
+    {
+        var result = await _cli.RunAsync(["runs", "show", "nope"]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("no run 'nope'", result.Error);
+    }
+}
