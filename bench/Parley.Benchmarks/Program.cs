@@ -1,0 +1,20 @@
+using Parley.Benchmarks;
+
+// dotnet run -c Release --project bench/Parley.Benchmarks -- encode [--data PATH] [--threads N] [--count N] [--repetitions N]
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("usage: Parley.Benchmarks encode [--data data_full.json] [--threads N] [--count 2000] [--repetitions 3]");
+    return args.Length == 0 ? 1 : 0;
+}
+
+return args[0] switch
+{
+    "encode" => EncodeBenchmark.Run(BenchmarkArguments.Parse(args[1..])),
+    _ => Fail($"unknown benchmark '{args[0]}'; try 'encode'"),
+};
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}

