@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parley.Nlu.Data;
+
+namespace Parley.Cli.Commands;
+
+/// <summary><c>parley data check|split</c>: validate intent datasets and split them into train, validation and test.</summary>
+internal static class DataCommand
+{
+    /// <summary>At most this many errors or warnings are printed as text; the rest are counted.</summary>
+    private const int MaxListed = 20;
+
+    private static readonly string[] FormatNames = ["auto", "csv", "tsv", "jsonl", "clinc", "rasa"];
+
+    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create(CliContext context)
+    {
+        var data = new Option<string>("--data") { Description = "The data file (CSV, TSV, JSONL, CLINC150 JSON or Rasa NLU YAML).", Required = true, Recursive = true };
+        var format = new Option<string>("--format") { Description = "The data format: auto, csv, tsv, jsonl, clinc or rasa.", DefaultValueFactory = _ => "auto", Recursive = true };
+        format.AcceptOnlyFromAmong(FormatNames);
+        var textColumn = new Option<string>("--text-column") { Description = "The column or field with the utterance.", DefaultValueFactory = _ => "text", Recursive = true };
+        var labelColumn = new Option<string>("--label-column") { Description = "The column or field with the intent.", DefaultValueFactory = _ => "intent", Recursive = true };
+        var json = new Option<bool>("--json") { Description = "Print JSON.", Recursive = true };
+
+        var check = new Command("check", "Validate a dataset: errors (file:line) and warnings (few examples, imbalance, duplicates, leakage).");
+        check.SetAction(async (result, cancellationToken) =>
+        {
+            var dataset = await ReadAsync(context, result, data, format, textColumn, labelColumn, cancellationToken).ConfigureAwait(false);
+            var report = DatasetValidator.Validate(dataset);
+            if (result.GetValue(json))
+            {
+                await context.Out.WriteLineAsync(CheckJson(dataset, report).ToJsonString(Json)).ConfigureAwait(false);
+            }
+            else
+            {
+                await ListAsync(context.Out, "Errors", report.Errors).ConfigureAwait(false);
+                await ListAsync(context.Out, "Warnings", report.Warnings).ConfigureAwait(false);
+                var splits = string.Join(", ", dataset.Splits.Select(s => $"{s.Key} {s.Value.Count}"));
+                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{dataset.Path}: {dataset.Format} · {dataset.Count} items ({splits}) · {Intents(dataset.AllItems)} intents · {report.Errors.Count} errors, {report.Warnings.Count} warnings · {dataset.Hash}")).ConfigureAwait(false);
+            }
+
+            return report.HasErrors ? ExitCodes.Failure : ExitCodes.Success;
+        });
+
+        var output = new Option<string>("--out") { Description = "The folder to write train.csv, val.csv, test.csv and summary.json to.", Required = true };
+        var validation = new Option<double>("--val") { Description = "The fraction of each intent for validation.", DefaultValueFactory = _ => 0.1 };
+        var test = new Option<double>("--test") { Description = "The fraction of each intent for test.", DefaultValueFactory = _ => 0.1 };
+        var seed = new Option<int>("--seed") { Description = "The seed of the split.", DefaultValueFactory = _ => 42 };
+        var split = new Command("split", "Split a dataset into train, validation and test: stratified by intent, seeded, identical texts kept together.");
+        split.Options.Add(output);
+        split.Options.Add(validation);
+        split.Options.Add(test);
+        split.Options.Add(seed);
+        split.SetAction(async (result, cancellationToken) =>
+        {
+            var (validationFraction, testFraction) = (result.GetValue(validation), result.GetValue(test));
+            if (validationFraction < 0 || testFraction < 0 || validationFraction + testFraction >= 1)
+            {
+                throw new CliException("--val and --test must be fractions of at least 0 that add up to less than 1, e.g. --val 0.1 --test 0.1", exitCode: ExitCodes.Usage);
+            }
+
+            var dataset = await ReadAsync(context, result, data, format, textColumn, labelColumn, cancellationToken).ConfigureAwait(false);
+            var report = DatasetValidator.Validate(dataset);
+            if (report.HasErrors)
+            {
+                await ListAsync(context.Error, null, report.Errors).ConfigureAwait(false);
+                throw new CliException($"{dataset.Path} has {report.Errors.Count} error{(report.Errors.Count == 1 ? "" : "s")}: fix them and run again (see 'parley data check')");
+            }
+
+            await ListAsync(context.Error, null, report.Warnings, "warning: ").ConfigureAwait(false);
+            var folder = Path.GetFullPath(result.GetValue(output)!, context.CurrentDirectory);
+            var parts = DatasetSplitter.Split([.. dataset.AllItems], validationFraction, testFraction, result.GetValue(seed));
+            var summary = DatasetSplitSummary.Create(parts, dataset.Path, dataset.Hash);
+            await DatasetWriter.WriteSplitAsync(folder, parts, summary, cancellationToken).ConfigureAwait(false);
+
+            if (result.GetValue(json))
+            {
+                var node = JsonSerializer.SerializeToNode(summary, Json)!.AsObject();
+                node["out"] = folder;
+                node["warnings"] = report.Warnings.Count;
+                await context.Out.WriteLineAsync(node.ToJsonString(Json)).ConfigureAwait(false);
+            }
+            else
+            {
+                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Split {dataset.Count} items, {summary.Intents.Count} intents (seed {parts.Seed}): train {parts.Train.Count}, val {parts.Validation.Count}, test {parts.Test.Count}")).ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"Wrote {string.Join(", ", DatasetWriter.SplitFileNames)} to {folder}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+
+        var command = new Command("data", "Check and split intent datasets.");
+        command.Options.Add(data);
+        command.Options.Add(format);
+        command.Options.Add(textColumn);
+        command.Options.Add(labelColumn);
+        command.Options.Add(json);
+        command.Subcommands.Add(check);
+        command.Subcommands.Add(split);
+        return command;
+    }
+
+    private static async Task<IntentDataset> ReadAsync(
+        CliContext context, ParseResult result, Option<string> data, Option<string> format, Option<string> textColumn, Option<string> labelColumn,
+        CancellationToken cancellationToken)
+    {
+        var options = new DatasetReadOptions
+        {
+            Format = ParseFormat(result.GetValue(format)),
+            TextColumn = result.GetValue(textColumn)!,
+            LabelColumn = result.GetValue(labelColumn)!,
+        };
+        try
+        {
+            return await DatasetReader.ReadAsync(Path.GetFullPath(result.GetValue(data)!, context.CurrentDirectory), options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DatasetException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+    }
+
+    private static DatasetFormat ParseFormat(string? name) => name switch
+    {
+        "csv" => DatasetFormat.Csv,
+        "tsv" => DatasetFormat.Tsv,
+        "jsonl" => DatasetFormat.Jsonl,
+        "clinc" => DatasetFormat.Clinc,
+        "rasa" => DatasetFormat.RasaYaml,
+        _ => DatasetFormat.Auto,
+    };
+
+    /// <summary>Writes up to <see cref="MaxListed"/> issues as <c>file:line: message</c>, then how many more there are.</summary>
+    private static async Task ListAsync(TextWriter writer, string? heading, IReadOnlyList<DatasetIssue> issues, string prefix = "")
+    {
+        if (issues.Count == 0)
+        {
+            return;
+        }
+
+        if (heading is not null)
+        {
+            await writer.WriteLineAsync($"{heading} ({issues.Count}):").ConfigureAwait(false);
+        }
+
+        foreach (var issue in issues.Take(MaxListed))
+        {
+            await writer.WriteLineAsync(prefix + issue.ToString().ReplaceLineEndings(" ")).ConfigureAwait(false);
+        }
+
+        if (issues.Count > MaxListed)
+        {
+            await writer.WriteLineAsync($"{prefix}... and {issues.Count - MaxListed} more").ConfigureAwait(false);
+        }
+    }
+
+    private static int Intents(IEnumerable<DatasetItem> items) =>
+        items.Select(i => i.Intent).Where(i => i.Length > 0).Distinct(StringComparer.Ordinal).Count();
+
+    private static JsonObject CheckJson(IntentDataset dataset, DatasetReport report)
+    {
+        static JsonArray Issues(IEnumerable<DatasetIssue> issues) => new([.. issues.Select(i => (JsonNode)new JsonObject
+        {
+            ["file"] = i.File,
+            ["line"] = i.Line,
+            ["field"] = i.Field,
+            ["message"] = i.Message,
+        })]);
+
+        var splits = new JsonObject();
+        foreach (var (name, items) in dataset.Splits)
+        {
+            splits[name] = items.Count;
+        }
+
+        return new JsonObject
+        {
+            ["file"] = dataset.Path,
+            ["format"] = dataset.Format.ToString().ToLowerInvariant(),
+            ["items"] = dataset.Count,
+            ["intents"] = Intents(dataset.AllItems),
+            ["splits"] = splits,
+            ["data_hash"] = dataset.Hash,
+            ["errors"] = Issues(report.Errors),
+            ["warnings"] = Issues(report.Warnings),
+        };
+    }
+}
