@@ -11,37 +11,29 @@ namespace Parley.Cli.Commands;
 internal static class DataCommand
 {
     /// <summary>At most this many errors or warnings are printed as text; the rest are counted.</summary>
-    private const int MaxListed = 20;
-
-    private static readonly string[] FormatNames = ["auto", "csv", "tsv", "jsonl", "clinc", "rasa"];
-
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create(CliContext context)
     {
-        var data = new Option<string>("--data") { Description = "The data file (CSV, TSV, JSONL, CLINC150 JSON or Rasa NLU YAML).", Required = true, Recursive = true };
-        var format = new Option<string>("--format") { Description = "The data format: auto, csv, tsv, jsonl, clinc or rasa.", DefaultValueFactory = _ => "auto", Recursive = true };
-        format.AcceptOnlyFromAmong(FormatNames);
-        var textColumn = new Option<string>("--text-column") { Description = "The column or field with the utterance.", DefaultValueFactory = _ => "text", Recursive = true };
-        var labelColumn = new Option<string>("--label-column") { Description = "The column or field with the intent.", DefaultValueFactory = _ => "intent", Recursive = true };
+        var dataset = new DatasetArguments(recursive: true);
         var json = new Option<bool>("--json") { Description = "Print JSON.", Recursive = true };
 
         var check = new Command("check", "Validate a dataset: errors (file:line) and warnings (few examples, imbalance, duplicates, leakage).");
         check.SetAction(async (result, cancellationToken) =>
         {
-            var dataset = await ReadAsync(context, result, data, format, textColumn, labelColumn, cancellationToken).ConfigureAwait(false);
-            var report = DatasetValidator.Validate(dataset);
+            var data = await dataset.ReadAsync(context, result, cancellationToken).ConfigureAwait(false);
+            var report = DatasetValidator.Validate(data);
             if (result.GetValue(json))
             {
-                await context.Out.WriteLineAsync(CheckJson(dataset, report).ToJsonString(Json)).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(CheckJson(data, report).ToJsonString(Json)).ConfigureAwait(false);
             }
             else
             {
-                await ListAsync(context.Out, "Errors", report.Errors).ConfigureAwait(false);
-                await ListAsync(context.Out, "Warnings", report.Warnings).ConfigureAwait(false);
-                var splits = string.Join(", ", dataset.Splits.Select(s => $"{s.Key} {s.Value.Count}"));
+                await DatasetArguments.ListAsync(context.Out, "Errors", report.Errors).ConfigureAwait(false);
+                await DatasetArguments.ListAsync(context.Out, "Warnings", report.Warnings).ConfigureAwait(false);
+                var splits = string.Join(", ", data.Splits.Select(s => $"{s.Key} {s.Value.Count}"));
                 await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{dataset.Path}: {dataset.Format} · {dataset.Count} items ({splits}) · {Intents(dataset.AllItems)} intents · {report.Errors.Count} errors, {report.Warnings.Count} warnings · {dataset.Hash}")).ConfigureAwait(false);
+                    $"{data.Path}: {data.Format} · {data.Count} items ({splits}) · {Intents(data.AllItems)} intents · {report.Errors.Count} errors, {report.Warnings.Count} warnings · {data.Hash}")).ConfigureAwait(false);
             }
 
             return report.HasErrors ? ExitCodes.Failure : ExitCodes.Success;
@@ -64,18 +56,11 @@ internal static class DataCommand
                 throw new CliException("--val and --test must be fractions of at least 0 that add up to less than 1, e.g. --val 0.1 --test 0.1", exitCode: ExitCodes.Usage);
             }
 
-            var dataset = await ReadAsync(context, result, data, format, textColumn, labelColumn, cancellationToken).ConfigureAwait(false);
-            var report = DatasetValidator.Validate(dataset);
-            if (report.HasErrors)
-            {
-                await ListAsync(context.Error, null, report.Errors).ConfigureAwait(false);
-                throw new CliException($"{dataset.Path} has {report.Errors.Count} error{(report.Errors.Count == 1 ? "" : "s")}: fix them and run again (see 'parley data check')");
-            }
-
-            await ListAsync(context.Error, null, report.Warnings, "warning: ").ConfigureAwait(false);
+            var data = await dataset.ReadAsync(context, result, cancellationToken).ConfigureAwait(false);
+            var report = await DatasetArguments.RequireValidAsync(context, data).ConfigureAwait(false);
             var folder = Path.GetFullPath(result.GetValue(output)!, context.CurrentDirectory);
-            var parts = DatasetSplitter.Split([.. dataset.AllItems], validationFraction, testFraction, result.GetValue(seed));
-            var summary = DatasetSplitSummary.Create(parts, dataset.Path, dataset.Hash);
+            var parts = DatasetSplitter.Split([.. data.AllItems], validationFraction, testFraction, result.GetValue(seed));
+            var summary = DatasetSplitSummary.Create(parts, data.Path, data.Hash);
             await DatasetWriter.WriteSplitAsync(folder, parts, summary, cancellationToken).ConfigureAwait(false);
 
             if (result.GetValue(json))
@@ -88,7 +73,7 @@ internal static class DataCommand
             else
             {
                 await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Split {dataset.Count} items, {summary.Intents.Count} intents (seed {parts.Seed}): train {parts.Train.Count}, val {parts.Validation.Count}, test {parts.Test.Count}")).ConfigureAwait(false);
+                    $"Split {data.Count} items, {summary.Intents.Count} intents (seed {parts.Seed}): train {parts.Train.Count}, val {parts.Validation.Count}, test {parts.Test.Count}")).ConfigureAwait(false);
                 await context.Out.WriteLineAsync($"Wrote {string.Join(", ", DatasetWriter.SplitFileNames)} to {folder}").ConfigureAwait(false);
             }
 
@@ -96,68 +81,11 @@ internal static class DataCommand
         });
 
         var command = new Command("data", "Check and split intent datasets.");
-        command.Options.Add(data);
-        command.Options.Add(format);
-        command.Options.Add(textColumn);
-        command.Options.Add(labelColumn);
+        dataset.AddTo(command);
         command.Options.Add(json);
         command.Subcommands.Add(check);
         command.Subcommands.Add(split);
         return command;
-    }
-
-    private static async Task<IntentDataset> ReadAsync(
-        CliContext context, ParseResult result, Option<string> data, Option<string> format, Option<string> textColumn, Option<string> labelColumn,
-        CancellationToken cancellationToken)
-    {
-        var options = new DatasetReadOptions
-        {
-            Format = ParseFormat(result.GetValue(format)),
-            TextColumn = result.GetValue(textColumn)!,
-            LabelColumn = result.GetValue(labelColumn)!,
-        };
-        try
-        {
-            return await DatasetReader.ReadAsync(Path.GetFullPath(result.GetValue(data)!, context.CurrentDirectory), options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DatasetException e)
-        {
-            throw new CliException(e.Message, e);
-        }
-    }
-
-    private static DatasetFormat ParseFormat(string? name) => name switch
-    {
-        "csv" => DatasetFormat.Csv,
-        "tsv" => DatasetFormat.Tsv,
-        "jsonl" => DatasetFormat.Jsonl,
-        "clinc" => DatasetFormat.Clinc,
-        "rasa" => DatasetFormat.RasaYaml,
-        _ => DatasetFormat.Auto,
-    };
-
-    /// <summary>Writes up to <see cref="MaxListed"/> issues as <c>file:line: message</c>, then how many more there are.</summary>
-    private static async Task ListAsync(TextWriter writer, string? heading, IReadOnlyList<DatasetIssue> issues, string prefix = "")
-    {
-        if (issues.Count == 0)
-        {
-            return;
-        }
-
-        if (heading is not null)
-        {
-            await writer.WriteLineAsync($"{heading} ({issues.Count}):").ConfigureAwait(false);
-        }
-
-        foreach (var issue in issues.Take(MaxListed))
-        {
-            await writer.WriteLineAsync(prefix + issue.ToString().ReplaceLineEndings(" ")).ConfigureAwait(false);
-        }
-
-        if (issues.Count > MaxListed)
-        {
-            await writer.WriteLineAsync($"{prefix}... and {issues.Count - MaxListed} more").ConfigureAwait(false);
-        }
     }
 
     private static int Intents(IEnumerable<DatasetItem> items) =>
