@@ -4,7 +4,6 @@ using Parley.Bots.Packs;
 using Parley.Core.Conversations;
 using Parley.Core.History;
 using Parley.Core.Resilience;
-using Parley.Nlu.Embeddings;
 using Parley.OpenAI;
 using Parley.Storage.Sqlite;
 
@@ -18,9 +17,6 @@ public sealed class BotRuntime : IAsyncDisposable
 {
     /// <summary>The model used when neither flags, settings nor the bot name one.</summary>
     public const string DefaultModel = "gpt-4o-mini";
-
-    // One encoder per process: loading the model takes about a second, and it is thread-safe.
-    private static readonly Lazy<MiniLmEmbeddingGenerator> SharedEmbeddings = new(() => new MiniLmEmbeddingGenerator());
 
     private readonly SqliteConversationStore _store;
     private readonly IChatClient? _llm;
@@ -59,9 +55,7 @@ public sealed class BotRuntime : IAsyncDisposable
             var model = llm is null ? null : settings.OpenAI.Model ?? pack.Manifest.Model.Id ?? DefaultModel;
             var bot = await Bot.CreateAsync(
                 pack,
-                new EmbeddingGeneratorBuilder<string, Embedding<float>>(SharedEmbeddings.Value)
-                    .UseDiskCache(Path.Combine(ParleySettings.DataDirectory(context), "cache"))
-                    .Build(),
+                LocalEmbeddings.Create(context),
                 llm,
                 model,
                 builder => builder.UseTokenBudget(new TokenBudgetOptions

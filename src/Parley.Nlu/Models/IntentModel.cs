@@ -1,0 +1,177 @@
+using Parley.Nlu.Features;
+using Parley.Nlu.Intents;
+using Parley.Nlu.Training;
+
+namespace Parley.Nlu.Models;
+
+/// <summary>
+/// A trained intent model: a featurizer, a <see cref="SoftmaxHead"/>, its labels and its out-of-scope calibration.
+/// </summary>
+/// <remarks>
+/// An utterance is rejected as out of scope when the head's most probable class is <c>oos</c> (heads trained with an
+/// <c>oos</c> class), or when the probability of the best in-scope intent is below
+/// <see cref="OosCalibration.ThresholdFor"/> that intent. <see cref="ClassifyAsync"/> then returns
+/// <c>Top = [oos, intents…]</c>: <c>oos</c> first with confidence <c>1 − p(best intent)</c>, followed by the in-scope
+/// ranking, so callers can still see what the model would have picked. Otherwise <c>Top</c> is the in-scope ranking
+/// alone. Confidences are head probabilities (0–1); the <c>oos</c> class itself is never listed among the intents.
+/// </remarks>
+public sealed class IntentModel : IIntentClassifier
+{
+    /// <summary>How many intents <see cref="ClassifyAsync"/> ranks.</summary>
+    public const int DefaultTop = 5;
+
+    private readonly int _oosClass;
+
+    /// <summary>Creates a model from a training run.</summary>
+    /// <param name="featurizer">The featurizer the head was trained on.</param>
+    /// <param name="training">The training result.</param>
+    public IntentModel(IFeaturizer featurizer, TrainingResult training)
+        : this(featurizer, training?.Head!, Describe(featurizer, training!))
+    {
+    }
+
+    internal IntentModel(IFeaturizer featurizer, SoftmaxHead head, ModelManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(featurizer);
+        ArgumentNullException.ThrowIfNull(head);
+        if (featurizer.Dimensions != head.Dimensions)
+        {
+            throw new ArgumentException($"The featurizer produces {featurizer.Dimensions} values; the head expects {head.Dimensions}.", nameof(featurizer));
+        }
+
+        if (manifest.Labels.Count != head.Classes)
+        {
+            throw new ArgumentException($"There are {manifest.Labels.Count} labels for {head.Classes} classes.", nameof(manifest));
+        }
+
+        Featurizer = featurizer;
+        Head = head;
+        Manifest = manifest;
+        _oosClass = manifest.Labels.ToList().IndexOf(OutOfScope.Label);
+    }
+
+    /// <summary>The featurizer.</summary>
+    public IFeaturizer Featurizer { get; }
+
+    /// <summary>The classifier head.</summary>
+    public SoftmaxHead Head { get; }
+
+    /// <summary>Everything known about the model besides its weights (what <see cref="SaveAsync"/> writes to <c>manifest.json</c>).</summary>
+    public ModelManifest Manifest { get; }
+
+    /// <summary>The class labels, by head output index (may include <c>oos</c>).</summary>
+    public IReadOnlyList<string> Labels => Manifest.Labels;
+
+    /// <summary>The in-scope intents the model can predict.</summary>
+    public IEnumerable<string> Intents => Labels.Where(l => l != OutOfScope.Label);
+
+    /// <summary>The out-of-scope operating point.</summary>
+    public OosCalibration Calibration => Manifest.Calibration;
+
+    /// <inheritdoc />
+    /// <remarks>Blank text is out of scope with confidence 1.</remarks>
+    public async Task<IntentPrediction> ClassifyAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new IntentPrediction([new IntentScore(OutOfScope.Label, 1)]);
+        }
+
+        var prediction = (await PredictBatchAsync([text], DefaultTop, cancellationToken).ConfigureAwait(false))[0];
+        return prediction.IsOutOfScope
+            ? new IntentPrediction([new IntentScore(OutOfScope.Label, 1 - prediction.Confidence), .. prediction.Top])
+            : new IntentPrediction(prediction.Top);
+    }
+
+    /// <summary>Predicts many utterances at once (one featurizer call), for evaluation.</summary>
+    /// <param name="texts">The utterances.</param>
+    /// <param name="top">How many intents to rank per utterance.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>One prediction per utterance, in order.</returns>
+    public async Task<IReadOnlyList<ModelPrediction>> PredictBatchAsync(IReadOnlyList<string> texts, int top = DefaultTop, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        if (texts.Count == 0)
+        {
+            return [];
+        }
+
+        var features = await Featurizer.FeaturizeAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var predictions = new ModelPrediction[features.Length];
+        for (var i = 0; i < features.Length; i++)
+        {
+            predictions[i] = Predict(features[i], top);
+        }
+
+        return predictions;
+    }
+
+    /// <summary>Predicts from a feature vector computed by <see cref="Featurizer"/>.</summary>
+    /// <param name="features">The feature vector.</param>
+    /// <param name="top">How many intents to rank.</param>
+    public ModelPrediction Predict(float[] features, int top = DefaultTop)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        var probabilities = Head.Predict(features);
+        var ranking = Enumerable.Range(0, probabilities.Length)
+            .Where(c => c != _oosClass)
+            .OrderByDescending(c => probabilities[c])
+            .ThenBy(c => c)
+            .Take(top)
+            .Select(c => new IntentScore(Labels[c], probabilities[c]))
+            .ToArray();
+        var best = ranking[0];
+        var rejected = (_oosClass >= 0 && probabilities[_oosClass] > (float)best.Confidence)
+            || (float)best.Confidence < Calibration.ThresholdFor(best.Intent);
+        return new ModelPrediction(rejected ? OutOfScope.Label : best.Intent, best.Intent, best.Confidence, ranking);
+    }
+
+    /// <summary>
+    /// Saves the model into <paramref name="directory"/> (<c>manifest.json</c> + <c>head.bin</c>), atomically: the files
+    /// are written into a sibling temporary folder which then replaces <paramref name="directory"/> (whose previous
+    /// contents are discarded). A failure leaves any previous model in place.
+    /// </summary>
+    /// <param name="directory">The model folder.</param>
+    /// <param name="timeProvider">The clock for the manifest's creation time; <see cref="TimeProvider.System"/> if null.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public Task SaveAsync(string directory, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
+        ModelFolder.SaveAsync(this, directory, timeProvider ?? TimeProvider.System, cancellationToken);
+
+    /// <summary>Loads a model saved by <see cref="SaveAsync"/>.</summary>
+    /// <param name="directory">The model folder.</param>
+    /// <param name="featurizerFactory">Builds the featurizer from the saved settings (e.g. <c>FeaturizerFactory.Create</c>).</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <exception cref="ModelFormatException">A file is missing or corrupt, or the format version is not 1.</exception>
+    public static Task<IntentModel> LoadAsync(string directory, Func<FeaturizerSettings, IFeaturizer> featurizerFactory, CancellationToken cancellationToken = default) =>
+        ModelFolder.LoadAsync(directory, featurizerFactory, cancellationToken);
+
+    private static ModelManifest Describe(IFeaturizer featurizer, TrainingResult training)
+    {
+        ArgumentNullException.ThrowIfNull(featurizer);
+        ArgumentNullException.ThrowIfNull(training);
+        var best = training.Best;
+        return new ModelManifest
+        {
+            DataHash = training.DataHash,
+            Seed = training.Options.Seed,
+            Trainer = training.Options,
+            Featurizer = featurizer.Settings,
+            Labels = [.. training.Labels],
+            Calibration = training.Calibration,
+            Metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+            {
+                ["best_epoch"] = training.BestEpoch,
+                ["train_count"] = training.TrainCount,
+                ["validation_count"] = training.ValidationCount,
+                ["train_loss"] = best.TrainLoss,
+                ["validation_loss"] = best.ValidationLoss,
+                ["validation_accuracy"] = best.ValidationAccuracy,
+            },
+            History = training.History,
+            Classes = training.Head.Classes,
+            Dimensions = training.Head.Dimensions,
+        };
+    }
+}

@@ -1,0 +1,191 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Parley.Nlu.Features;
+
+namespace Parley.Nlu.Models;
+
+/// <summary>Writes and reads model folders.</summary>
+internal static class ModelFolder
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static async Task SaveAsync(IntentModel model, string directory, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"Cannot save a model at the root '{target}'.", nameof(directory));
+        var name = Path.GetFileName(target);
+        if (File.Exists(target))
+        {
+            throw new IOException($"Cannot save the model to '{target}': a file of that name exists.");
+        }
+
+        Directory.CreateDirectory(parent);
+        var temp = Path.Combine(parent, $".{name}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(temp);
+            var head = HeadFile.Serialize(model.Head);
+            await WriteAsync(Path.Combine(temp, model.Manifest.HeadFile), head, cancellationToken).ConfigureAwait(false);
+            var manifest = model.Manifest with
+            {
+                FormatVersion = ModelManifest.CurrentFormatVersion,
+                Created = timeProvider.GetUtcNow(),
+                HeadSha256 = Convert.ToHexStringLower(SHA256.HashData(head)),
+                Classes = model.Head.Classes,
+                Dimensions = model.Head.Dimensions,
+                Packages = Packages(),
+            };
+            await WriteAsync(Path.Combine(temp, ModelManifest.FileName), JsonSerializer.SerializeToUtf8Bytes(manifest, Json), cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            Swap(temp, target, parent, name);
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+            {
+                TryDelete(temp);
+            }
+        }
+    }
+
+    public static async Task<IntentModel> LoadAsync(string directory, Func<FeaturizerSettings, IFeaturizer> featurizerFactory, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(featurizerFactory);
+        var folder = Path.GetFullPath(directory);
+        var manifestPath = Path.Combine(folder, ModelManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new ModelFormatException(Directory.Exists(folder)
+                ? $"{manifestPath} is missing: '{folder}' is not a complete Parley model; re-train or restore it."
+                : $"There is no model at '{folder}'.");
+        }
+
+        var manifest = ReadManifest(manifestPath, folder, await File.ReadAllBytesAsync(manifestPath, cancellationToken).ConfigureAwait(false));
+        var headPath = Path.Combine(folder, manifest.HeadFile);
+        if (!File.Exists(headPath))
+        {
+            throw new ModelFormatException($"{headPath} is missing; re-train the model or restore the file.");
+        }
+
+        var bytes = await File.ReadAllBytesAsync(headPath, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), manifest.HeadSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelFormatException($"{headPath} is corrupt: its SHA-256 does not match the one in {ModelManifest.FileName}; re-train the model or restore the file.");
+        }
+
+        var (head, problem) = HeadFile.Deserialize(bytes, manifest.Classes, manifest.Dimensions);
+        if (head is null)
+        {
+            throw new ModelFormatException($"{headPath} {problem}; re-train the model or restore the file.");
+        }
+
+        var featurizer = featurizerFactory(manifest.Featurizer);
+        if (featurizer.Dimensions != head.Dimensions)
+        {
+            throw new ModelFormatException($"The featurizer built from {manifestPath} produces {featurizer.Dimensions} values but the head expects {head.Dimensions}.");
+        }
+
+        return new IntentModel(featurizer, head, manifest);
+    }
+
+    private static ModelManifest ReadManifest(string path, string folder, byte[] json)
+    {
+        try
+        {
+            using (var document = JsonDocument.Parse(json))
+            {
+                if (!document.RootElement.TryGetProperty("formatVersion", out var version) || !version.TryGetInt32(out var number))
+                {
+                    throw new ModelFormatException($"{path} has no formatVersion: it is not a Parley model manifest.");
+                }
+
+                if (number != ModelManifest.CurrentFormatVersion)
+                {
+                    throw new ModelFormatException(
+                        $"The model at {folder} has format version {number}; this Parley reads version {ModelManifest.CurrentFormatVersion}: re-train or upgrade.");
+                }
+            }
+
+            var manifest = JsonSerializer.Deserialize<ModelManifest>(json, Json) ?? throw new ModelFormatException($"{path} is empty.");
+            if (manifest.Labels.Count != manifest.Classes || manifest.Classes < 1 || manifest.Dimensions < 1)
+            {
+                throw new ModelFormatException($"{path} is inconsistent: {manifest.Labels.Count} labels for {manifest.Classes} classes of {manifest.Dimensions} dimensions.");
+            }
+
+            return manifest;
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFormatException($"{path} is not valid JSON ({e.Message}); re-train the model or restore the file.", e);
+        }
+    }
+
+    private static async Task WriteAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+    }
+
+    /// <summary>Moves the old folder aside, the new one into place, then deletes the old; puts the old one back if the second move fails.</summary>
+    private static void Swap(string temp, string target, string parent, string name)
+    {
+        if (!Directory.Exists(target))
+        {
+            Directory.Move(temp, target);
+            return;
+        }
+
+        var old = Path.Combine(parent, $".{name}.old-{Guid.NewGuid():N}");
+        Directory.Move(target, old);
+        try
+        {
+            Directory.Move(temp, target);
+        }
+        catch
+        {
+            Directory.Move(old, target);
+            throw;
+        }
+
+        TryDelete(old);
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover hidden sibling folder is harmless; the model itself is complete.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static Dictionary<string, string> Packages() => new(StringComparer.Ordinal)
+    {
+        ["Parley.Nlu"] = Version(typeof(ModelFolder).Assembly),
+        ["Microsoft.ML.OnnxRuntime"] = Version(typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly),
+        [".NET"] = Environment.Version.ToString(),
+    };
+
+    private static string Version(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "unknown";
+}

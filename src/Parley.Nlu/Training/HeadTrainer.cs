@@ -1,0 +1,154 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using Parley.Nlu.Intents;
+
+namespace Parley.Nlu.Training;
+
+/// <summary>
+/// Trains a <see cref="SoftmaxHead"/> on feature vectors with early stopping, then calibrates out-of-scope detection on
+/// the validation data.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The head is trained on the in-scope items only. When the validation data has labelled <c>oos</c> items, a global
+/// max-probability threshold (and per-intent thresholds if asked for) is chosen to maximise
+/// <see cref="OosCalibration.BalancedCriterion"/>; when the training data has <c>oos</c> items too, a second head with an
+/// explicit <c>oos</c> class is trained and measured as "oos class only" and "oos class + threshold" by the same
+/// criterion. The best of the three wins (ties go to the simpler, in that order). Without labelled <c>oos</c> validation
+/// items the threshold rejects <see cref="TrainerOptions.TargetRejectionRate"/> of in-scope validation items, and
+/// <c>oos</c> training items (if any) are not used.
+/// </para>
+/// <para>Validation items whose label does not occur in the training data count as errors and are left out of the validation loss.</para>
+/// </remarks>
+public static class HeadTrainer
+{
+    /// <summary>Trains and calibrates a head.</summary>
+    /// <param name="data">The feature vectors and labels.</param>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults. Validated; copied into the result.</param>
+    /// <param name="progress">Receives the metrics of every epoch, if given.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests; checked every mini-batch.</param>
+    /// <exception cref="ArgumentException">The data has no in-scope items.</exception>
+    public static Task<TrainingResult> TrainAsync(
+        TrainingData data,
+        TrainerOptions? options = null,
+        IProgress<EpochMetrics>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options = (options ?? new TrainerOptions()).Copy();
+        options.Validate();
+        return Task.Run(() => Train(data, options, progress, cancellationToken), cancellationToken);
+    }
+
+    private static TrainingResult Train(TrainingData data, TrainerOptions options, IProgress<EpochMetrics>? progress, CancellationToken cancellationToken)
+    {
+        float[][] trainX, validX;
+        string[] trainY, validY;
+        if (data.ValidationFeatures is not null)
+        {
+            (trainX, trainY) = ([.. data.Features], [.. data.Labels]);
+            (validX, validY) = ([.. data.ValidationFeatures], [.. data.ValidationLabels!]);
+        }
+        else
+        {
+            var (train, validation) = StratifiedHoldout.Split(data.Labels, options.ValidationFraction, options.Seed);
+            (trainX, trainY) = (train.Select(i => data.Features[i]).ToArray(), train.Select(i => data.Labels[i]).ToArray());
+            (validX, validY) = (validation.Select(i => data.Features[i]).ToArray(), validation.Select(i => data.Labels[i]).ToArray());
+        }
+
+        var dataHash = Hash(trainX, trainY, validX, validY);
+        var intents = trainY.Where(l => l != OutOfScope.Label).Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (intents.Length == 0)
+        {
+            throw new ArgumentException("The training data has no in-scope items (every label is 'oos').", nameof(data));
+        }
+
+        // The in-scope head never sees oos items.
+        var inScope = Index(intents);
+        var trainIn = Enumerable.Range(0, trainY.Length).Where(i => trainY[i] != OutOfScope.Label).ToArray();
+        var validIn = Enumerable.Range(0, validY.Length).Where(i => validY[i] != OutOfScope.Label).ToArray();
+        var fit = HeadFitter.Run(
+            trainIn.Select(i => trainX[i]).ToArray(), trainIn.Select(i => inScope[trainY[i]]).ToArray(), intents.Length,
+            validIn.Select(i => validX[i]).ToArray(), validIn.Select(i => inScope.GetValueOrDefault(validY[i], -1)).ToArray(),
+            options, withOosClass: false, progress, cancellationToken);
+
+        TrainingResult Result(HeadFitter.Fit chosen, string[] labels, OosCalibration calibration) => new()
+        {
+            Head = chosen.Head,
+            Labels = labels,
+            History = chosen.History,
+            BestEpoch = chosen.BestEpoch,
+            Calibration = calibration,
+            Options = options,
+            DataHash = dataHash,
+            TrainCount = trainY.Length,
+            ValidationCount = validY.Length,
+        };
+
+        if (validY.Length == 0)
+        {
+            return Result(fit, intents, OosCalibration.None);
+        }
+
+        var items = OosCalibrator.Score(fit.Head, validX, validY, inScope, oosClass: -1);
+        if (!validY.Contains(OutOfScope.Label))
+        {
+            return Result(fit, intents, OosCalibrator.Target(items, intents, OosMode.Threshold, options));
+        }
+
+        var candidates = new List<(OosCalibration Calibration, HeadFitter.Fit Fit, string[] Labels)>
+        {
+            (OosCalibrator.Balanced(items, intents, OosMode.Threshold, options), fit, intents),
+        };
+        if (options.CompareOosClass && trainY.Contains(OutOfScope.Label))
+        {
+            string[] withOos = [.. intents, OutOfScope.Label];
+            var classes = Index(withOos);
+            var oosFit = HeadFitter.Run(
+                trainX, trainY.Select(l => classes[l]).ToArray(), withOos.Length,
+                validX, validY.Select(l => classes.GetValueOrDefault(l, -1)).ToArray(),
+                options, withOosClass: true, progress, cancellationToken);
+            var oosItems = OosCalibrator.Score(oosFit.Head, validX, validY, classes, oosClass: intents.Length);
+            candidates.Add((OosCalibrator.Describe(oosItems, withOos, OosMode.OosClass, 0, [], OosCalibration.BalancedCriterion), oosFit, withOos));
+            candidates.Add((OosCalibrator.Balanced(oosItems, withOos, OosMode.OosClassAndThreshold, options), oosFit, withOos));
+        }
+
+        var best = candidates[0];
+        foreach (var candidate in candidates.Skip(1))
+        {
+            if (OosCalibrator.Criterion(candidate.Calibration) > OosCalibrator.Criterion(best.Calibration) + 1e-12)
+            {
+                best = candidate;
+            }
+        }
+
+        var compared = candidates
+            .Select(c => new OosCandidate(c.Calibration.Mode, c.Calibration.Threshold, c.Calibration.InScopeAccuracy, c.Calibration.OosRecall, OosCalibrator.Criterion(c.Calibration)))
+            .ToArray();
+        return Result(best.Fit, best.Labels, best.Calibration with { Candidates = compared });
+    }
+
+    private static Dictionary<string, int> Index(string[] labels) =>
+        labels.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => p.i, StringComparer.Ordinal);
+
+    private static string Hash(float[][] trainX, string[] trainY, float[][] validX, string[] validY)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(float[][] features, string[] labels)
+        {
+            for (var i = 0; i < labels.Length; i++)
+            {
+                hash.AppendData(Encoding.UTF8.GetBytes(labels[i]));
+                hash.AppendData([0]);
+                hash.AppendData(MemoryMarshal.AsBytes(features[i].AsSpan()));
+            }
+
+            hash.AppendData([0xFF, 0xFF]);
+        }
+
+        Add(trainX, trainY);
+        Add(validX, validY);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}
