@@ -18,6 +18,7 @@ public static class ParleyApp
         root.Subcommands.Add(AskCommand.Create(context));
         root.Subcommands.Add(SessionsCommand.Create(context));
         root.Subcommands.Add(DataCommand.Create(context));
+        root.Subcommands.Add(NluCommand.Create(context));
         root.Subcommands.Add(RunsCommand.Create(context));
 
         var parsed = root.Parse(args);

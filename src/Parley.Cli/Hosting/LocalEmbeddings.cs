@@ -9,6 +9,9 @@ internal static class LocalEmbeddings
     // One encoder per process: loading the model takes about a second, and it is thread-safe.
     private static readonly Lazy<MiniLmEmbeddingGenerator> Encoder = new(() => new MiniLmEmbeddingGenerator());
 
+    /// <summary>The encoder without the cache, for measuring what encoding really costs. Do not dispose it.</summary>
+    public static IEmbeddingGenerator<string, Embedding<float>> Uncached => Encoder.Value;
+
     /// <summary>
     /// The encoder behind the cache in <c>&lt;data folder&gt;/cache</c>. Do not dispose it: the encoder is shared.
     /// </summary>

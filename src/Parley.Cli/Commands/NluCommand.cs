@@ -1,0 +1,329 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parley.Cli.Hosting;
+using Parley.Cli.Rendering;
+using Parley.Nlu.Data;
+using Parley.Nlu.Evaluation;
+using Parley.Nlu.Features;
+using Parley.Nlu.Intents;
+using Parley.Nlu.Models;
+using Parley.Nlu.Reports;
+using Parley.Nlu.Training;
+using Parley.Storage.Sqlite;
+
+namespace Parley.Cli.Commands;
+
+/// <summary><c>parley nlu train|eval|predict</c>: intent models.</summary>
+internal static class NluCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("nlu", "Train, evaluate and use intent models.");
+        command.Subcommands.Add(Train(context));
+        command.Subcommands.Add(Evaluate(context));
+        command.Subcommands.Add(Predict(context));
+        return command;
+    }
+
+    private static Command Train(CliContext context)
+    {
+        var dataset = new DatasetArguments(recursive: false);
+        var validation = new Option<string?>("--val") { Description = "A separate validation file (default: the data's own validation split, else a stratified 10% of the training data)." };
+        var method = new Option<string>("--method") { Description = "What is trained: head (a classifier on frozen features).", DefaultValueFactory = _ => "head" };
+        method.AcceptOnlyFromAmong("head");
+        var features = new Option<string>("--features") { Description = "Features: embeddings, char-ngrams (any language) or combined.", DefaultValueFactory = _ => FeaturizerSettings.Embeddings };
+        features.AcceptOnlyFromAmong(FeaturizerSettings.Embeddings, FeaturizerSettings.CharNGrams, FeaturizerSettings.Combined);
+        var output = new Option<string?>("--out") { Description = "The model folder (default: models/<data name>)." };
+        var optimizer = new Option<string>("--optimizer") { Description = "adam or lbfgs.", DefaultValueFactory = _ => "adam" };
+        optimizer.AcceptOnlyFromAmong("adam", "lbfgs");
+        var defaults = new TrainerOptions();
+        var seed = new Option<int>("--seed") { Description = "The seed.", DefaultValueFactory = _ => defaults.Seed };
+        var epochs = new Option<int>("--epochs") { Description = "The maximum number of epochs.", DefaultValueFactory = _ => defaults.Epochs };
+        var learningRate = new Option<double>("--lr") { Description = "The learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
+        var batchSize = new Option<int>("--batch-size") { Description = "The mini-batch size.", DefaultValueFactory = _ => defaults.BatchSize };
+        var l2 = new Option<double>("--l2") { Description = "The L2 penalty.", DefaultValueFactory = _ => defaults.L2 };
+        var patience = new Option<int>("--patience") { Description = "Epochs without a better validation accuracy before stopping.", DefaultValueFactory = _ => defaults.Patience };
+        var classWeights = new Option<string>("--class-weights") { Description = "none or balanced.", DefaultValueFactory = _ => "none" };
+        classWeights.AcceptOnlyFromAmong("none", "balanced");
+        var conflicts = new Option<string>("--conflicts") { Description = "The same text with different labels: error (refuse the data) or warn.", DefaultValueFactory = _ => "error" };
+        conflicts.AcceptOnlyFromAmong("error", "warn");
+        var database = new Option<string?>("--db") { Description = "The database where the run is recorded." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+
+        var command = new Command("train", "Train an intent model on labelled utterances and record the run.");
+        dataset.AddTo(command);
+        foreach (var option in new Option[] { validation, method, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, classWeights, conflicts, database, json })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var started = DateTimeOffset.UtcNow;
+            var stopwatch = Stopwatch.StartNew();
+            var validationOptions = new ValidationOptions
+            {
+                ConflictingLabels = result.GetValue(conflicts) == "warn" ? DatasetIssueSeverity.Warning : DatasetIssueSeverity.Error,
+            };
+            var data = await dataset.ReadAsync(context, result, cancellationToken).ConfigureAwait(false);
+            await DatasetArguments.RequireValidAsync(context, data, validationOptions).ConfigureAwait(false);
+            var (train, val) = SelectTraining(data);
+            if (result.GetValue(validation) is { } validationPath)
+            {
+                var validationData = await dataset.ReadAsync(context, result, cancellationToken, validationPath).ConfigureAwait(false);
+                await DatasetArguments.RequireValidAsync(context, validationData, validationOptions).ConfigureAwait(false);
+                val = [.. validationData.AllItems];
+            }
+
+            var options = new TrainerOptions
+            {
+                Optimizer = result.GetValue(optimizer) == "lbfgs" ? OptimizerKind.Lbfgs : OptimizerKind.Adam,
+                Seed = result.GetValue(seed),
+                Epochs = result.GetValue(epochs),
+                LearningRate = result.GetValue(learningRate),
+                BatchSize = result.GetValue(batchSize),
+                L2 = result.GetValue(l2),
+                Patience = result.GetValue(patience),
+                ClassWeighting = result.GetValue(classWeights) == "balanced" ? ClassWeighting.Balanced : ClassWeighting.None,
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException($"invalid training option: {e.Message}", e, ExitCodes.Usage);
+            }
+
+            var quiet = result.GetValue(json);
+            var progress = new TrainingProgressWriter(context, quiet, options.Epochs);
+            var featurizer = FeaturizerFactory.Create(new FeaturizerSettings { Kind = result.GetValue(features)! }, LocalEmbeddings.Create(context));
+            var model = await IntentModelTrainer.TrainAsync(
+                featurizer,
+                train.Select(i => i.ToExample()).ToArray(),
+                val?.Select(i => i.ToExample()).ToArray(),
+                options,
+                progress.Progress,
+                cancellationToken).ConfigureAwait(false);
+
+            var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("models", data.Name), context.CurrentDirectory);
+            await model.SaveAsync(folder, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+            var runId = $"run-{started:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+            var settings = SettingsLoader.Load(context);
+            settings.Database = result.GetValue(database) ?? settings.Database;
+            using (var runs = new SqliteRunStore(new SqliteConversationStoreOptions { Path = settings.DatabasePath(context) }))
+            {
+                var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = "head" };
+                await runs.SaveAsync(IntentModelTrainer.ToRunRecord(model, runId, started, data.Hash, folder, extra), cancellationToken).ConfigureAwait(false);
+            }
+
+            var calibration = model.Calibration;
+            var summary = new JsonObject
+            {
+                ["model"] = folder,
+                ["run"] = runId,
+                ["intents"] = model.Intents.Count(),
+                ["train"] = model.Manifest.Metrics.GetValueOrDefault("train_count"),
+                ["validation"] = model.Manifest.Metrics.GetValueOrDefault("validation_count"),
+                ["best_epoch"] = model.Manifest.Metrics.GetValueOrDefault("best_epoch"),
+                ["validation_accuracy"] = model.Manifest.Metrics.GetValueOrDefault("validation_accuracy"),
+                ["operating_point"] = new JsonObject
+                {
+                    ["mode"] = calibration.Mode.ToString(),
+                    ["threshold"] = calibration.Threshold,
+                    ["criterion"] = calibration.Criterion,
+                    ["in_scope_accuracy"] = double.IsFinite(calibration.InScopeAccuracy) ? calibration.InScopeAccuracy : null,
+                    ["oos_recall"] = calibration.OosRecall,
+                    ["rejection_rate"] = calibration.RejectionRate,
+                },
+                ["seconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
+            };
+            if (quiet)
+            {
+                await context.Out.WriteLineAsync(summary.ToJsonString(Json)).ConfigureAwait(false);
+            }
+            else
+            {
+                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Trained {summary["intents"]} intents on {summary["train"]} utterances in {stopwatch.Elapsed.TotalSeconds:0.0} s: best epoch {summary["best_epoch"]}, validation accuracy {model.Manifest.Metrics.GetValueOrDefault("validation_accuracy"):0.0000}.")).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Out-of-scope: {calibration.Mode}, threshold {calibration.Threshold:0.000} ({calibration.Criterion}); validation in-scope accuracy {calibration.InScopeAccuracy:0.0000}{(calibration.OosRecall is { } recall ? $", oos recall {recall:0.0000}" : "")}, rejection rate {calibration.RejectionRate:0.0000}.")).ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"Model: {folder} · run {runId}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Evaluate(CliContext context)
+    {
+        var dataset = new DatasetArguments(recursive: false);
+        var modelOption = new Option<string>("--model") { Description = "The model folder.", Required = true };
+        var split = new Option<string>("--split") { Description = "Which split of the data to evaluate (CLINC150: test = test + oos_test); data with one split is evaluated whole.", DefaultValueFactory = _ => DatasetSplitNames.Test };
+        var report = new Option<string?>("--report") { Description = "Write metrics.json and report.html to this folder." };
+        var json = new Option<bool>("--json") { Description = "Print the metrics as one JSON object." };
+        var command = new Command("eval", "Evaluate an intent model on labelled data: accuracy, out-of-scope, macro-F1, per-intent metrics, confusions, calibration, latency.");
+        dataset.AddTo(command);
+        command.Options.Add(modelOption);
+        command.Options.Add(split);
+        command.Options.Add(report);
+        command.Options.Add(json);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var model = await LoadAsync(context, result.GetValue(modelOption)!, cancellationToken).ConfigureAwait(false);
+            var data = await dataset.ReadAsync(context, result, cancellationToken).ConfigureAwait(false);
+            if (data.ReadErrors.Count > 0)
+            {
+                await DatasetArguments.ListAsync(context.Error, null, data.ReadErrors).ConfigureAwait(false);
+                throw new CliException($"{data.Path} has {data.ReadErrors.Count} unreadable lines: fix them and run again");
+            }
+
+            var name = result.GetValue(split)!;
+            var items = data.Splits.TryGetValue(name, out var chosen) ? chosen
+                : data.Splits.Count == 1 ? data.Splits.Values.First()
+                : throw new CliException($"{data.Path} has no split '{name}' (it has {string.Join(", ", data.Splits.Keys)}): pass --split");
+
+            var texts = items.Select(i => i.Text).ToArray();
+            var predictions = await model.PredictBatchAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var uncached = await LoadAsync(context, result.GetValue(modelOption)!, cancellationToken, LocalEmbeddings.Uncached).ConfigureAwait(false);
+            var latency = await MeasureLatencyAsync(uncached, texts, cancellationToken).ConfigureAwait(false);
+            var evaluated = items.Select((item, i) => new EvaluationItem(item.Text, item.Intent, predictions[i].Predicted, predictions[i].ClosedPredicted, predictions[i].Confidence)).ToArray();
+            var metrics = IntentEvaluator.Compute(evaluated, latency);
+
+            if (result.GetValue(report) is { } reportFolder)
+            {
+                var curve = model.Manifest.History.Where(h => !h.WithOosClass)
+                    .Select(h => new TrainingCurvePoint(h.Epoch, h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy)).ToArray();
+                await EvaluationReportWriter.WriteAsync(Path.GetFullPath(reportFolder, context.CurrentDirectory),
+                    $"{Path.GetFileName(result.GetValue(modelOption)!.TrimEnd('/'))} on {data.Name} ({name})", metrics, evaluated, curve, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (result.GetValue(json))
+            {
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(metrics, Json)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            static string Pct(double? v) => v is null ? "—" : (v.Value * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";
+            await context.Out.WriteLineAsync($"{metrics.Count} items ({metrics.OosCount} out-of-scope)").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"accuracy {Pct(metrics.Accuracy)} · closed {Pct(metrics.ClosedAccuracy)} · in-scope {Pct(metrics.InScopeAccuracy)} · oos recall {Pct(metrics.OosRecall)} · oos precision {Pct(metrics.OosPrecision)} · macro-F1 {Pct(metrics.MacroF1)} · ECE {metrics.ExpectedCalibrationError.ToString("0.000", CultureInfo.InvariantCulture)}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"latency p50 {latency.P50Ms:0.0} ms, p95 {latency.P95Ms:0.0} ms; batched {latency.BatchPerSecond:0}/s")).ConfigureAwait(false);
+            foreach (var confusion in metrics.TopConfusions.Take(5))
+            {
+                await context.Out.WriteLineAsync($"  {confusion.Gold} → {confusion.Predicted}: {confusion.Count}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Predict(CliContext context)
+    {
+        var modelOption = new Option<string>("--model") { Description = "The model folder.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var text = new Argument<string[]>("text") { Description = "The utterance; none or '-' reads one utterance per line from standard input.", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("predict", "Predict the intent of utterances.");
+        command.Options.Add(modelOption);
+        command.Options.Add(json);
+        command.Arguments.Add(text);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var model = await LoadAsync(context, result.GetValue(modelOption)!, cancellationToken).ConfigureAwait(false);
+            var words = result.GetValue(text) ?? [];
+            var lines = words.Length == 0 || words is ["-"]
+                ? (await context.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false)).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray()
+                : [string.Join(' ', words)];
+            foreach (var line in lines)
+            {
+                var prediction = await model.ClassifyAsync(line, cancellationToken).ConfigureAwait(false);
+                var best = prediction.Best ?? new IntentScore(OutOfScope.Label, 0);
+                if (result.GetValue(json))
+                {
+                    var node = new JsonObject
+                    {
+                        ["text"] = line,
+                        ["intent"] = best.Intent,
+                        ["confidence"] = best.Confidence,
+                        ["top"] = new JsonArray(prediction.Top.Select(t => (JsonNode)new JsonObject { ["intent"] = t.Intent, ["confidence"] = t.Confidence }).ToArray()),
+                    };
+                    await context.Out.WriteLineAsync(node.ToJsonString(Json)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{best.Intent}\t{best.Confidence:0.000}\t{line}")).ConfigureAwait(false);
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The training items and, when the data has one, its validation split.</summary>
+    private static (IReadOnlyList<DatasetItem> Train, IReadOnlyList<DatasetItem>? Validation) SelectTraining(IntentDataset data)
+    {
+        if (data.Splits.TryGetValue(DatasetSplitNames.Train, out var train))
+        {
+            return (train, data.Splits.GetValueOrDefault(DatasetSplitNames.Validation));
+        }
+
+        return ([.. data.AllItems], null);
+    }
+
+    private static async Task<IntentModel> LoadAsync(
+        CliContext context, string folder, CancellationToken cancellationToken, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>? embeddings = null)
+    {
+        var path = Path.GetFullPath(folder, context.CurrentDirectory);
+        if (!Directory.Exists(path))
+        {
+            throw new CliException($"no model at {path}: train one with 'parley nlu train --data FILE --out {folder}'");
+        }
+
+        embeddings ??= LocalEmbeddings.Create(context);
+        try
+        {
+            return await IntentModel.LoadAsync(path, settings => FeaturizerFactory.Create(settings, embeddings), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelFormatException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Latency with the encoder doing real work (no embedding cache): each of up to 200 items alone (after one
+    /// warm-up), then the same items as one batch.
+    /// </summary>
+    private static async Task<LatencyStats> MeasureLatencyAsync(IntentModel model, string[] texts, CancellationToken cancellationToken)
+    {
+        var sample = texts.Take(200).ToArray();
+        var times = new List<double>(sample.Length);
+        if (sample.Length > 0)
+        {
+            await model.ClassifyAsync(sample[0], cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var text in sample)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await model.ClassifyAsync(text, cancellationToken).ConfigureAwait(false);
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        var batch = Stopwatch.StartNew();
+        await model.PredictBatchAsync(sample, cancellationToken: cancellationToken).ConfigureAwait(false);
+        batch.Stop();
+
+        times.Sort();
+        double Percentile(double p) => times.Count == 0 ? 0 : times[Math.Min(times.Count - 1, (int)Math.Ceiling(p * times.Count) - 1)];
+        return new LatencyStats(Percentile(0.5), Percentile(0.95), sample.Length / Math.Max(1e-9, batch.Elapsed.TotalSeconds));
+    }
+}

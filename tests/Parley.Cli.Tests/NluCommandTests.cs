@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Parley.Cli.Tests;
+
+public sealed class NluCommandTests : IDisposable
+{
+    private static readonly (string Intent, string[] Texts)[] Intents =
+    [
+        ("weather", ["what's the weather today", "will it rain tomorrow", "is it sunny outside", "how cold is it", "weather forecast please", "do I need an umbrella", "temperature in london", "is it going to snow", "how hot will it be", "what is the forecast for the weekend", "is it windy today", "will there be a storm"]),
+        ("music", ["play some jazz", "put on my playlist", "play the next song", "turn on some music", "I want to hear rock", "play a song by queen", "shuffle my music", "start the radio", "play something relaxing", "skip this track", "play my favourite album", "music please"]),
+        ("alarm", ["set an alarm for 7", "wake me up at six", "alarm at 5 30 please", "set a wake up alarm", "cancel my alarm", "change my alarm to 8", "remind me to wake at 9", "set alarm for tomorrow morning", "turn off the alarm", "add an alarm at noon", "snooze the alarm", "alarm for 6 am"]),
+        ("timer", ["set a timer for ten minutes", "start a 5 minute timer", "timer for the pasta", "how long is left on the timer", "stop the timer", "countdown 30 seconds", "set a timer for an hour", "pause my timer", "add two minutes to the timer", "timer 15 minutes", "cancel the timer", "begin a three minute timer"]),
+    ];
+
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    private string WriteCsv(string name, IEnumerable<(string Intent, string Text)> rows)
+    {
+        var path = Path.Combine(_cli.Directory, name);
+        var csv = new StringBuilder("text,intent\n");
+        foreach (var (intent, text) in rows)
+        {
+            csv.Append('"').Append(text.Replace("\"", "\"\"")).Append("\",").Append(intent).Append('\n');
+        }
+
+        File.WriteAllText(path, csv.ToString());
+        return path;
+    }
+
+    private string TrainData() => WriteCsv("train.csv", Intents.SelectMany(i => i.Texts.Select(t => (i.Intent, t))));
+
+    [Fact]
+    public async Task TrainEvalPredict_SmallDataset_WorksEndToEndAndRecordsTheRun()
+    {
+        var model = Path.Combine(_cli.Directory, "model");
+
+        var train = await _cli.RunAsync(["nlu", "train", "--data", TrainData(), "--out", model, "--json", "--seed", "7"]);
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        var summary = JsonDocument.Parse(train.Output).RootElement;
+        Assert.Equal(4, summary.GetProperty("intents").GetInt32());
+        Assert.True(File.Exists(Path.Combine(model, "manifest.json")));
+        var runId = summary.GetProperty("run").GetString()!;
+
+        var test = WriteCsv("test.csv", [("weather", "is it raining in paris"), ("music", "play a tune"), ("alarm", "wake me at seven"), ("timer", "set a timer for 3 minutes")]);
+        var report = Path.Combine(_cli.Directory, "report");
+        var eval = await _cli.RunAsync(["nlu", "eval", "--model", model, "--data", test, "--json", "--report", report]);
+        Assert.True(eval.ExitCode == 0, eval.Error);
+        var metrics = JsonDocument.Parse(eval.Output).RootElement;
+        Assert.True(metrics.GetProperty("closed_accuracy").GetDouble() >= 0.75, eval.Output);
+        Assert.True(File.Exists(Path.Combine(report, "report.html")));
+
+        var predict = await _cli.RunAsync(["nlu", "predict", "--model", model, "--json", "-"], input: "play some music\nset an alarm for 6\n");
+        var lines = predict.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("music", lines[0].GetProperty("intent").GetString());
+        Assert.Equal("set an alarm for 6", lines[1].GetProperty("text").GetString());
+        Assert.True(lines[1].GetProperty("top").GetArrayLength() >= 1);
+
+        var show = await _cli.RunAsync(["runs", "show", runId, "--json"]);
+        var run = JsonDocument.Parse(show.Output).RootElement;
+        Assert.Equal(7, run.GetProperty("parameters").GetProperty("seed").GetInt32());
+        Assert.True(run.GetProperty("history").GetArrayLength() >= 1);
+    }
+
+    [Fact]
+    public async Task Train_DataWithErrors_IsRefusedWithLines()
+    {
+        var data = Path.Combine(_cli.Directory, "bad.csv");
+        await File.WriteAllTextAsync(data, "text,intent\nhello,greet\n,greet\nbye,\n");
+
+        var result = await _cli.RunAsync(["nlu", "train", "--data", data, "--out", Path.Combine(_cli.Directory, "m")]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("bad.csv:3", result.Error);
+        Assert.Contains("bad.csv:4", result.Error);
+        Assert.False(Directory.Exists(Path.Combine(_cli.Directory, "m")));
+    }
+
+    [Fact]
+    public async Task Predict_CorruptModel_IsRefusedWithAClearMessage()
+    {
+        var model = Path.Combine(_cli.Directory, "model");
+        Assert.Equal(0, (await _cli.RunAsync(["nlu", "train", "--data", TrainData(), "--out", model, "--json"])).ExitCode);
+        var head = Path.Combine(model, "head.bin");
+        var bytes = await File.ReadAllBytesAsync(head);
+        await File.WriteAllBytesAsync(head, bytes[..(bytes.Length / 2)]);
+
+        var result = await _cli.RunAsync(["nlu", "predict", "--model", model, "hello"]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("head.bin", result.Error);
+    }
+
+    [Fact]
+    public async Task Predict_MissingModel_SaysHowToTrainOne()
+    {
+        var result = await _cli.RunAsync(["nlu", "predict", "--model", Path.Combine(_cli.Directory, "none"), "hello"]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("nlu train", result.Error);
+    }
+}
