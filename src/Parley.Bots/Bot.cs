@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Parley.Bots.Intents;
 using Parley.Bots.Knowledge;
 using Parley.Bots.Packs;
 using Parley.Bots.Routing;
@@ -14,7 +15,7 @@ namespace Parley.Bots;
 /// </summary>
 public sealed class Bot
 {
-    private Bot(BotPack pack, IChatClient client, string? modelId, bool usesLlm, IIntentClassifier classifier, IKnowledgeSearch knowledge)
+    private Bot(BotPack pack, IChatClient client, string? modelId, bool usesLlm, BotIntentClassifier classifier, IKnowledgeSearch knowledge)
     {
         Pack = pack;
         ChatClient = client;
@@ -39,8 +40,8 @@ public sealed class Bot
     /// <summary>Whether generation goes to an LLM (otherwise the bot answers offline).</summary>
     public bool UsesLlm { get; }
 
-    /// <summary>The intent classifier.</summary>
-    public IIntentClassifier Classifier { get; }
+    /// <summary>The intent classifier: the trained model behind the nearest-example gate, or the nearest example alone.</summary>
+    public BotIntentClassifier Classifier { get; }
 
     /// <summary>The knowledge search.</summary>
     public IKnowledgeSearch Knowledge { get; }
@@ -60,35 +61,35 @@ public sealed class Bot
     /// <param name="pack">The loaded pack.</param>
     /// <param name="embeddings">Sentence embeddings for intent matching and knowledge search.</param>
     /// <param name="llm">The LLM client (with its own retries), or null to answer offline.</param>
-    /// <param name="modelId">The LLM's model id; defaults to the pack's <c>model.id</c>.</param>
-    /// <param name="configureLlm">Adds middleware in front of the LLM (for example a token budget), innermost last.</param>
+    /// <param name="options">How to build it; null for the defaults (no trained intent model).</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     public static async Task<Bot> CreateAsync(
         BotPack pack,
         IEmbeddingGenerator<string, Embedding<float>> embeddings,
         IChatClient? llm = null,
-        string? modelId = null,
-        Action<ChatClientBuilder>? configureLlm = null,
+        BotBuildOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(embeddings);
+        options ??= new BotBuildOptions();
         var examples = pack.Intents.SelectMany(i => i.Examples.Select(e => new LabeledExample(e, i.Name)));
-        var classifierTask = NearestExampleIntentClassifier.CreateAsync(embeddings, examples, cancellationToken: cancellationToken);
-        var knowledgeTask = DenseKnowledgeIndex.BuildAsync(embeddings, pack.KnowledgePath, cancellationToken);
-        var classifier = await classifierTask.ConfigureAwait(false);
-        var knowledge = await knowledgeTask.ConfigureAwait(false);
+        var nearest = await NearestExampleIntentClassifier.CreateAsync(embeddings, examples, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var trained = options.ModelsFolder is { } folder
+            ? await PackIntentModels.LoadOrTrainAsync(pack, embeddings, folder, options.TrainingProgress, cancellationToken).ConfigureAwait(false)
+            : null;
+        var classifier = new BotIntentClassifier(nearest, trained, pack.Manifest.Thresholds.Intent);
+        var knowledge = await DenseKnowledgeIndex.BuildAsync(embeddings, pack.KnowledgePath, cancellationToken).ConfigureAwait(false);
 
-        var thresholds = pack.Manifest.Thresholds;
         var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback))
             .Use(inner => new IntentRoutingChatClient(inner, classifier, pack))
-            .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, thresholds.Knowledge));
+            .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, pack.Manifest.Thresholds.Knowledge));
         if (llm is not null)
         {
-            configureLlm?.Invoke(builder);
+            options.ConfigureLlm?.Invoke(builder);
         }
 
-        var model = llm is null ? null : modelId ?? pack.Manifest.Model.Id;
+        var model = llm is null ? null : options.ModelId ?? pack.Manifest.Model.Id;
         return new Bot(pack, builder.Build(), model, llm is not null, classifier, knowledge);
     }
 }

@@ -7,8 +7,9 @@ using Parley.Nlu.Intents;
 namespace Parley.Bots.Routing;
 
 /// <summary>
-/// Chat-client middleware that recognises the intent of the user's message and, when it is confident and the
-/// intent has a response template, answers with the template without calling the inner client. Otherwise the
+/// Chat-client middleware that recognises the intent of the user's message and, when the classifier does not
+/// reject it as out of scope and the intent has a response template, answers with the template without calling the
+/// inner client. Otherwise the
 /// message goes on, and the recognised intent (if confident) is recorded on the reply.
 /// </summary>
 public sealed class IntentRoutingChatClient : DelegatingChatClient
@@ -82,8 +83,10 @@ public sealed class IntentRoutingChatClient : DelegatingChatClient
             return (null, null);
         }
 
+        // The classifier decides what is out of scope (see BotIntentClassifier): an oos answer, or an intent the pack
+        // does not have, goes on to knowledge and the LLM.
         var best = (await _classifier.ClassifyAsync(text, cancellationToken).ConfigureAwait(false)).Best;
-        if (best is null || best.Confidence < _pack.Manifest.Thresholds.Intent || !_pack.IntentsByName.TryGetValue(best.Intent, out var intent))
+        if (best is null || best.Intent == OutOfScope.Label || !_pack.IntentsByName.TryGetValue(best.Intent, out var intent))
         {
             return (null, null);
         }

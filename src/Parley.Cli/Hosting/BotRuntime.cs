@@ -1,9 +1,12 @@
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.AI;
 using Parley.Bots;
 using Parley.Bots.Packs;
 using Parley.Core.Conversations;
 using Parley.Core.History;
 using Parley.Core.Resilience;
+using Parley.Nlu.Training;
 using Parley.OpenAI;
 using Parley.Storage.Sqlite;
 
@@ -53,19 +56,37 @@ public sealed class BotRuntime : IAsyncDisposable
         try
         {
             var model = llm is null ? null : settings.OpenAI.Model ?? pack.Manifest.Model.Id ?? DefaultModel;
+            var training = new Stopwatch();
             var bot = await Bot.CreateAsync(
                 pack,
                 LocalEmbeddings.Create(context),
                 llm,
-                model,
-                builder => builder.UseTokenBudget(new TokenBudgetOptions
+                new BotBuildOptions
                 {
                     ModelId = model,
-                    ContextWindow = pack.Manifest.Model.ContextWindow,
-                    ReplyBudget = pack.Manifest.Model.MaxOutputTokens,
-                    Encoding = settings.TokenEncoding,
-                }),
+                    ModelsFolder = Path.Combine(ParleySettings.DataDirectory(context), "models"),
+                    TrainingProgress = new IntentTrainingProgress
+                    {
+                        Featurizing = new Once<(int Done, int Total)>(p =>
+                        {
+                            training.Start();
+                            context.Error.WriteLine($"Training the intent model of bot '{pack.Name}' from {p.Total} examples (once; again when they change)...");
+                        }),
+                    },
+                    ConfigureLlm = builder => builder.UseTokenBudget(new TokenBudgetOptions
+                    {
+                        ModelId = model,
+                        ContextWindow = pack.Manifest.Model.ContextWindow,
+                        ReplyBudget = pack.Manifest.Model.MaxOutputTokens,
+                        Encoding = settings.TokenEncoding,
+                    }),
+                },
                 cancellationToken).ConfigureAwait(false);
+            if (training.IsRunning)
+            {
+                await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Intent model trained in {training.Elapsed.TotalSeconds:0.0} s.")).ConfigureAwait(false);
+            }
+
             return new BotRuntime(bot, store, llm, settings);
         }
         catch
@@ -97,6 +118,20 @@ public sealed class BotRuntime : IAsyncDisposable
         _store.Dispose();
         _llm?.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Reports only the first value.</summary>
+    private sealed class Once<T>(Action<T> report) : IProgress<T>
+    {
+        private int _done;
+
+        public void Report(T value)
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                report(value);
+            }
+        }
     }
 
     private static IChatClient CreateLlm(ParleySettings settings, BotPack pack)

@@ -19,7 +19,7 @@ public sealed class IntentRoutingChatClientTests
     private static readonly TableClassifier Classifier = new(new()
     {
         ["hi"] = ("greet", 0.93),
-        ["meh"] = ("greet", 0.41),
+        ["meh"] = ("oos", 0.59),
         ["when are you open"] = ("open", 0.9),
     });
 
@@ -57,7 +57,7 @@ public sealed class IntentRoutingChatClientTests
     }
 
     [Fact]
-    public async Task GetResponseAsync_BelowThreshold_DelegatesAndReportsNoIntent()
+    public async Task GetResponseAsync_OutOfScope_DelegatesAndReportsNoIntent()
     {
         var (client, calls) = Create();
 

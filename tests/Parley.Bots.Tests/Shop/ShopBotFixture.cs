@@ -10,10 +10,14 @@ public sealed class ShopBotFixture : IAsyncLifetime
 
     public Bot Bot { get; private set; } = null!;
 
+    public Parley.Nlu.Intents.NearestExampleIntentClassifier Nearest { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         var pack = await BotPackLoader.LoadAsync(Parley.Testing.TestPaths.ShopBot);
         Bot = await Bot.CreateAsync(pack, Embeddings);
+        Nearest = await Parley.Nlu.Intents.NearestExampleIntentClassifier.CreateAsync(
+            Embeddings, pack.Intents.SelectMany(i => i.Examples.Select(e => new Parley.Nlu.Intents.LabeledExample(e, i.Name))));
     }
 
     public Task DisposeAsync()
