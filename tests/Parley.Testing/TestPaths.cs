@@ -9,6 +9,9 @@ public static class TestPaths
     public static string Root { get; } = typeof(TestPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RepositoryRoot").Value!.TrimEnd('/', '\\');
 
+    /// <summary>CLINC150 "small" (CC BY 3.0, see tests/data/clinc150), for tests that need real intent data.</summary>
+    public static string ClincSmall => Path.Combine(Root, "tests", "data", "clinc150", "data_small.json");
+
     /// <summary>The demo bot pack.</summary>
     public static string ShopBot => Path.Combine(Root, "samples", "bots", "shop");
 }

@@ -5,7 +5,7 @@ namespace Parley.Nlu.Tests.Data;
 
 public sealed class DatasetReaderTests : IDisposable
 {
-    internal static readonly string ClincSmall = Path.GetFullPath(Path.Combine(Parley.Testing.TestPaths.Root, "..", "shared", "data", "clinc150", "data_small.json"));
+    internal static readonly string ClincSmall = Parley.Testing.TestPaths.ClincSmall;
 
     private readonly TempFolder _folder = new();
 
