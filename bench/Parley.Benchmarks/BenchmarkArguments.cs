@@ -2,7 +2,7 @@ namespace Parley.Benchmarks;
 
 /// <summary>Command-line options shared by the benchmarks.</summary>
 /// <param name="DataPath">CLINC150 <c>data_full.json</c> (or its folder); null to look next to the repository.</param>
-/// <param name="Threads">ONNX Runtime intra-op threads; 0 for its default.</param>
+/// <param name="Threads">ONNX Runtime intra-op threads; 0 for every logical processor (the encoder's default).</param>
 /// <param name="Count">Utterances to encode (<c>encode</c>).</param>
 /// <param name="Repetitions">Measured repetitions; medians are reported.</param>
 /// <param name="Features">The featurizer kind of the intent model (<c>clinc</c>): embeddings, char-ngrams or combined.</param>

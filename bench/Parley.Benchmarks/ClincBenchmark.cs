@@ -28,7 +28,7 @@ internal static class ClincBenchmark
         var cacheFolder = Path.Combine(root, "cache");
         var modelFolder = Path.Combine(root, "model");
         Console.WriteLine($"CLINC150 from {path}; features {arguments.Features}; {Environment.ProcessorCount} logical CPUs; " +
-            $"intra-op threads {(arguments.Threads == 0 ? "ONNX Runtime default" : arguments.Threads)}; " +
+            $"intra-op threads {(arguments.Threads == 0 ? "all logical processors" : arguments.Threads)}; " +
             $"{arguments.Repetitions} warm repetitions; load average {LoadAverage()}");
         try
         {

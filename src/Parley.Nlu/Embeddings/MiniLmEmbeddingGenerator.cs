@@ -22,7 +22,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private readonly EmbeddingGeneratorMetadata _metadata = new("parley-local", null, ModelId, Dimensions);
 
     /// <summary>Creates a generator.</summary>
-    /// <param name="intraOpThreads">Threads ONNX Runtime may use per inference; 0 lets it decide.</param>
+    /// <param name="intraOpThreads">Threads ONNX Runtime may use per inference; 0 uses every logical processor.</param>
     public MiniLmEmbeddingGenerator(int intraOpThreads = 0)
         : this(new EncoderOptions { Threads = intraOpThreads })
     {

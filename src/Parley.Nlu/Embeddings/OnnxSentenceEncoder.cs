@@ -46,11 +46,8 @@ public sealed class OnnxSentenceEncoder : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             InterOpNumThreads = 1,
+            IntraOpNumThreads = _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount,
         };
-        if (_options.Threads > 0)
-        {
-            sessionOptions.IntraOpNumThreads = _options.Threads;
-        }
 
         _session = new InferenceSession(model, sessionOptions);
         Dimensions = (int)_session.OutputMetadata[HiddenStateOutput].Dimensions[^1];
