@@ -8,9 +8,9 @@ public sealed class CharNGramFeaturizerTests
     private readonly CharNGramFeaturizer _featurizer = new(new FeaturizerSettings { Kind = FeaturizerSettings.CharNGrams });
 
     [Fact]
-    public void Dimensions_DefaultSettings_Is16384()
+    public void Dimensions_DefaultSettings_Is4096()
     {
-        Assert.Equal(16_384, _featurizer.Dimensions);
+        Assert.Equal(4_096, _featurizer.Dimensions);
     }
 
     [Fact]
