@@ -19,6 +19,8 @@ public static class ParleyApp
         root.Subcommands.Add(SessionsCommand.Create(context));
         root.Subcommands.Add(DataCommand.Create(context));
         root.Subcommands.Add(NluCommand.Create(context));
+        root.Subcommands.Add(KbCommand.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(RunsCommand.Create(context));
 
         var parsed = root.Parse(args);

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
-using Parley.Retrieval.Chunking;
 
 namespace Parley.Retrieval.Knowledge;
 
@@ -11,7 +10,7 @@ namespace Parley.Retrieval.Knowledge;
 public sealed class DenseKnowledgeIndex : IKnowledgeSearch
 {
     /// <summary>The file extensions indexed from a knowledge folder.</summary>
-    public static readonly IReadOnlySet<string> Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".md", ".markdown", ".txt" };
+    public static readonly IReadOnlySet<string> Extensions = KnowledgeFolder.Extensions;
 
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
     private readonly KnowledgePassage[] _passages;
@@ -40,21 +39,7 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
         IEmbeddingGenerator<string, Embedding<float>> embeddings, string folder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(embeddings);
-        ArgumentNullException.ThrowIfNull(folder);
-        var passages = new List<KnowledgePassage>();
-        if (Directory.Exists(folder))
-        {
-            var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-                .Where(f => Extensions.Contains(Path.GetExtension(f)))
-                .OrderBy(f => f, StringComparer.Ordinal);
-            foreach (var file in files)
-            {
-                var source = Path.GetRelativePath(folder, file).Replace('\\', '/');
-                var text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
-                passages.AddRange(MarkdownChunker.Chunk(source, text));
-            }
-        }
-
+        var passages = await KnowledgeFolder.ReadPassagesAsync(folder, cancellationToken).ConfigureAwait(false);
         return await FromPassagesAsync(embeddings, passages, cancellationToken).ConfigureAwait(false);
     }
 
@@ -91,17 +76,40 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
             return [];
         }
 
-        var vector = (await _embeddings.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
-        var scores = new float[_passages.Length];
-        for (var i = 0; i < _passages.Length; i++)
-        {
-            scores[i] = TensorPrimitives.Dot(vector.Span, _matrix.AsSpan(i * _dimensions, _dimensions));
-        }
-
+        var scores = await ScoreAllAsync(query, cancellationToken).ConfigureAwait(false);
         return Enumerable.Range(0, _passages.Length)
             .OrderByDescending(i => scores[i])
             .Take(top)
             .Select(i => new KnowledgeHit(_passages[i], Math.Round(scores[i], 4)))
             .ToArray();
+    }
+
+    /// <summary>
+    /// Returns an index over the same passages and vectors that encodes queries with <paramref name="queryEmbeddings"/>,
+    /// for example the encoder without a cache when query latency is measured.
+    /// </summary>
+    /// <param name="queryEmbeddings">The query encoder; it must be the same model that embedded the passages.</param>
+    public DenseKnowledgeIndex WithQueryEmbeddings(IEmbeddingGenerator<string, Embedding<float>> queryEmbeddings)
+    {
+        ArgumentNullException.ThrowIfNull(queryEmbeddings);
+        return new DenseKnowledgeIndex(queryEmbeddings, _passages, _matrix, _dimensions);
+    }
+
+    /// <summary>The cosine similarity of the query to every passage, in <see cref="Passages"/> order.</summary>
+    internal async Task<float[]> ScoreAllAsync(string query, CancellationToken cancellationToken)
+    {
+        var scores = new float[_passages.Length];
+        if (_passages.Length == 0)
+        {
+            return scores;
+        }
+
+        var vector = (await _embeddings.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
+        for (var i = 0; i < _passages.Length; i++)
+        {
+            scores[i] = TensorPrimitives.Dot(vector.Span, _matrix.AsSpan(i * _dimensions, _dimensions));
+        }
+
+        return scores;
     }
 }

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Parley.Cli.Hosting;
+using Microsoft.Extensions.Hosting;
+using Parley.Server;
+
+namespace Parley.Cli.Commands;
+
+/// <summary><c>parley serve</c>: the OpenAI-compatible server over one or more bots, wired as <c>parley chat</c> wires a bot.</summary>
+internal static class ServeCommand
+{
+    /// <summary>The address served when no <c>--urls</c> is given: loopback only.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    public static Command Create(CliContext context)
+    {
+        var bots = new Option<string[]>("--bot") { Description = "A bot folder to serve; repeat for more (default: samples/bots/shop).", AllowMultipleArgumentsPerToken = false };
+        var urls = new Option<string?>("--urls") { Description = $"The addresses to listen on, separated by ';' (default: {DefaultUrls})." };
+        var apiKeys = new Option<string[]>("--api-key") { Description = "An API key clients must send as 'Authorization: Bearer KEY'; repeat for more (default: none, the API is open)." };
+        var database = new Option<string?>("--db") { Description = "The conversation database file (default: parley.db in the user's data folder)." };
+        var command = new Command("serve", "Serve the bots over an OpenAI-compatible HTTP API (/v1/models, /v1/chat/completions, /v1/embeddings).");
+        command.Options.Add(bots);
+        command.Options.Add(urls);
+        command.Options.Add(apiKeys);
+        command.Options.Add(database);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var runtimes = new List<BotRuntime>();
+            string?[] folders = result.GetValue(bots) is { Length: > 0 } given ? given : new string?[] { null };
+            var options = new ParleyServerOptions
+            {
+                Embeddings = LocalEmbeddings.Create(context),
+                BotFactory = async (folder, ct) =>
+                {
+                    var settings = SettingsLoader.Load(context);
+                    settings.Bot = folder;
+                    settings.Database = result.GetValue(database) ?? settings.Database;
+                    var runtime = await BotRuntime.StartAsync(context, settings, ct).ConfigureAwait(false);
+                    lock (runtimes)
+                    {
+                        runtimes.Add(runtime);
+                    }
+
+                    return runtime.Bot;
+                },
+            };
+            foreach (var folder in folders)
+            {
+                options.BotFolders.Add(BotLocator.Resolve(context, folder));
+            }
+
+            foreach (var key in result.GetValue(apiKeys) ?? [])
+            {
+                options.ApiKeys.Add(key);
+            }
+
+            var settingsForDb = SettingsLoader.Load(context);
+            settingsForDb.Database = result.GetValue(database) ?? settingsForDb.Database;
+            options.DatabasePath = settingsForDb.DatabasePath(context);
+            var address = result.GetValue(urls) ?? DefaultUrls;
+            if (options.ApiKeys.Count == 0 && !address.Contains("127.0.0.1", StringComparison.Ordinal) && !address.Contains("localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                await context.Error.WriteLineAsync($"warning: no --api-key given, so anyone who can reach {address} can use the API").ConfigureAwait(false);
+            }
+
+            try
+            {
+                await using var app = ParleyServer.Build(options, ["--urls", address]);
+                await context.Error.WriteLineAsync($"Serving {string.Join(", ", options.BotFolders)} on {address} (Ctrl+C to stop)").ConfigureAwait(false);
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException($"invalid server settings: {e.Message}", e);
+            }
+            finally
+            {
+                foreach (var runtime in runtimes)
+                {
+                    await runtime.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,152 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Cn.Smart;
+using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+
+namespace Parley.Retrieval.Knowledge;
+
+/// <summary>
+/// An in-memory Lucene index over knowledge passages (title, heading and text), ranked by BM25. Each passage is
+/// analysed as English (stemmed, stop words removed) or, when most of its letters are CJK ideographs, as Chinese
+/// with the SmartCn word segmenter; a query is analysed both ways and matched against both.
+/// </summary>
+public sealed class Bm25KnowledgeIndex : IKnowledgeSearch, IDisposable
+{
+    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+    private const string EnglishField = "en";
+    private const string ChineseField = "zh";
+    private const string OrdinalField = "i";
+
+    private readonly KnowledgePassage[] _passages;
+    private readonly RAMDirectory _directory;
+    private readonly Analyzer _english;
+    private readonly Analyzer _chinese;
+    private readonly DirectoryReader? _reader;
+    private readonly IndexSearcher? _searcher;
+
+    private Bm25KnowledgeIndex(KnowledgePassage[] passages)
+    {
+        _passages = passages;
+        _directory = new RAMDirectory();
+        _english = new EnglishAnalyzer(Version);
+        _chinese = new SmartChineseAnalyzer(Version);
+        if (passages.Length == 0)
+        {
+            return;
+        }
+
+        var analyzer = new PerFieldAnalyzerWrapper(_english, new Dictionary<string, Analyzer> { [ChineseField] = _chinese });
+        var config = new IndexWriterConfig(Version, analyzer) { Similarity = new BM25Similarity(), OpenMode = OpenMode.CREATE };
+        using (var writer = new IndexWriter(_directory, config))
+        {
+            for (var i = 0; i < passages.Length; i++)
+            {
+                var passage = passages[i];
+                var text = $"{passage.Title}\n{passage.Heading}\n{passage.Text}";
+                var field = TextScript.IsChinese(text) ? ChineseField : EnglishField;
+                writer.AddDocument(new Document
+                {
+                    new StoredField(OrdinalField, i),
+                    new TextField(field, text, Field.Store.NO),
+                });
+            }
+
+            writer.Commit();
+        }
+
+        _reader = DirectoryReader.Open(_directory);
+        _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
+    }
+
+    /// <inheritdoc />
+    public int Count => _passages.Length;
+
+    /// <summary>The indexed passages.</summary>
+    public IReadOnlyList<KnowledgePassage> Passages => _passages;
+
+    /// <summary>Creates an index over the given passages.</summary>
+    /// <param name="passages">The passages, for example from <see cref="KnowledgeFolder.ReadPassagesAsync"/>.</param>
+    public static Bm25KnowledgeIndex Create(IEnumerable<KnowledgePassage> passages)
+    {
+        ArgumentNullException.ThrowIfNull(passages);
+        return new Bm25KnowledgeIndex(passages.ToArray());
+    }
+
+    /// <summary>Reads, chunks and indexes every document under <paramref name="folder"/>.</summary>
+    /// <param name="folder">The knowledge folder; a missing folder gives an empty index.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public static async Task<Bm25KnowledgeIndex> BuildAsync(string folder, CancellationToken cancellationToken = default)
+    {
+        var passages = await KnowledgeFolder.ReadPassagesAsync(folder, cancellationToken).ConfigureAwait(false);
+        return Create(passages);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The score of a hit is its BM25 score, which is unbounded and only comparable within one query.</remarks>
+    public Task<IReadOnlyList<KnowledgeHit>> SearchAsync(string query, int top = 3, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<KnowledgeHit> hits = Rank(query, top)
+            .Select(r => new KnowledgeHit(_passages[r.Index], Math.Round(r.Score, 4)))
+            .ToArray();
+        return Task.FromResult(hits);
+    }
+
+    /// <summary>The best <paramref name="top"/> passages by BM25, as indexes into <see cref="Passages"/>; passages that share no term with the query are left out.</summary>
+    internal IReadOnlyList<(int Index, float Score)> Rank(string query, int top)
+    {
+        if (_searcher is null || string.IsNullOrWhiteSpace(query))
+        {
+            return [];
+        }
+
+        var boolean = new BooleanQuery();
+        AddTerms(boolean, _english, EnglishField, query);
+        AddTerms(boolean, _chinese, ChineseField, query);
+        if (boolean.Clauses.Count == 0)
+        {
+            return [];
+        }
+
+        var docs = _searcher.Search(boolean, Math.Min(top, _passages.Length));
+        return docs.ScoreDocs
+            .Select(d => (_searcher.Doc(d.Doc).GetField(OrdinalField).GetInt32Value() ?? throw new InvalidOperationException("The BM25 index lost a passage ordinal."), d.Score))
+            .ToArray();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _reader?.Dispose();
+        _directory.Dispose();
+        _english.Dispose();
+        _chinese.Dispose();
+    }
+
+    private static void AddTerms(BooleanQuery query, Analyzer analyzer, string field, string text)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        using var stream = analyzer.GetTokenStream(field, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken() && query.Clauses.Count < BooleanQuery.MaxClauseCount)
+        {
+            var value = term.ToString();
+            if (seen.Add(value))
+            {
+                query.Add(new TermQuery(new Term(field, value)), Occur.SHOULD);
+            }
+        }
+
+        stream.End();
+    }
+}

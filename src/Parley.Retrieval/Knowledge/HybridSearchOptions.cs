@@ -1,0 +1,31 @@
+namespace Parley.Retrieval.Knowledge;
+
+/// <summary>How <see cref="HybridKnowledgeSearch"/> fuses the lexical (BM25) and dense (vector) rankings.</summary>
+public sealed class HybridSearchOptions
+{
+    /// <summary>The default rank constant of reciprocal rank fusion.</summary>
+    public const int DefaultK = 60;
+
+    /// <summary>The rank constant <c>k</c> in <c>weight / (k + rank)</c>. Default 60.</summary>
+    public int K { get; set; } = DefaultK;
+
+    /// <summary>The weight of the BM25 ranking. Default 1.</summary>
+    public double LexicalWeight { get; set; } = 1;
+
+    /// <summary>The weight of the dense ranking. Default 1.</summary>
+    public double DenseWeight { get; set; } = 1;
+
+    /// <summary>How many passages each ranking contributes before fusion (at least the number of hits asked for). Default 50.</summary>
+    public int Candidates { get; set; } = 50;
+
+    /// <summary>Throws <see cref="ArgumentException"/> when an option is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(K);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Candidates, 1);
+        if (!double.IsFinite(LexicalWeight) || !double.IsFinite(DenseWeight) || LexicalWeight < 0 || DenseWeight < 0 || LexicalWeight + DenseWeight <= 0)
+        {
+            throw new ArgumentException("The lexical and dense weights must be finite, non-negative and not both zero.", nameof(LexicalWeight));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.AI;
+using Parley.Bots;
+using Parley.Core.Conversations;
+using Parley.Core.History;
+using Parley.Server.Errors;
+
+namespace Parley.Server.Chat;
+
+/// <summary>
+/// One request to a bot: stateless (the request's messages, with the bot's persona when they have no system message)
+/// or, when the request names a session, the session's stored history and the request's last user message.
+/// </summary>
+internal sealed class BotTurn
+{
+    private readonly Bot _bot;
+    private readonly ChatSession? _session;
+    private readonly string? _userText;
+
+    private BotTurn(Bot bot, IReadOnlyList<ChatMessage> prompt, ChatSession? session, string? userText)
+    {
+        _bot = bot;
+        Prompt = prompt;
+        _session = session;
+        _userText = userText;
+        Counter = ChatTokenCounter.ForModel(bot.ModelId ?? bot.Pack.Manifest.Model.Id ?? "gpt-4o-mini");
+    }
+
+    /// <summary>The messages the bot answers.</summary>
+    public IReadOnlyList<ChatMessage> Prompt { get; }
+
+    /// <summary>The session id, when the turn is stored.</summary>
+    public string? SessionId => _session?.Id;
+
+    /// <summary>Counts tokens as the bot's model does.</summary>
+    public ChatTokenCounter Counter { get; }
+
+    public static async Task<BotTurn> StartAsync(Bot bot, ChatCompletionRequest request, string? sessionId, IConversationStore store, CancellationToken cancellationToken)
+    {
+        if (sessionId is null)
+        {
+            var prompt = request.Messages.Any(m => m.Role == ChatRole.System)
+                ? request.Messages
+                : [new ChatMessage(ChatRole.System, bot.SystemPrompt), .. request.Messages];
+            return new BotTurn(bot, prompt, null, null);
+        }
+
+        var last = request.Messages[^1];
+        if (last.Role != ChatRole.User)
+        {
+            throw ApiException.Invalid($"messages[{request.Messages.Count - 1}].role", "with X-Parley-Session, the last message must be the user's new message (the history comes from the session)");
+        }
+
+        var session = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, sessionId, bot.SystemPrompt, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new BotTurn(bot, session.BuildPrompt(last), session, last.Text);
+    }
+
+    public ChatOptions CreateOptions(ChatCompletionRequest request)
+    {
+        var options = _bot.CreateOptions();
+        options.Temperature = request.Temperature ?? options.Temperature;
+        options.TopP = request.TopP ?? options.TopP;
+        options.Seed = request.Seed ?? options.Seed;
+        options.StopSequences = request.Stop?.ToList() ?? options.StopSequences;
+        if (request.MaxTokens is { } max)
+        {
+            options.MaxOutputTokens = Math.Min(max, options.MaxOutputTokens ?? int.MaxValue);
+        }
+
+        return options;
+    }
+
+    public Task<ChatResponse> GetResponseAsync(ChatOptions options, CancellationToken cancellationToken) =>
+        _session is null
+            ? _bot.ChatClient.GetResponseAsync(Prompt, options, cancellationToken)
+            : _session.SendAsync(_userText!, options, cancellationToken);
+
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(ChatOptions options, CancellationToken cancellationToken) =>
+        _session is null
+            ? _bot.ChatClient.GetStreamingResponseAsync(Prompt, options, cancellationToken)
+            : _session.SendStreamingAsync(_userText!, options, cancellationToken);
+}

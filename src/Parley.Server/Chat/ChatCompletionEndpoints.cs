@@ -1,0 +1,102 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.AI;
+using Parley.Bots.Replies;
+using Parley.Nlu.Embeddings;
+using Parley.Server.Errors;
+using Parley.Server.Hosting;
+using Parley.Server.Models;
+
+namespace Parley.Server.Chat;
+
+/// <summary>Maps <c>POST /v1/chat/completions</c> for the bots: a JSON answer, or server-sent chunks when <c>stream</c> is true.</summary>
+public static class ChatCompletionEndpoints
+{
+    /// <summary>The request and response header that names a stored session.</summary>
+    public const string SessionHeader = "X-Parley-Session";
+
+    /// <summary>Maps the endpoint.</summary>
+    public static IEndpointRouteBuilder MapChatCompletionEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/chat/completions", CompleteAsync);
+        return app;
+    }
+
+    private static async Task<IResult> CompleteAsync(HttpContext context, BotRegistry registry, ParleyServerOptions options, CancellationToken cancellationToken)
+    {
+        var request = ChatCompletionRequest.Parse(await RequestBody.ReadObjectAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false));
+        var bots = await registry.GetBotsAsync(cancellationToken).ConfigureAwait(false);
+        if (!bots.TryGetValue(request.Model, out var bot))
+        {
+            throw request.Model == MiniLmEmbeddingGenerator.ModelId
+                ? ApiException.Invalid("model", $"'{request.Model}' is an embedding model: use POST /v1/embeddings")
+                : ModelEndpoints.UnknownModel(request.Model);
+        }
+
+        var sessionId = context.Request.Headers[SessionHeader].FirstOrDefault() is { Length: > 0 } header ? header : null;
+        var turn = await BotTurn.StartAsync(bot, request, sessionId, registry.Store, cancellationToken).ConfigureAwait(false);
+        if (turn.SessionId is { } id)
+        {
+            context.Response.Headers[SessionHeader] = id;
+        }
+
+        var completionId = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        var created = options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var chatOptions = turn.CreateOptions(request);
+        if (request.Stream)
+        {
+            return TypedResults.ServerSentEvents(StreamAsync(turn, request, chatOptions, completionId, created, cancellationToken));
+        }
+
+        var response = await turn.GetResponseAsync(chatOptions, cancellationToken).ConfigureAwait(false);
+        var limiter = new ReplyLimiter(turn.Counter, request.MaxTokens);
+        limiter.Append(response.Text);
+        var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
+        var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(limiter.Text));
+        var parley = ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId);
+        return TypedResults.Ok(new ChatCompletion(completionId, created, request.Model, [new CompletionChoice(0, new CompletionMessage(limiter.Text), finish)], usage, parley));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
+        BotTurn turn, ChatCompletionRequest request, ChatOptions chatOptions, string id, long created, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ChatCompletionChunk Chunk(ChunkDelta delta, string? finish = null, ParleyReplyInfo? parley = null) =>
+            new(id, created, request.Model, [new ChunkChoice(0, delta, finish)], Parley: parley);
+
+        yield return Data(Chunk(new ChunkDelta("assistant", string.Empty)));
+        var limiter = new ReplyLimiter(turn.Counter, request.MaxTokens);
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in turn.GetStreamingResponseAsync(chatOptions, cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(update);
+            var piece = limiter.Append(update.Text);
+            if (piece.Length > 0)
+            {
+                yield return Data(Chunk(new ChunkDelta(null, piece)));
+            }
+
+            if (limiter.Cut)
+            {
+                // Leaving the loop disposes the bot's stream, which stops generation.
+                break;
+            }
+        }
+
+        var response = updates.ToChatResponse();
+        var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
+        yield return Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId)));
+        if (request.IncludeUsage)
+        {
+            var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(limiter.Text));
+            yield return Data(new ChatCompletionChunk(id, created, request.Model, [], usage));
+        }
+
+        yield return new SseItem<string>("[DONE]");
+    }
+
+    private static SseItem<string> Data(ChatCompletionChunk chunk) => new(JsonSerializer.Serialize(chunk, ServerJson.Options));
+}

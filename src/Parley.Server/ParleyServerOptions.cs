@@ -1,0 +1,64 @@
+using Microsoft.Extensions.AI;
+using Parley.Bots;
+using Parley.Core.Conversations;
+
+namespace Parley.Server;
+
+/// <summary>How the OpenAI-compatible server is set up. Validated by <see cref="Validate"/> at start-up.</summary>
+public sealed class ParleyServerOptions
+{
+    /// <summary>The default request body limit: 1 MiB.</summary>
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>The bot folders to serve; each bot's model id is its name. Default: none (set at least one).</summary>
+    public IList<string> BotFolders { get; } = [];
+
+    /// <summary>
+    /// The API keys a client must send as <c>Authorization: Bearer KEY</c>. Default: none, which leaves the API open.
+    /// </summary>
+    public IList<string> ApiKeys { get; } = [];
+
+    /// <summary>The largest request body accepted; larger ones get 413. Default: <see cref="DefaultMaxRequestBodyBytes"/>.</summary>
+    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>
+    /// Builds a bot from its folder. Default: null, which loads the pack and builds it offline (no LLM) with
+    /// <see cref="Embeddings"/>. The CLI sets it to build bots exactly as <c>parley chat</c> does.
+    /// </summary>
+    public Func<string, CancellationToken, Task<Bot>>? BotFactory { get; set; }
+
+    /// <summary>
+    /// The sentence encoder behind <c>/v1/embeddings</c> and the default bot factory. Default: null, which uses one
+    /// shared in-process MiniLM encoder. The server does not dispose it.
+    /// </summary>
+    public IEmbeddingGenerator<string, Embedding<float>>? Embeddings { get; set; }
+
+    /// <summary>The conversation store for sessions. Default: null, a SQLite store at <see cref="DatabasePath"/>. The server does not dispose a store it is given.</summary>
+    public IConversationStore? Store { get; set; }
+
+    /// <summary>The SQLite file for sessions when <see cref="Store"/> is null. Default: null, the Parley data folder's database.</summary>
+    public string? DatabasePath { get; set; }
+
+    /// <summary>The clock for timestamps. Default: the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks the options.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public void Validate()
+    {
+        if (BotFolders.Count == 0)
+        {
+            throw new ArgumentException("no bot to serve: give at least one bot folder", nameof(BotFolders));
+        }
+
+        if (MaxRequestBodyBytes < 1024)
+        {
+            throw new ArgumentException($"the request body limit must be at least 1024 bytes (was {MaxRequestBodyBytes})", nameof(MaxRequestBodyBytes));
+        }
+
+        if (ApiKeys.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("an API key is empty", nameof(ApiKeys));
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Parley.Server.Sessions;
+
+/// <summary>The body of <c>GET /api/sessions/{id}</c>.</summary>
+/// <param name="Id">The session id.</param>
+/// <param name="Bot">The bot's name.</param>
+/// <param name="Created">When it started.</param>
+/// <param name="Messages">The stored messages, oldest first.</param>
+public sealed record SessionDetail(string Id, string Bot, DateTimeOffset Created, IReadOnlyList<SessionMessage> Messages);

@@ -1,0 +1,78 @@
+using System.Text.Json;
+
+namespace Parley.Cli.Tests;
+
+public sealed class KbCommandTests : IDisposable
+{
+    private static readonly string Shop = Path.Combine(Parley.Testing.TestPaths.Root, "samples", "bots", "shop");
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Theory]
+    [InlineData("hybrid")]
+    [InlineData("bm25")]
+    [InlineData("vector")]
+    public async Task KbSearch_Json_PrintsResultsWithSourceTitleHeadingTextScore(string mode)
+    {
+        var result = await _cli.RunAsync(["kb", "search", "--docs", Path.Combine(Shop, "knowledge"), "-k", "3", "--mode", mode, "--json", "how", "long", "is", "a", "gift", "card", "valid?"]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var results = result.Json().GetProperty("results");
+        Assert.Equal(3, results.GetArrayLength());
+        var first = results[0];
+        Assert.Equal("gift-cards.md", first.GetProperty("source").GetString());
+        Assert.Equal("Gift Cards", first.GetProperty("title").GetString());
+        Assert.False(string.IsNullOrEmpty(first.GetProperty("heading").GetString()));
+        Assert.False(string.IsNullOrEmpty(first.GetProperty("text").GetString()));
+        Assert.Equal(JsonValueKind.Number, first.GetProperty("score").ValueKind);
+    }
+
+    [Fact]
+    public async Task KbSearch_MissingFolder_FailsWithUsageError()
+    {
+        var result = await _cli.RunAsync(["kb", "search", "--docs", Path.Combine(_cli.Directory, "none"), "refunds"]);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("does not exist", result.Error);
+    }
+
+    [Fact]
+    public async Task KbEval_Json_ReportsEveryMetricForEachMode()
+    {
+        var queries = Path.Combine(_cli.Directory, "q.jsonl");
+        await File.WriteAllLinesAsync(queries,
+        [
+            "{\"query\": \"can I swap my gift card for cash?\", \"relevant\": [\"gift-cards.md\"]}",
+            "{\"query\": \"how much does standard delivery cost to the Netherlands?\", \"relevant\": [\"shipping.md\"]}",
+        ]);
+
+        var result = await _cli.RunAsync(["kb", "eval", "--docs", Path.Combine(Shop, "knowledge"), "--queries", queries, "--json"]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var modes = result.Json().GetProperty("modes");
+        foreach (var mode in new[] { "bm25", "vector", "hybrid" })
+        {
+            var metrics = modes.GetProperty(mode);
+            foreach (var key in new[] { "recall_at_1", "recall_at_5", "mrr", "ndcg_at_10", "p50_ms", "p95_ms" })
+            {
+                var value = metrics.GetProperty(key).GetDouble();
+                Assert.True(value >= 0, $"{mode}.{key} = {value}");
+            }
+
+            Assert.Equal(1.0, metrics.GetProperty("recall_at_5").GetDouble());
+        }
+    }
+
+    [Fact]
+    public async Task KbEval_MalformedQueries_FailsNamingTheLine()
+    {
+        var queries = Path.Combine(_cli.Directory, "bad.jsonl");
+        await File.WriteAllTextAsync(queries, "{\"query\": \"x\"}\n");
+
+        var result = await _cli.RunAsync(["kb", "eval", "--docs", Path.Combine(Shop, "knowledge"), "--queries", queries]);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("bad.jsonl:1", result.Error);
+    }
+}

@@ -1,0 +1,196 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using OpenAI.Chat;
+
+namespace Parley.Server.Tests;
+
+[Collection(ServerCollection.Name)]
+public sealed class ChatCompletionEndpointsTests : IDisposable
+{
+    private readonly ServerFixture _server;
+
+    public ChatCompletionEndpointsTests(ServerFixture server)
+    {
+        _server = server;
+        _server.ResetLlm();
+    }
+
+    private ChatClient Chat => _server.OpenAI.GetChatClient(_server.BotModel);
+
+    public void Dispose() => _server.ResetLlm();
+
+    [Fact]
+    public async Task CompleteChat_Greeting_AnswersFromTemplateWithUsage()
+    {
+        var llmCalls = _server.Llm.ResponseCalls;
+
+        var completion = (await Chat.CompleteChatAsync([new UserChatMessage("hello")])).Value;
+
+        Assert.False(string.IsNullOrWhiteSpace(completion.Content[0].Text));
+        Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
+        Assert.Equal("shop", completion.Model);
+        Assert.True(completion.Usage.InputTokenCount > 5);
+        Assert.True(completion.Usage.OutputTokenCount > 0);
+        Assert.Equal(completion.Usage.InputTokenCount + completion.Usage.OutputTokenCount, completion.Usage.TotalTokenCount);
+        Assert.Equal(llmCalls, _server.Llm.ResponseCalls);
+    }
+
+    [Fact]
+    public async Task CompleteChat_Greeting_CarriesRouteAndIntentInParleyField()
+    {
+        var json = await PostAsync(new JsonObject { ["model"] = "shop", ["messages"] = Messages("hello") });
+
+        Assert.Equal("template", (string?)json["parley"]?["route"]);
+        Assert.Equal("greeting", (string?)json["parley"]?["intent"]?["name"]);
+        Assert.Equal("chat.completion", (string?)json["object"]);
+    }
+
+    [Fact]
+    public async Task CompleteChat_UnknownExtraFields_AreAccepted()
+    {
+        var json = await PostAsync(new JsonObject
+        {
+            ["model"] = "shop",
+            ["messages"] = Messages("hello"),
+            ["frobnicate"] = new JsonObject { ["x"] = 1 },
+            ["user"] = "u1",
+            ["logit_bias"] = new JsonObject(),
+        });
+
+        Assert.Equal("stop", (string?)json["choices"]?[0]?["finish_reason"]);
+    }
+
+    [Fact]
+    public async Task CompleteChat_MaxTokens_CutsReplyWithFinishReasonLength()
+    {
+        _server.Llm.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new Microsoft.Extensions.AI.ChatResponse(
+            new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.Assistant, "one two three four five six seven eight nine ten")));
+
+        var completion = (await Chat.CompleteChatAsync([new UserChatMessage("zqx vlorp sonnet about quasars")], new ChatCompletionOptions { MaxOutputTokenCount = 3 })).Value;
+
+        Assert.Equal(ChatFinishReason.Length, completion.FinishReason);
+        Assert.Equal("one two three", completion.Content[0].Text);
+        Assert.Equal(3, completion.Usage.OutputTokenCount);
+    }
+
+    [Fact]
+    public async Task CompleteChatStreaming_LlmReply_StreamsChunksThenUsage()
+    {
+        var llmCalls = _server.Llm.StreamingCalls;
+        var text = new StringBuilder();
+        var chunks = 0;
+        ChatFinishReason? finish = null;
+        ChatTokenUsage? usage = null;
+        await foreach (var update in Chat.CompleteChatStreamingAsync([new UserChatMessage("zqx vlorp sonnet about quasars")]))
+        {
+            chunks++;
+            text.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+            finish ??= update.FinishReason;
+            usage ??= update.Usage;
+        }
+
+        Assert.StartsWith("echo:", text.ToString(), StringComparison.Ordinal);
+        Assert.True(chunks > 4, $"expected the reply in several chunks, got {chunks}");
+        Assert.Equal(ChatFinishReason.Stop, finish);
+        Assert.NotNull(usage);
+        Assert.True(usage.OutputTokenCount > 0);
+        Assert.Equal(llmCalls + 1, _server.Llm.StreamingCalls);
+    }
+
+    [Fact]
+    public async Task CompleteChatStreaming_MaxTokens_CutsWithFinishReasonLength()
+    {
+        _server.Llm.GetStreamingResponseAsyncCallback = (_, _, ct) => Parley.Testing.TestChatClient.Updates(["one ", "two ", "three ", "four"], cancellationToken: ct);
+        var text = new StringBuilder();
+        ChatFinishReason? finish = null;
+        await foreach (var update in Chat.CompleteChatStreamingAsync([new UserChatMessage("zqx vlorp sonnet about quasars")], new ChatCompletionOptions { MaxOutputTokenCount = 2 }))
+        {
+            text.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+            finish ??= update.FinishReason;
+        }
+
+        Assert.Equal(ChatFinishReason.Length, finish);
+        Assert.Equal("one two", text.ToString());
+    }
+
+    [Fact]
+    public async Task PostStreaming_RawWire_IsServerSentEventsEndingInDone()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new JsonObject { ["model"] = "shop", ["messages"] = Messages("hello"), ["stream"] = true }),
+        };
+        using var response = await _server.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(events, e => Assert.StartsWith("data: ", e, StringComparison.Ordinal));
+        Assert.Equal("data: [DONE]", events[^1]);
+        var last = JsonNode.Parse(events[^2]["data: ".Length..])!;
+        Assert.Equal("chat.completion.chunk", (string?)last["object"]);
+        Assert.Equal("template", (string?)last["parley"]?["route"]);
+    }
+
+    [Fact]
+    public async Task CompleteChat_SixteenConcurrentRequests_AllSucceed()
+    {
+        var replies = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+            (await Chat.CompleteChatAsync([new UserChatMessage($"zqx vlorp request {i}")])).Value.Content[0].Text));
+
+        for (var i = 0; i < 16; i++)
+        {
+            Assert.Contains($"request {i}", replies[i], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task PostStreaming_ClientDisconnects_CancelsGeneration()
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Llm.GetStreamingResponseAsyncCallback = (_, _, ct) => Endless(cancelled, ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new JsonObject { ["model"] = "shop", ["messages"] = Messages("zqx vlorp forever"), ["stream"] = true }),
+        };
+        await using var loopback = await _server.StartLoopbackServerAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(loopback.Urls.First()) };
+        using var disconnect = new CancellationTokenSource();
+        using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, disconnect.Token))
+        {
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(disconnect.Token));
+            Assert.StartsWith("data: ", await reader.ReadLineAsync(disconnect.Token), StringComparison.Ordinal);
+            await disconnect.CancelAsync();
+        }
+
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        _server.ResetLlm();
+        var after = (await Chat.CompleteChatAsync([new UserChatMessage("hello")])).Value;
+        Assert.NotEmpty(after.Content[0].Text);
+    }
+
+    private static async IAsyncEnumerable<Microsoft.Extensions.AI.ChatResponseUpdate> Endless(
+        TaskCompletionSource cancelled, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return new Microsoft.Extensions.AI.ChatResponseUpdate(Microsoft.Extensions.AI.ChatRole.Assistant, "tick ");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        finally
+        {
+            cancelled.TrySetResult();
+        }
+    }
+
+    private static JsonArray Messages(string text) => [new JsonObject { ["role"] = "user", ["content"] = text }];
+
+    private async Task<JsonNode> PostAsync(JsonObject body)
+    {
+        using var response = await _server.Http.PostAsJsonAsync("/v1/chat/completions", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonNode.Parse(text)!;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Parley.Server.Tests;
+
+[Collection(ServerCollection.Name)]
+public sealed class EmbeddingEndpointsTests(ServerFixture server)
+{
+    [Fact]
+    public async Task GenerateEmbeddings_ArrayInput_ReturnsOneNormalisedVectorPerInput()
+    {
+        var client = server.OpenAI.GetEmbeddingClient("all-MiniLM-L6-v2");
+
+        var embeddings = (await client.GenerateEmbeddingsAsync(["where is my order", "how do I return a kettle"])).Value;
+
+        Assert.Equal(2, embeddings.Count);
+        Assert.All(embeddings, e => Assert.Equal(384, e.ToFloats().Length));
+        Assert.NotEqual(embeddings[0].ToFloats().ToArray(), embeddings[1].ToFloats().ToArray());
+        Assert.True(embeddings.Usage.InputTokenCount > 0);
+    }
+
+    [Fact]
+    public async Task PostEmbeddings_FloatAndBase64_DecodeToTheSameVector()
+    {
+        var asFloats = await PostAsync(new JsonObject { ["model"] = "all-MiniLM-L6-v2", ["input"] = "hello", ["encoding_format"] = "float" });
+        var asBase64 = await PostAsync(new JsonObject { ["model"] = "all-MiniLM-L6-v2", ["input"] = "hello", ["encoding_format"] = "base64" });
+
+        var floats = asFloats["data"]![0]!["embedding"]!.AsArray().Select(v => (float)v!).ToArray();
+        var decoded = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Convert.FromBase64String((string)asBase64["data"]![0]!["embedding"]!)).ToArray();
+        Assert.Equal(384, floats.Length);
+        Assert.Equal(floats, decoded);
+    }
+
+    [Fact]
+    public async Task PostEmbeddings_BotModel_Returns404()
+    {
+        using var response = await server.Http.PostAsJsonAsync("/v1/embeddings", new JsonObject { ["model"] = "shop", ["input"] = "hi" });
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private async Task<JsonNode> PostAsync(JsonObject body)
+    {
+        using var response = await server.Http.PostAsJsonAsync("/v1/embeddings", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonNode.Parse(text)!;
+    }
+}

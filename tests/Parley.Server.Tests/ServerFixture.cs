@@ -1,0 +1,105 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using Parley.Bots;
+using Parley.Bots.Packs;
+using Parley.Nlu.Embeddings;
+using Parley.Testing;
+
+namespace Parley.Server.Tests;
+
+/// <summary>
+/// One in-memory server per test class: the shop bot with <see cref="Llm"/> as its LLM, so replies that no
+/// template or passage answers come from a double the tests control.
+/// </summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public const string ApiKey = "sk-test-key";
+
+    public const long MaxBodyBytes = 64 * 1024;
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "parley-server-tests-" + Guid.NewGuid().ToString("N"));
+    private static readonly MiniLmEmbeddingGenerator Encoder = new();
+    private WebApplication _app = null!;
+
+    public TestChatClient Llm { get; } = new();
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public OpenAIClient OpenAI { get; private set; } = null!;
+
+    public string BotModel => "shop";
+
+    /// <summary>The served bot, for a second server that must not load it again.</summary>
+    public Bot Bot { get; private set; } = null!;
+
+    /// <summary>
+    /// Starts a real Kestrel server on a loopback port serving <see cref="Bot"/>, for behaviour the in-memory server
+    /// does not reproduce (a client that disconnects). Dispose it when done.
+    /// </summary>
+    public async Task<WebApplication> StartLoopbackServerAsync()
+    {
+        var options = new ParleyServerOptions
+        {
+            Embeddings = Encoder,
+            DatabasePath = Path.Combine(_folder, "loopback.db"),
+            BotFactory = (_, _) => Task.FromResult(Bot),
+        };
+        options.BotFolders.Add(TestPaths.ShopBot);
+        var app = ParleyServer.Build(options, ["--urls", "http://127.0.0.1:0"]);
+        await app.StartAsync();
+        return app;
+    }
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        var options = new ParleyServerOptions
+        {
+            Embeddings = Encoder,
+            DatabasePath = Path.Combine(_folder, "parley.db"),
+            MaxRequestBodyBytes = MaxBodyBytes,
+            BotFactory = async (folder, ct) => Bot = await Bot.CreateAsync(await BotPackLoader.LoadAsync(folder, ct), Encoder, Llm, cancellationToken: ct),
+        };
+        options.BotFolders.Add(TestPaths.ShopBot);
+        options.ApiKeys.Add(ApiKey);
+        var builder = ParleyServer.CreateBuilder(options, []);
+        builder.WebHost.UseTestServer();
+        _app = ParleyServer.Build(builder);
+        await _app.StartAsync();
+        Http = _app.GetTestClient();
+        Http.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
+        OpenAI = CreateClient(ApiKey);
+    }
+
+    /// <summary>An OpenAI SDK client that talks to the in-memory server with <paramref name="apiKey"/>.</summary>
+    public OpenAIClient CreateClient(string apiKey)
+    {
+        var http = _app.GetTestClient();
+        return new OpenAIClient(new ApiKeyCredential(apiKey), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(http.BaseAddress!, "/v1"),
+            Transport = new HttpClientPipelineTransport(http),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        });
+    }
+
+    /// <summary>Restores the LLM double's default behaviour (echo).</summary>
+    public void ResetLlm()
+    {
+        Llm.GetResponseAsyncCallback = null;
+        Llm.GetStreamingResponseAsyncCallback = null;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}

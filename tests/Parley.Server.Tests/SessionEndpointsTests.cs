@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Parley.Server.Tests;
+
+[Collection(ServerCollection.Name)]
+public sealed class SessionEndpointsTests(ServerFixture server)
+{
+    [Fact]
+    public async Task PostChat_WithSessionHeader_StoresTurnsAndEchoesId()
+    {
+        var id = "s-" + Guid.NewGuid().ToString("N");
+        await SendAsync(id, "hello");
+        await SendAsync(id, "thanks");
+
+        var session = await server.Http.GetFromJsonAsync<JsonNode>($"/api/sessions/{id}");
+        var list = await server.Http.GetFromJsonAsync<JsonNode>("/api/sessions");
+
+        Assert.Equal("shop", (string?)session!["bot"]);
+        Assert.Equal(["user", "assistant", "user", "assistant"], session["messages"]!.AsArray().Select(m => (string?)m!["role"]));
+        Assert.Equal("thanks", (string?)session["messages"]![2]!["content"]);
+        Assert.Contains(list!["data"]!.AsArray(), s => (string?)s!["id"] == id);
+    }
+
+    [Fact]
+    public async Task DeleteSession_Existing_RemovesIt()
+    {
+        var id = "s-" + Guid.NewGuid().ToString("N");
+        await SendAsync(id, "hello");
+
+        using var deleted = await server.Http.DeleteAsync($"/api/sessions/{id}");
+        using var after = await server.Http.GetAsync($"/api/sessions/{id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetReadyz_AfterStart_IsReady()
+    {
+        using var response = await server.Http.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task SendAsync(string session, string text)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new JsonObject
+            {
+                ["model"] = "shop",
+                ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = text }),
+            }),
+        };
+        request.Headers.Add("X-Parley-Session", session);
+        using var response = await server.Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal(session, response.Headers.GetValues("X-Parley-Session").Single());
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(session, (string?)json["parley"]?["session"]);
+    }
+}
