@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Parley.Testing;
 
 namespace Parley.Cli.Tests;
 
@@ -61,6 +62,21 @@ public sealed class KbCommandTests : IDisposable
             }
 
             Assert.Equal(1.0, metrics.GetProperty("recall_at_5").GetDouble());
+        }
+    }
+
+    [Fact]
+    public async Task KbEval_LexicalWeightZero_HybridRanksAsVector()
+    {
+        var queries = Path.Combine(TestPaths.ShopBot, "eval", "kb-queries.jsonl");
+
+        var result = await _cli.RunAsync(["kb", "eval", "--docs", Path.Combine(Shop, "knowledge"), "--queries", queries, "--lexical-weight", "0", "--json"]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var modes = result.Json().GetProperty("modes");
+        foreach (var key in new[] { "recall_at_1", "recall_at_5", "mrr", "ndcg_at_10" })
+        {
+            Assert.Equal(modes.GetProperty("vector").GetProperty(key).GetDouble(), modes.GetProperty("hybrid").GetProperty(key).GetDouble());
         }
     }
 

@@ -42,7 +42,8 @@ internal static class KbCommand
         var query = new Argument<string[]>("query") { Description = "The question.", Arity = ArgumentArity.OneOrMore };
 
         var command = new Command("search", "Find the passages that best answer a question. Hybrid and vector scores are cosine similarities; BM25 scores are unbounded.");
-        foreach (var option in new Option[] { docs, top, mode, json })
+        var lexicalWeight = LexicalWeightOption();
+        foreach (var option in new Option[] { docs, top, mode, lexicalWeight, json })
         {
             command.Options.Add(option);
         }
@@ -56,7 +57,8 @@ internal static class KbCommand
                 throw new CliException("-k must be at least 1.", exitCode: ExitCodes.Usage);
             }
 
-            using var index = await BuildAsync(context, result.GetValue(docs)!, cancellationToken).ConfigureAwait(false);
+            var fusion = new HybridSearchOptions { LexicalWeight = result.GetValue(lexicalWeight) };
+            using var index = await BuildAsync(context, result.GetValue(docs)!, fusion, cancellationToken).ConfigureAwait(false);
             var search = Select(index, result.GetValue(mode)!);
             var hits = await search.SearchAsync(string.Join(' ', result.GetValue(query)!), k, cancellationToken).ConfigureAwait(false);
             if (result.GetValue(json))
@@ -102,7 +104,8 @@ internal static class KbCommand
         var queries = new Option<string>("--queries") { Description = "A JSONL file of {\"query\": str, \"relevant\": [paths relative to --docs]}.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("eval", "Measure recall@1, recall@5, MRR, nDCG@10 and latency for bm25, vector and hybrid search.");
-        foreach (var option in new Option[] { docs, queries, json })
+        var lexicalWeight = LexicalWeightOption();
+        foreach (var option in new Option[] { docs, queries, lexicalWeight, json })
         {
             command.Options.Add(option);
         }
@@ -119,11 +122,12 @@ internal static class KbCommand
                 throw new CliException(e.Message, e, ExitCodes.Usage);
             }
 
-            using var index = await BuildAsync(context, result.GetValue(docs)!, cancellationToken).ConfigureAwait(false);
+            var fusion = new HybridSearchOptions { LexicalWeight = result.GetValue(lexicalWeight) };
+            using var index = await BuildAsync(context, result.GetValue(docs)!, fusion, cancellationToken).ConfigureAwait(false);
 
             // Queries are encoded without the embedding cache, so vector and hybrid latencies include encoding.
             // Not disposed: it shares the BM25 index that "index" disposes.
-            var uncached = new HybridKnowledgeSearch(index.Lexical, index.Dense.WithQueryEmbeddings(LocalEmbeddings.Uncached));
+            var uncached = new HybridKnowledgeSearch(index.Lexical, index.Dense.WithQueryEmbeddings(LocalEmbeddings.Uncached), fusion);
             await uncached.SearchAsync("warm up", 1, cancellationToken).ConfigureAwait(false);
             var modes = new (string Name, IKnowledgeSearch Search)[] { (Bm25, index.Lexical), (Vector, uncached.Dense), (Hybrid, uncached) };
             var report = new JsonObject();
@@ -163,7 +167,10 @@ internal static class KbCommand
         return command;
     }
 
-    private static async Task<HybridKnowledgeSearch> BuildAsync(CliContext context, string docs, CancellationToken cancellationToken)
+    private static Option<double> LexicalWeightOption() =>
+        new("--lexical-weight") { Description = "The weight of the BM25 ranking in hybrid fusion (the vector ranking weighs 1).", DefaultValueFactory = _ => new HybridSearchOptions().LexicalWeight };
+
+    private static async Task<HybridKnowledgeSearch> BuildAsync(CliContext context, string docs, HybridSearchOptions options, CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(docs, context.CurrentDirectory);
         if (!Directory.Exists(folder))
@@ -171,7 +178,16 @@ internal static class KbCommand
             throw new CliException($"{folder}: the knowledge folder does not exist.", exitCode: ExitCodes.Usage);
         }
 
-        return await HybridKnowledgeSearch.BuildAsync(LocalEmbeddings.Create(context), folder, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message, e, ExitCodes.Usage);
+        }
+
+        return await HybridKnowledgeSearch.BuildAsync(LocalEmbeddings.Create(context), folder, options, cancellationToken).ConfigureAwait(false);
     }
 
     private static IKnowledgeSearch Select(HybridKnowledgeSearch index, string mode) => mode switch
