@@ -24,6 +24,35 @@ public sealed class SessionEndpointsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task PostChat_WithoutSessionHeader_StartsASessionHoldingTheWholeConversation()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new JsonObject
+            {
+                ["model"] = "shop",
+                ["messages"] = new JsonArray(
+                    new JsonObject { ["role"] = "system", ["content"] = "Be brief." },
+                    new JsonObject { ["role"] = "user", ["content"] = "hello" },
+                    new JsonObject { ["role"] = "assistant", ["content"] = "Hi! How can I help?" },
+                    new JsonObject { ["role"] = "user", ["content"] = "thanks, that's all" }),
+            }),
+        };
+
+        using var response = await server.Http.SendAsync(request);
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var id = response.Headers.GetValues("X-Parley-Session").Single();
+        var session = await server.Http.GetFromJsonAsync<JsonNode>($"/api/sessions/{id}");
+        Assert.Equal(["user", "assistant", "user", "assistant"], session!["messages"]!.AsArray().Select(m => (string?)m!["role"]));
+        Assert.Equal("Hi! How can I help?", (string?)session["messages"]![1]!["content"]);
+
+        await SendAsync(id, "one more thing");
+        var continued = await server.Http.GetFromJsonAsync<JsonNode>($"/api/sessions/{id}");
+        Assert.Equal(6, continued!["messages"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task DeleteSession_Existing_RemovesIt()
     {
         var id = "s-" + Guid.NewGuid().ToString("N");

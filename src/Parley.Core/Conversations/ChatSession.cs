@@ -72,6 +72,16 @@ public sealed class ChatSession
         Conversation.SystemPrompt = value;
     }
 
+    /// <summary>
+    /// Stores earlier messages of the conversation as its history, for example the history a stateless client sent
+    /// when the session is created for it.
+    /// </summary>
+    public Task ImportHistoryAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return AppendAsync(messages, incomplete: false, cancellationToken);
+    }
+
     /// <summary>The messages sent to the model for the next turn: the system prompt, the history, then <paramref name="user"/>.</summary>
     public IReadOnlyList<ChatMessage> BuildPrompt(ChatMessage user)
     {

@@ -34,24 +34,47 @@ internal sealed class BotTurn
     /// <summary>Counts tokens as the bot's model does.</summary>
     public ChatTokenCounter Counter { get; }
 
+    /// <summary>
+    /// Starts a turn. With a session id, the session's stored history is used and the request's last message must be
+    /// the user's new one. Without one, a new session is stored: the request's earlier messages become its history
+    /// (a system message becomes its system prompt), so a client can continue it later with the returned id. A
+    /// request whose last message is not the user's (e.g. a tool result) is answered without storing anything.
+    /// </summary>
     public static async Task<BotTurn> StartAsync(Bot bot, ChatCompletionRequest request, string? sessionId, IConversationStore store, CancellationToken cancellationToken)
     {
-        if (sessionId is null)
+        var last = request.Messages[^1];
+        if (last.Role != ChatRole.User)
         {
+            if (sessionId is not null)
+            {
+                throw ApiException.Invalid($"messages[{request.Messages.Count - 1}].role", "with X-Parley-Session, the last message must be the user's new message (the history comes from the session)");
+            }
+
             var prompt = request.Messages.Any(m => m.Role == ChatRole.System)
                 ? request.Messages
                 : [new ChatMessage(ChatRole.System, bot.SystemPrompt), .. request.Messages];
             return new BotTurn(bot, prompt, null, null);
         }
 
-        var last = request.Messages[^1];
-        if (last.Role != ChatRole.User)
+        var session = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, sessionId, bot.SystemPrompt, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (sessionId is null)
         {
-            throw ApiException.Invalid($"messages[{request.Messages.Count - 1}].role", "with X-Parley-Session, the last message must be the user's new message (the history comes from the session)");
+            await SeedAsync(session, request.Messages.Take(request.Messages.Count - 1).ToArray(), cancellationToken).ConfigureAwait(false);
         }
 
-        var session = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, sessionId, bot.SystemPrompt, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new BotTurn(bot, session.BuildPrompt(last), session, last.Text);
+    }
+
+    /// <summary>Stores the history a stateless client sent, so the new session holds the whole conversation.</summary>
+    private static async Task SeedAsync(ChatSession session, IReadOnlyList<ChatMessage> history, CancellationToken cancellationToken)
+    {
+        var system = string.Join("\n\n", history.Where(m => m.Role == ChatRole.System).Select(m => m.Text).Where(t => t.Length > 0));
+        if (system.Length > 0)
+        {
+            await session.SetSystemPromptAsync(system, cancellationToken).ConfigureAwait(false);
+        }
+
+        await session.ImportHistoryAsync(history.Where(m => m.Role != ChatRole.System), cancellationToken).ConfigureAwait(false);
     }
 
     public ChatOptions CreateOptions(ChatCompletionRequest request)
