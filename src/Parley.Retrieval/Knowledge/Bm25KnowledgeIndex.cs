@@ -13,7 +13,7 @@ using Lucene.Net.Util;
 namespace Parley.Retrieval.Knowledge;
 
 /// <summary>
-/// An in-memory Lucene index over knowledge passages (title, heading and text), ranked by BM25. Each passage is
+/// A Lucene index (in memory, or in a folder of an on-disk knowledge index) over knowledge passages (title, heading and text), ranked by BM25. Each passage is
 /// analysed as English (stemmed, stop words removed) or, when most of its letters are CJK ideographs, as Chinese
 /// with the SmartCn word segmenter; a query is analysed both ways and matched against both.
 /// </summary>
@@ -25,20 +25,34 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeSearch, IDisposable
     private const string OrdinalField = "i";
 
     private readonly KnowledgePassage[] _passages;
-    private readonly RAMDirectory _directory;
+    private readonly Lucene.Net.Store.Directory _directory;
     private readonly Analyzer _english;
     private readonly Analyzer _chinese;
     private readonly DirectoryReader? _reader;
     private readonly IndexSearcher? _searcher;
 
-    private Bm25KnowledgeIndex(KnowledgePassage[] passages)
+    private Bm25KnowledgeIndex(KnowledgePassage[] passages, Lucene.Net.Store.Directory directory, bool write)
     {
         _passages = passages;
-        _directory = new RAMDirectory();
+        _directory = directory;
         _english = new EnglishAnalyzer(Version);
         _chinese = new SmartChineseAnalyzer(Version);
         if (passages.Length == 0)
         {
+            return;
+        }
+
+        if (!write)
+        {
+            _reader = DirectoryReader.Open(_directory);
+            if (_reader.NumDocs != passages.Length)
+            {
+                var found = _reader.NumDocs;
+                Dispose();
+                throw new InvalidDataException($"the Lucene index holds {found} passages, the manifest {passages.Length}");
+            }
+
+            _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
             return;
         }
 
@@ -76,7 +90,28 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeSearch, IDisposable
     public static Bm25KnowledgeIndex Create(IEnumerable<KnowledgePassage> passages)
     {
         ArgumentNullException.ThrowIfNull(passages);
-        return new Bm25KnowledgeIndex(passages.ToArray());
+        return new Bm25KnowledgeIndex(passages.ToArray(), new RAMDirectory(), write: true);
+    }
+
+    /// <summary>Creates an index over the given passages in <paramref name="folder"/> (a Lucene <see cref="FSDirectory"/>), replacing what is there.</summary>
+    /// <param name="passages">The passages.</param>
+    /// <param name="folder">The folder of the Lucene index.</param>
+    public static Bm25KnowledgeIndex Create(IEnumerable<KnowledgePassage> passages, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(passages);
+        ArgumentNullException.ThrowIfNull(folder);
+        return new Bm25KnowledgeIndex(passages.ToArray(), FSDirectory.Open(folder), write: true);
+    }
+
+    /// <summary>Opens the Lucene index in <paramref name="folder"/> written by <see cref="Create(IEnumerable{KnowledgePassage}, string)"/> over the same passages.</summary>
+    /// <param name="passages">The passages, in the order they were indexed.</param>
+    /// <param name="folder">The folder of the Lucene index.</param>
+    /// <exception cref="InvalidDataException">The index does not hold as many passages as given.</exception>
+    public static Bm25KnowledgeIndex Open(IEnumerable<KnowledgePassage> passages, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(passages);
+        ArgumentNullException.ThrowIfNull(folder);
+        return new Bm25KnowledgeIndex(passages.ToArray(), FSDirectory.Open(folder), write: false);
     }
 
     /// <summary>Reads, chunks and indexes every document under <paramref name="folder"/>.</summary>

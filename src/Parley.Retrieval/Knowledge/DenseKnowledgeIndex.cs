@@ -4,8 +4,8 @@ using Microsoft.Extensions.AI;
 namespace Parley.Retrieval.Knowledge;
 
 /// <summary>
-/// An in-memory knowledge index over a folder of Markdown and text documents, searched by cosine similarity
-/// of sentence embeddings.
+/// An in-memory knowledge index over passages, searched by exact cosine similarity of sentence embeddings
+/// (a dot product of L2-normalised vectors, vectorised with <see cref="TensorPrimitives"/>).
 /// </summary>
 public sealed class DenseKnowledgeIndex : IKnowledgeSearch
 {
@@ -53,8 +53,7 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
             return new DenseKnowledgeIndex(embeddings, list, [], 0);
         }
 
-        // The title and heading give a short section its context ("Returns › Exceptions" + body).
-        var texts = list.Select(p => $"{p.Title}. {p.Heading}. {p.Text}");
+        var texts = list.Select(EmbeddingText);
         var vectors = await embeddings.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
         var dimensions = vectors[0].Vector.Length;
         var matrix = new float[list.Length * dimensions];
@@ -65,6 +64,35 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
 
         return new DenseKnowledgeIndex(embeddings, list, matrix, dimensions);
     }
+
+    /// <summary>Creates an index over passages whose vectors are already known, for example read from an on-disk index.</summary>
+    /// <param name="embeddings">The query encoder; it must be the model that made <paramref name="matrix"/>.</param>
+    /// <param name="passages">The passages.</param>
+    /// <param name="matrix">The L2-normalised passage vectors, row by row in passage order.</param>
+    /// <param name="dimensions">The length of each vector.</param>
+    public static DenseKnowledgeIndex FromVectors(
+        IEmbeddingGenerator<string, Embedding<float>> embeddings, IReadOnlyList<KnowledgePassage> passages, float[] matrix, int dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        ArgumentNullException.ThrowIfNull(passages);
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentOutOfRangeException.ThrowIfNegative(dimensions);
+        if (matrix.Length != passages.Count * dimensions)
+        {
+            throw new ArgumentException($"{passages.Count} passages of {dimensions} dimensions need {passages.Count * dimensions} values, not {matrix.Length}.", nameof(matrix));
+        }
+
+        return new DenseKnowledgeIndex(embeddings, passages.ToArray(), matrix, dimensions);
+    }
+
+    /// <summary>The passage vectors, row by row in <see cref="Passages"/> order.</summary>
+    internal ReadOnlySpan<float> Matrix => _matrix;
+
+    /// <summary>The length of each vector (0 for an empty index).</summary>
+    internal int Dimensions => _dimensions;
+
+    /// <summary>The text embedded for a passage: the title and heading give a short section its context ("Returns › Exceptions" + body).</summary>
+    internal static string EmbeddingText(KnowledgePassage passage) => $"{passage.Title}. {passage.Heading}. {passage.Text}";
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(string query, int top = 3, CancellationToken cancellationToken = default)
@@ -77,9 +105,7 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
         }
 
         var scores = await ScoreAllAsync(query, cancellationToken).ConfigureAwait(false);
-        return Enumerable.Range(0, _passages.Length)
-            .OrderByDescending(i => scores[i])
-            .Take(top)
+        return TopK.Indexes(scores, Math.Min(top, _passages.Length))
             .Select(i => new KnowledgeHit(_passages[i], Math.Round(scores[i], 4)))
             .ToArray();
     }

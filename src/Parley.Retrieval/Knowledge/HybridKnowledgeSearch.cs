@@ -88,7 +88,7 @@ public sealed class HybridKnowledgeSearch : IKnowledgeSearch, IDisposable
 
         var candidates = Math.Min(Math.Max(top, _options.Candidates), Count);
         var cosines = await Dense.ScoreAllAsync(query, cancellationToken).ConfigureAwait(false);
-        var dense = TopIndexes(cosines, candidates);
+        var dense = TopK.Indexes(cosines, candidates);
         var lexical = Lexical.Rank(query, candidates).Select(r => r.Index).ToArray();
         var passages = Dense.Passages;
         return ReciprocalRankFusion.Fuse<int>([(lexical, _options.LexicalWeight), (dense, _options.DenseWeight)], _options.K)
@@ -99,17 +99,4 @@ public sealed class HybridKnowledgeSearch : IKnowledgeSearch, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Lexical.Dispose();
-
-    private static int[] TopIndexes(float[] scores, int count)
-    {
-        var indexes = new int[scores.Length];
-        for (var i = 0; i < indexes.Length; i++)
-        {
-            indexes[i] = i;
-        }
-
-        // Descending by score, ties by index, so equal scores rank deterministically.
-        Array.Sort(indexes, (a, b) => scores[b].CompareTo(scores[a]) is var c && c != 0 ? c : a.CompareTo(b));
-        return indexes[..count];
-    }
 }

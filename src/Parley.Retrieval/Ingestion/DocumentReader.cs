@@ -1,0 +1,59 @@
+using System.Text;
+using Parley.Retrieval.Chunking;
+using Parley.Retrieval.Knowledge;
+
+namespace Parley.Retrieval.Ingestion;
+
+/// <summary>
+/// Turns one knowledge file into passages by its extension: Markdown and text as written, MDX without its JSX
+/// tags, HTML by its headings and paragraphs, PDF page by page, and JSONL FAQ pairs one passage per pair.
+/// </summary>
+/// <remarks>
+/// Offsets of passages from MDX, HTML and PDF files refer to the converted text (Markdown), not to the file's bytes.
+/// </remarks>
+public static class DocumentReader
+{
+    /// <summary>The file extensions that can be read.</summary>
+    public static readonly IReadOnlySet<string> Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ".md", ".markdown", ".txt", ".mdx", ".html", ".htm", ".pdf", ".jsonl",
+    };
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Splits a file's content into passages.</summary>
+    /// <param name="source">The file's path relative to the knowledge folder, with forward slashes.</param>
+    /// <param name="content">The file's bytes.</param>
+    /// <exception cref="InvalidDataException">The file cannot be read as its extension says (the message says why).</exception>
+    public static IReadOnlyList<KnowledgePassage> Read(string source, ReadOnlySpan<byte> content)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var extension = Path.GetExtension(source).ToLowerInvariant();
+        return extension switch
+        {
+            ".pdf" => MarkdownChunker.Chunk(source, PdfText.ToMarkdown(content.ToArray())),
+            ".mdx" => MarkdownChunker.Chunk(source, MdxText.StripJsx(Text(content))),
+            ".html" or ".htm" => MarkdownChunker.Chunk(source, HtmlText.ToMarkdown(Text(content))),
+            ".jsonl" => FaqPairs.Chunk(source, Text(content)),
+            _ => MarkdownChunker.Chunk(source, Text(content)),
+        };
+    }
+
+    private static string Text(ReadOnlySpan<byte> content)
+    {
+        if (content.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            content = content[3..];
+        }
+
+        try
+        {
+            var text = StrictUtf8.GetString(content);
+            return text.Contains('\0') ? throw new InvalidDataException("it holds NUL characters: a binary file, not text") : text;
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new InvalidDataException("it is not valid UTF-8 text");
+        }
+    }
+}
