@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Parley.Server.Chat;
 using Parley.Server.Embeddings;
 using Parley.Server.Errors;
@@ -10,10 +11,11 @@ using Parley.Server.Hosting;
 using Parley.Server.Models;
 using Parley.Server.Security;
 using Parley.Server.Sessions;
+using Parley.Server.Telemetry;
 
 namespace Parley.Server;
 
-/// <summary>Builds the OpenAI-compatible server: <c>/v1/models</c>, <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, sessions and health.</summary>
+/// <summary>Builds the OpenAI-compatible server: <c>/v1/models</c>, <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, sessions, health and <c>/metrics</c>.</summary>
 public static class ParleyServer
 {
     /// <summary>Creates the host builder with the server's services; add to it (for example a test server), then call <see cref="Build(WebApplicationBuilder)"/>.</summary>
@@ -29,6 +31,18 @@ public static class ParleyServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<BotRegistry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BotRegistry>());
+        builder.Services.AddApiRateLimiter(options);
+        builder.Services.AddServerTelemetry();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        if (options.CorsOrigins.Count > 0)
+        {
+            builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
+                .WithOrigins([.. options.CorsOrigins])
+                .AllowAnyHeader()
+                .AllowAnyMethod()
+                .WithExposedHeaders(ChatCompletionEndpoints.SessionHeader, "Retry-After")));
+        }
+
         builder.Services.Configure<JsonOptions>(o => ServerJson.Configure(o.SerializerOptions));
         return builder;
     }
@@ -38,13 +52,22 @@ public static class ParleyServer
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        app.UseMiddleware<RequestLogMiddleware>();
         app.UseMiddleware<OpenAIErrorMiddleware>();
+        if (app.Services.GetRequiredService<ParleyServerOptions>().CorsOrigins.Count > 0)
+        {
+            // Before the key check, so browsers' preflight requests (which carry no key) are answered.
+            app.UseCors();
+        }
+
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseRateLimiter();
         app.MapHealthEndpoints();
         app.MapModelEndpoints();
         app.MapChatCompletionEndpoints();
         app.MapEmbeddingEndpoints();
         app.MapSessionEndpoints();
+        app.MapMetricsEndpoint();
         return app;
     }
 

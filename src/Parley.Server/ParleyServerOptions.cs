@@ -10,6 +10,9 @@ public sealed class ParleyServerOptions
     /// <summary>The default request body limit: 1 MiB.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
+    /// <summary>The default number of requests a client may make per <see cref="RateLimitWindow"/>: 600.</summary>
+    public const int DefaultRateLimitPermits = 600;
+
     /// <summary>The bot folders to serve; each bot's model id is its name. Default: none (set at least one).</summary>
     public IList<string> BotFolders { get; } = [];
 
@@ -20,6 +23,36 @@ public sealed class ParleyServerOptions
 
     /// <summary>The largest request body accepted; larger ones get 413. Default: <see cref="DefaultMaxRequestBodyBytes"/>.</summary>
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>
+    /// How many API requests one client (one API key, or one IP address when the API is open) may make per
+    /// <see cref="RateLimitWindow"/>; more get 429 with <c>Retry-After</c>. Default: <see cref="DefaultRateLimitPermits"/>.
+    /// </summary>
+    public int RateLimitPermits { get; set; } = DefaultRateLimitPermits;
+
+    /// <summary>The window over which <see cref="RateLimitPermits"/> are counted. Default: one minute.</summary>
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The origins (for example <c>https://app.example.com</c>) browsers may call the API from. Default: none, which
+    /// leaves CORS off so browsers on other origins cannot read the answers.
+    /// </summary>
+    public IList<string> CorsOrigins { get; } = [];
+
+    /// <summary>
+    /// How long stopping the server waits for open requests (streams included) to finish before it cuts them.
+    /// Default: 30 seconds.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// An upstream model served as <see cref="UpstreamModel"/>: its chat completions (tools included) are passed
+    /// through. Default: null, none. The server does not dispose it.
+    /// </summary>
+    public IChatClient? Upstream { get; set; }
+
+    /// <summary>The model id of <see cref="Upstream"/>, listed in <c>/v1/models</c>. Default: null; required with <see cref="Upstream"/>.</summary>
+    public string? UpstreamModel { get; set; }
 
     /// <summary>
     /// Builds a bot from its folder. Default: null, which loads the pack and builds it offline (no LLM) with
@@ -59,6 +92,34 @@ public sealed class ParleyServerOptions
         if (ApiKeys.Any(string.IsNullOrWhiteSpace))
         {
             throw new ArgumentException("an API key is empty", nameof(ApiKeys));
+        }
+
+        if (RateLimitPermits < 1)
+        {
+            throw new ArgumentException($"the rate limit must allow at least 1 request per window (was {RateLimitPermits})", nameof(RateLimitPermits));
+        }
+
+        if (RateLimitWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"the rate limit window must be positive (was {RateLimitWindow})", nameof(RateLimitWindow));
+        }
+
+        if ((Upstream is null) != string.IsNullOrWhiteSpace(UpstreamModel))
+        {
+            throw new ArgumentException("an upstream model needs both the chat client and its model id", Upstream is null ? nameof(Upstream) : nameof(UpstreamModel));
+        }
+
+        if (ShutdownTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"the shutdown timeout must not be negative (was {ShutdownTimeout})", nameof(ShutdownTimeout));
+        }
+
+        foreach (var origin in CorsOrigins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/")
+            {
+                throw new ArgumentException($"the CORS origin '{origin}' is not an origin (expected e.g. https://app.example.com)", nameof(CorsOrigins));
+            }
         }
     }
 }

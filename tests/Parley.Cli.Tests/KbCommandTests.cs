@@ -91,4 +91,80 @@ public sealed class KbCommandTests : IDisposable
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("bad.jsonl:1", result.Error);
     }
+
+    private string CopyShopKnowledge()
+    {
+        var docs = Path.Combine(_cli.Directory, "docs");
+        Directory.CreateDirectory(docs);
+        foreach (var file in Directory.GetFiles(Path.Combine(Shop, "knowledge")))
+        {
+            File.Copy(file, Path.Combine(docs, Path.GetFileName(file)));
+        }
+
+        return docs;
+    }
+
+    [Fact]
+    public async Task KbIndex_ThenSearchWithIndex_FindsThePassageAndReindexReusesEverything()
+    {
+        var docs = CopyShopKnowledge();
+        await File.WriteAllBytesAsync(Path.Combine(docs, "broken.pdf"), "%PDF-1.4 not really"u8.ToArray());
+        var index = Path.Combine(_cli.Directory, "index");
+
+        var built = await _cli.RunAsync(["kb", "index", "--docs", docs, "--index", index, "--json"]);
+
+        Assert.True(built.ExitCode == 0, built.Error);
+        var report = built.Json();
+        Assert.True(report.GetProperty("chunks").GetInt32() > 0);
+        Assert.Equal(report.GetProperty("chunks").GetInt32(), report.GetProperty("embedded").GetInt32());
+        Assert.Equal("broken.pdf", report.GetProperty("skipped")[0].GetProperty("source").GetString());
+        Assert.Contains("warning: skipped broken.pdf", built.Error);
+        Assert.Contains("embedding", built.Error);
+
+        var search = await _cli.RunAsync(["kb", "search", "--index", index, "-k", "1", "--json", "how", "long", "is", "a", "gift", "card", "valid?"]);
+        Assert.True(search.ExitCode == 0, search.Error);
+        Assert.Equal("gift-cards.md", search.Json().GetProperty("results")[0].GetProperty("source").GetString());
+
+        var again = await _cli.RunAsync(["kb", "index", "--docs", docs, "--index", index]);
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Contains("0 added, 0 changed, 0 removed", again.Output);
+        Assert.Contains("(0 embedded), 1 skipped", again.Output);
+    }
+
+    [Fact]
+    public async Task KbEval_WithIndex_ReportsEveryMode()
+    {
+        var index = Path.Combine(_cli.Directory, "index");
+        var built = await _cli.RunAsync(["kb", "index", "--docs", Path.Combine(Shop, "knowledge"), "--index", index]);
+        Assert.True(built.ExitCode == 0, built.Error);
+        var queries = Path.Combine(_cli.Directory, "q.jsonl");
+        await File.WriteAllLinesAsync(queries, ["{\"query\": \"can I swap my gift card for cash?\", \"relevant\": [\"gift-cards.md\"]}"]);
+
+        var result = await _cli.RunAsync(["kb", "eval", "--index", index, "--queries", queries, "--json"]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(1.0, result.Json().GetProperty("modes").GetProperty("hybrid").GetProperty("recall_at_5").GetDouble());
+    }
+
+    [Fact]
+    public async Task KbSearch_DamagedIndex_SaysToReindex()
+    {
+        var index = Path.Combine(_cli.Directory, "index");
+        Directory.CreateDirectory(index);
+        await File.WriteAllTextAsync(Path.Combine(index, "manifest.json"), "{\"format_version\": 0}");
+
+        var result = await _cli.RunAsync(["kb", "search", "--index", index, "refunds"]);
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("re-index with parley kb index", result.Error);
+    }
+
+    [Fact]
+    public async Task KbSearch_NeitherDocsNorIndex_FailsWithUsageError()
+    {
+        var result = await _cli.RunAsync(["kb", "search", "refunds"]);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("--index", result.Error);
+    }
 }

@@ -41,7 +41,7 @@ public sealed class ServerFixture : IAsyncLifetime
     /// Starts a real Kestrel server on a loopback port serving <see cref="Bot"/>, for behaviour the in-memory server
     /// does not reproduce (a client that disconnects). Dispose it when done.
     /// </summary>
-    public async Task<WebApplication> StartLoopbackServerAsync()
+    public async Task<WebApplication> StartLoopbackServerAsync(Action<ParleyServerOptions>? configure = null)
     {
         var options = new ParleyServerOptions
         {
@@ -50,7 +50,30 @@ public sealed class ServerFixture : IAsyncLifetime
             BotFactory = (_, _) => Task.FromResult(Bot),
         };
         options.BotFolders.Add(TestPaths.ShopBot);
+        configure?.Invoke(options);
         var app = ParleyServer.Build(options, ["--urls", "http://127.0.0.1:0"]);
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>
+    /// Starts a second in-memory server serving <see cref="Bot"/>, with options changed by <paramref name="configure"/>
+    /// (tiny rate limits, CORS, an upstream model). Dispose it when done.
+    /// </summary>
+    public async Task<WebApplication> StartServerAsync(Action<ParleyServerOptions> configure, Action<WebApplicationBuilder>? configureBuilder = null)
+    {
+        var options = new ParleyServerOptions
+        {
+            Embeddings = Encoder,
+            DatabasePath = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".db"),
+            BotFactory = (_, _) => Task.FromResult(Bot),
+        };
+        options.BotFolders.Add(TestPaths.ShopBot);
+        configure(options);
+        var builder = ParleyServer.CreateBuilder(options, []);
+        builder.WebHost.UseTestServer();
+        configureBuilder?.Invoke(builder);
+        var app = ParleyServer.Build(builder);
         await app.StartAsync();
         return app;
     }
@@ -77,9 +100,12 @@ public sealed class ServerFixture : IAsyncLifetime
     }
 
     /// <summary>An OpenAI SDK client that talks to the in-memory server with <paramref name="apiKey"/>.</summary>
-    public OpenAIClient CreateClient(string apiKey)
+    public OpenAIClient CreateClient(string apiKey) => CreateClient(_app, apiKey);
+
+    /// <summary>An OpenAI SDK client that talks to the in-memory server <paramref name="app"/> with <paramref name="apiKey"/>.</summary>
+    public static OpenAIClient CreateClient(WebApplication app, string apiKey)
     {
-        var http = _app.GetTestClient();
+        var http = app.GetTestClient();
         return new OpenAIClient(new ApiKeyCredential(apiKey), new OpenAIClientOptions
         {
             Endpoint = new Uri(http.BaseAddress!, "/v1"),

@@ -85,6 +85,8 @@ internal static class DataCommand
         command.Options.Add(json);
         command.Subcommands.Add(check);
         command.Subcommands.Add(split);
+        command.Subcommands.Add(ToOpenAICommand.Create(context));
+        command.Subcommands.Add(ValidateCommand.Create(context));
         return command;
     }
 

@@ -5,13 +5,15 @@ using System.Text.Json.Nodes;
 using Parley.Cli.Hosting;
 using Parley.Retrieval;
 using Parley.Retrieval.Evaluation;
+using Parley.Retrieval.Indexing;
 using Parley.Retrieval.Knowledge;
 
 namespace Parley.Cli.Commands;
 
 /// <summary>
-/// <c>parley kb search|eval</c>: search a knowledge folder and measure retrieval quality. The index is built in
-/// memory from <c>--docs</c> on each run (embeddings come from the on-disk cache).
+/// <c>parley kb index|search|eval</c>: build an on-disk knowledge index, search it and measure retrieval quality.
+/// Search and eval read the index from <c>--index</c>, or build one in memory from <c>--docs</c> (embeddings come
+/// from the on-disk cache).
 /// </summary>
 internal static class KbCommand
 {
@@ -24,17 +26,87 @@ internal static class KbCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("kb", "Search knowledge documents and evaluate retrieval.");
+        command.Subcommands.Add(Index(context));
         command.Subcommands.Add(Search(context));
         command.Subcommands.Add(Evaluate(context));
         return command;
     }
 
-    private static Option<string> DocsOption() =>
-        new("--docs") { Description = "The knowledge folder (Markdown and text files).", Required = true };
+    private static Option<string> DocsOption(bool required = false) =>
+        new("--docs") { Description = "The knowledge folder (Markdown, MDX, text, HTML, PDF and JSONL FAQ files).", Required = required };
+
+    private static Option<string> IndexOption(bool required = false) =>
+        new("--index") { Description = "The on-disk index folder written by 'parley kb index'.", Required = required };
+
+    private static Command Index(CliContext context)
+    {
+        var docs = DocsOption(required: true);
+        var index = IndexOption(required: true);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var command = new Command("index", "Index a knowledge folder on disk; only new and changed files are chunked and embedded again.");
+        foreach (var option in new Option[] { docs, index, json })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var docsFolder = Path.GetFullPath(result.GetValue(docs)!, context.CurrentDirectory);
+            var indexFolder = Path.GetFullPath(result.GetValue(index)!, context.CurrentDirectory);
+            if (!Directory.Exists(docsFolder))
+            {
+                throw new CliException($"{docsFolder}: the knowledge folder does not exist.", exitCode: ExitCodes.Usage);
+            }
+
+            KnowledgeIndexReport report;
+            try
+            {
+                report = await KnowledgeIndexStore.BuildAsync(docsFolder, indexFolder, LocalEmbeddings.Create(context), new ProgressLines(context.Error), cancellationToken).ConfigureAwait(false);
+            }
+            catch (KnowledgeException e)
+            {
+                throw new CliException(e.Message, e, ExitCodes.Failure);
+            }
+
+            if (result.GetValue(json))
+            {
+                var skipped = new JsonArray();
+                foreach (var file in report.Skipped)
+                {
+                    skipped.Add(new JsonObject { ["source"] = file.Source, ["reason"] = file.Reason });
+                }
+
+                await context.Out.WriteLineAsync(new JsonObject
+                {
+                    ["index"] = indexFolder,
+                    ["files"] = report.Files,
+                    ["added"] = report.AddedFiles,
+                    ["changed"] = report.ChangedFiles,
+                    ["removed"] = report.RemovedFiles,
+                    ["unchanged"] = report.UnchangedFiles,
+                    ["chunks"] = report.Chunks,
+                    ["embedded"] = report.EmbeddedChunks,
+                    ["skipped"] = skipped,
+                }.ToJsonString(Json)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Indexed {report.Files} files ({report.AddedFiles} added, {report.ChangedFiles} changed, {report.RemovedFiles} removed, {report.UnchangedFiles} unchanged), {report.Chunks} chunks ({report.EmbeddedChunks} embedded), {report.Skipped.Count} skipped -> {indexFolder}")).ConfigureAwait(false);
+            foreach (var file in report.Skipped)
+            {
+                await context.Out.WriteLineAsync($"  skipped {file.Source}: {file.Reason}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
 
     private static Command Search(CliContext context)
     {
         var docs = DocsOption();
+        var index = IndexOption();
         var top = new Option<int>("-k", "--top") { Description = "The number of passages.", DefaultValueFactory = _ => 5 };
         var mode = new Option<string>("--mode") { Description = "hybrid (BM25 and vectors fused), bm25 or vector.", DefaultValueFactory = _ => Hybrid };
         mode.AcceptOnlyFromAmong(Hybrid, Bm25, Vector);
@@ -43,7 +115,7 @@ internal static class KbCommand
 
         var command = new Command("search", "Find the passages that best answer a question. Hybrid and vector scores are cosine similarities; BM25 scores are unbounded.");
         var lexicalWeight = LexicalWeightOption();
-        foreach (var option in new Option[] { docs, top, mode, lexicalWeight, json })
+        foreach (var option in new Option[] { docs, index, top, mode, lexicalWeight, json })
         {
             command.Options.Add(option);
         }
@@ -58,8 +130,8 @@ internal static class KbCommand
             }
 
             var fusion = new HybridSearchOptions { LexicalWeight = result.GetValue(lexicalWeight) };
-            using var index = await BuildAsync(context, result.GetValue(docs)!, fusion, cancellationToken).ConfigureAwait(false);
-            var search = Select(index, result.GetValue(mode)!);
+            using var knowledge = await OpenAsync(context, result.GetValue(docs), result.GetValue(index), fusion, cancellationToken).ConfigureAwait(false);
+            var search = Select(knowledge, result.GetValue(mode)!);
             var hits = await search.SearchAsync(string.Join(' ', result.GetValue(query)!), k, cancellationToken).ConfigureAwait(false);
             if (result.GetValue(json))
             {
@@ -101,11 +173,12 @@ internal static class KbCommand
     private static Command Evaluate(CliContext context)
     {
         var docs = DocsOption();
-        var queries = new Option<string>("--queries") { Description = "A JSONL file of {\"query\": str, \"relevant\": [paths relative to --docs]}.", Required = true };
+        var indexFolder = IndexOption();
+        var queries = new Option<string>("--queries") { Description = "A JSONL file of {\"query\": str, \"relevant\": [paths relative to the knowledge folder]}.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("eval", "Measure recall@1, recall@5, MRR, nDCG@10 and latency for bm25, vector and hybrid search.");
         var lexicalWeight = LexicalWeightOption();
-        foreach (var option in new Option[] { docs, queries, lexicalWeight, json })
+        foreach (var option in new Option[] { docs, indexFolder, queries, lexicalWeight, json })
         {
             command.Options.Add(option);
         }
@@ -123,7 +196,7 @@ internal static class KbCommand
             }
 
             var fusion = new HybridSearchOptions { LexicalWeight = result.GetValue(lexicalWeight) };
-            using var index = await BuildAsync(context, result.GetValue(docs)!, fusion, cancellationToken).ConfigureAwait(false);
+            using var index = await OpenAsync(context, result.GetValue(docs), result.GetValue(indexFolder), fusion, cancellationToken).ConfigureAwait(false);
 
             // Queries are encoded without the embedding cache, so vector and hybrid latencies include encoding.
             // Not disposed: it shares the BM25 index that "index" disposes.
@@ -170,12 +243,11 @@ internal static class KbCommand
     private static Option<double> LexicalWeightOption() =>
         new("--lexical-weight") { Description = "The weight of the BM25 ranking in hybrid fusion (the vector ranking weighs 1).", DefaultValueFactory = _ => new HybridSearchOptions().LexicalWeight };
 
-    private static async Task<HybridKnowledgeSearch> BuildAsync(CliContext context, string docs, HybridSearchOptions options, CancellationToken cancellationToken)
+    private static async Task<HybridKnowledgeSearch> OpenAsync(CliContext context, string? docs, string? index, HybridSearchOptions options, CancellationToken cancellationToken)
     {
-        var folder = Path.GetFullPath(docs, context.CurrentDirectory);
-        if (!Directory.Exists(folder))
+        if ((docs is null) == (index is null))
         {
-            throw new CliException($"{folder}: the knowledge folder does not exist.", exitCode: ExitCodes.Usage);
+            throw new CliException("Give either --index DIR (an index built by 'parley kb index') or --docs DIR (indexed in memory).", exitCode: ExitCodes.Usage);
         }
 
         try
@@ -187,7 +259,52 @@ internal static class KbCommand
             throw new CliException(e.Message, e, ExitCodes.Usage);
         }
 
+        if (index is not null)
+        {
+            try
+            {
+                return await KnowledgeIndexStore.LoadAsync(Path.GetFullPath(index, context.CurrentDirectory), LocalEmbeddings.Create(context), options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KnowledgeException e)
+            {
+                throw new CliException(e.Message, e, ExitCodes.Failure);
+            }
+        }
+
+        var folder = Path.GetFullPath(docs!, context.CurrentDirectory);
+        if (!Directory.Exists(folder))
+        {
+            throw new CliException($"{folder}: the knowledge folder does not exist.", exitCode: ExitCodes.Usage);
+        }
+
         return await HybridKnowledgeSearch.BuildAsync(LocalEmbeddings.Create(context), folder, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes indexing progress to stderr: each stage's start, every tenth of the way, its end, and every skipped file.</summary>
+    private sealed class ProgressLines(TextWriter error) : IProgress<KnowledgeIndexProgress>
+    {
+        private string? _stage;
+        private int _tenth = -1;
+
+        public void Report(KnowledgeIndexProgress value)
+        {
+            if (value.Warning is not null)
+            {
+                error.WriteLine($"warning: skipped {value.Warning}");
+            }
+
+            if (value.Stage != _stage)
+            {
+                (_stage, _tenth) = (value.Stage, -1);
+            }
+
+            var tenth = value.Total == 0 ? 10 : value.Done * 10 / value.Total;
+            if (tenth != _tenth)
+            {
+                _tenth = tenth;
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value.Stage} {value.Done}/{value.Total}"));
+            }
+        }
     }
 
     private static IKnowledgeSearch Select(HybridKnowledgeSearch index, string mode) => mode switch

@@ -1,7 +1,10 @@
 using System.CommandLine;
-using Parley.Cli.Hosting;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Hosting;
+using Parley.Cli.Hosting;
+using Parley.OpenAI;
 using Parley.Server;
+using Parley.Server.Security;
 
 namespace Parley.Cli.Commands;
 
@@ -16,11 +19,17 @@ internal static class ServeCommand
         var bots = new Option<string[]>("--bot") { Description = "A bot folder to serve; repeat for more (default: samples/bots/shop).", AllowMultipleArgumentsPerToken = false };
         var urls = new Option<string?>("--urls") { Description = $"The addresses to listen on, separated by ';' (default: {DefaultUrls})." };
         var apiKeys = new Option<string[]>("--api-key") { Description = "An API key clients must send as 'Authorization: Bearer KEY'; repeat for more (default: none, the API is open)." };
+        var apiKeysFile = new Option<string?>("--api-keys-file") { Description = "A file of API keys, one per line ('#' starts a comment); added to --api-key." };
+        var cors = new Option<string[]>("--cors") { Description = "An origin browsers may call the API from, e.g. https://app.example.com; repeat or list several (default: none, CORS off).", AllowMultipleArgumentsPerToken = true };
+        var rateLimit = new Option<int?>("--rate-limit") { Description = $"Requests per minute allowed per API key, or per client IP when open (default: {ParleyServerOptions.DefaultRateLimitPermits})." };
         var database = new Option<string?>("--db") { Description = "The conversation database file (default: parley.db in the user's data folder)." };
-        var command = new Command("serve", "Serve the bots over an OpenAI-compatible HTTP API (/v1/models, /v1/chat/completions, /v1/embeddings).");
+        var command = new Command("serve", "Serve the bots, and the upstream model named by PARLEY_MODEL when an endpoint is configured, over an OpenAI-compatible HTTP API (/v1/models, /v1/chat/completions, /v1/embeddings, /metrics).");
         command.Options.Add(bots);
         command.Options.Add(urls);
         command.Options.Add(apiKeys);
+        command.Options.Add(apiKeysFile);
+        command.Options.Add(cors);
+        command.Options.Add(rateLimit);
         command.Options.Add(database);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -53,9 +62,37 @@ internal static class ServeCommand
                 options.ApiKeys.Add(key);
             }
 
+            if (result.GetValue(apiKeysFile) is { } keysFile)
+            {
+                try
+                {
+                    foreach (var key in await ApiKeyFile.ReadAsync(keysFile, cancellationToken).ConfigureAwait(false))
+                    {
+                        options.ApiKeys.Add(key);
+                    }
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CliException(e.Message, e);
+                }
+            }
+
+            foreach (var origin in result.GetValue(cors) ?? [])
+            {
+                options.CorsOrigins.Add(origin);
+            }
+
+            options.RateLimitPermits = result.GetValue(rateLimit) ?? options.RateLimitPermits;
             var settingsForDb = SettingsLoader.Load(context);
             settingsForDb.Database = result.GetValue(database) ?? settingsForDb.Database;
             options.DatabasePath = settingsForDb.DatabasePath(context);
+            using var upstream = CreateUpstream(settingsForDb);
+            if (upstream is not null)
+            {
+                options.Upstream = upstream;
+                options.UpstreamModel = settingsForDb.OpenAI.Model;
+            }
+
             var address = result.GetValue(urls) ?? DefaultUrls;
             if (options.ApiKeys.Count == 0 && !address.Contains("127.0.0.1", StringComparison.Ordinal) && !address.Contains("localhost", StringComparison.OrdinalIgnoreCase))
             {
@@ -83,5 +120,43 @@ internal static class ServeCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// The upstream model served beside the bots: the endpoint of OPENAI_BASE_URL/OPENAI_API_KEY with the model named by
+    /// PARLEY_MODEL (or configuration), built with retries as <c>parley chat</c> builds a bot's LLM; null when either is missing.
+    /// </summary>
+    private static IChatClient? CreateUpstream(ParleySettings settings)
+    {
+        if (!settings.HasEndpoint || string.IsNullOrWhiteSpace(settings.OpenAI.Model))
+        {
+            return null;
+        }
+
+        Uri? baseUrl = null;
+        if (!string.IsNullOrWhiteSpace(settings.OpenAI.BaseUrl) && !Uri.TryCreate(settings.OpenAI.BaseUrl, UriKind.Absolute, out baseUrl))
+        {
+            throw new CliException($"the base URL '{settings.OpenAI.BaseUrl}' is not an absolute URL (expected e.g. http://localhost:11434/v1)");
+        }
+
+        var endpoint = new OpenAIEndpointOptions
+        {
+            BaseUrl = baseUrl,
+            ApiKey = settings.OpenAI.ApiKey,
+            Model = settings.OpenAI.Model,
+            AttemptTimeout = TimeSpan.FromSeconds(settings.OpenAI.TimeoutSeconds),
+        };
+        try
+        {
+            return OpenAIChatClientFactory.CreatePipeline(endpoint, retry =>
+            {
+                retry.MaxAttempts = settings.Retry.MaxAttempts;
+                retry.Deadline = TimeSpan.FromSeconds(settings.Retry.DeadlineSeconds);
+            });
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"invalid endpoint settings: {e.Message}", e);
+        }
     }
 }

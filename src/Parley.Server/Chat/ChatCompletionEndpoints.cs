@@ -10,10 +10,11 @@ using Parley.Nlu.Embeddings;
 using Parley.Server.Errors;
 using Parley.Server.Hosting;
 using Parley.Server.Models;
+using Parley.Server.Telemetry;
 
 namespace Parley.Server.Chat;
 
-/// <summary>Maps <c>POST /v1/chat/completions</c> for the bots: a JSON answer, or server-sent chunks when <c>stream</c> is true.</summary>
+/// <summary>Maps <c>POST /v1/chat/completions</c> for the bots and the upstream model: a JSON answer, or server-sent chunks when <c>stream</c> is true.</summary>
 public static class ChatCompletionEndpoints
 {
     /// <summary>The request and response header that names a stored session.</summary>
@@ -26,12 +27,23 @@ public static class ChatCompletionEndpoints
         return app;
     }
 
-    private static async Task<IResult> CompleteAsync(HttpContext context, BotRegistry registry, ParleyServerOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> CompleteAsync(
+        HttpContext context, BotRegistry registry, ParleyServerOptions options, ServerMetrics metrics, CancellationToken cancellationToken)
     {
+        var started = options.TimeProvider.GetTimestamp();
         var request = ChatCompletionRequest.Parse(await RequestBody.ReadObjectAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false));
+        RequestLogMiddleware.SetModel(context, request.Model);
         var bots = await registry.GetBotsAsync(cancellationToken).ConfigureAwait(false);
+        var completionId = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        var created = options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var stream = new StreamContext(metrics, options.TimeProvider, started);
         if (!bots.TryGetValue(request.Model, out var bot))
         {
+            if (options.Upstream is { } upstream && request.Model == options.UpstreamModel)
+            {
+                return await UpstreamCompletions.CompleteAsync(upstream, options.UpstreamModel, request, completionId, created, stream, cancellationToken).ConfigureAwait(false);
+            }
+
             throw request.Model == MiniLmEmbeddingGenerator.ModelId
                 ? ApiException.Invalid("model", $"'{request.Model}' is an embedding model: use POST /v1/embeddings")
                 : ModelEndpoints.UnknownModel(request.Model);
@@ -44,12 +56,10 @@ public static class ChatCompletionEndpoints
             context.Response.Headers[SessionHeader] = id;
         }
 
-        var completionId = "chatcmpl-" + Guid.NewGuid().ToString("N");
-        var created = options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
         var chatOptions = turn.CreateOptions(request);
         if (request.Stream)
         {
-            return TypedResults.ServerSentEvents(StreamAsync(turn, request, chatOptions, completionId, created, cancellationToken));
+            return TypedResults.ServerSentEvents(StreamAsync(turn, request, chatOptions, completionId, created, stream, cancellationToken));
         }
 
         var response = await turn.GetResponseAsync(chatOptions, cancellationToken).ConfigureAwait(false);
@@ -57,45 +67,62 @@ public static class ChatCompletionEndpoints
         limiter.Append(response.Text);
         var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
         var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(limiter.Text));
+        metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
         var parley = ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId);
         return TypedResults.Ok(new ChatCompletion(completionId, created, request.Model, [new CompletionChoice(0, new CompletionMessage(limiter.Text), finish)], usage, parley));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
-        BotTurn turn, ChatCompletionRequest request, ChatOptions chatOptions, string id, long created, [EnumeratorCancellation] CancellationToken cancellationToken)
+        BotTurn turn, ChatCompletionRequest request, ChatOptions chatOptions, string id, long created, StreamContext stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ChatCompletionChunk Chunk(ChunkDelta delta, string? finish = null, ParleyReplyInfo? parley = null) =>
             new(id, created, request.Model, [new ChunkChoice(0, delta, finish)], Parley: parley);
 
-        yield return Data(Chunk(new ChunkDelta("assistant", string.Empty)));
-        var limiter = new ReplyLimiter(turn.Counter, request.MaxTokens);
-        var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in turn.GetStreamingResponseAsync(chatOptions, cancellationToken).ConfigureAwait(false))
+        stream.Metrics.StreamChanged(+1);
+        try
         {
-            updates.Add(update);
-            var piece = limiter.Append(update.Text);
-            if (piece.Length > 0)
+            yield return Data(Chunk(new ChunkDelta("assistant", string.Empty)));
+            var limiter = new ReplyLimiter(turn.Counter, request.MaxTokens);
+            var updates = new List<ChatResponseUpdate>();
+            var first = true;
+            await foreach (var update in turn.GetStreamingResponseAsync(chatOptions, cancellationToken).ConfigureAwait(false))
             {
-                yield return Data(Chunk(new ChunkDelta(null, piece)));
+                updates.Add(update);
+                var piece = limiter.Append(update.Text);
+                if (piece.Length > 0)
+                {
+                    if (first)
+                    {
+                        first = false;
+                        stream.Metrics.RecordTimeToFirstToken(request.Model, stream.Clock.GetElapsedTime(stream.Started));
+                    }
+
+                    yield return Data(Chunk(new ChunkDelta(null, piece)));
+                }
+
+                if (limiter.Cut)
+                {
+                    // Leaving the loop disposes the bot's stream, which stops generation.
+                    break;
+                }
             }
 
-            if (limiter.Cut)
-            {
-                // Leaving the loop disposes the bot's stream, which stops generation.
-                break;
-            }
-        }
-
-        var response = updates.ToChatResponse();
-        var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
-        yield return Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId)));
-        if (request.IncludeUsage)
-        {
+            var response = updates.ToChatResponse();
+            var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
+            yield return Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId)));
             var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(limiter.Text));
-            yield return Data(new ChatCompletionChunk(id, created, request.Model, [], usage));
-        }
+            stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
+            if (request.IncludeUsage)
+            {
+                yield return Data(new ChatCompletionChunk(id, created, request.Model, [], usage));
+            }
 
-        yield return new SseItem<string>("[DONE]");
+            yield return new SseItem<string>("[DONE]");
+        }
+        finally
+        {
+            stream.Metrics.StreamChanged(-1);
+        }
     }
 
     private static SseItem<string> Data(ChatCompletionChunk chunk) => new(JsonSerializer.Serialize(chunk, ServerJson.Options));

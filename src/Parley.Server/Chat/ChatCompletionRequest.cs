@@ -28,6 +28,11 @@ internal sealed class ChatCompletionRequest
 
     public IReadOnlyList<string>? Stop { get; init; }
 
+    /// <summary>The client's tools as declarations, passed to upstream models; bots run their own tools.</summary>
+    public IList<AITool>? Tools { get; init; }
+
+    public ChatToolMode? ToolMode { get; init; }
+
     /// <summary>Reads and validates the request; an invalid field is a 400 that names it.</summary>
     public static ChatCompletionRequest Parse(JsonObject body)
     {
@@ -57,6 +62,8 @@ internal sealed class ChatCompletionRequest
             TopP = (float?)JsonFields.Number(body, "top_p", 0, 1),
             Seed = JsonFields.Integer(body, "seed", long.MinValue, long.MaxValue),
             Stop = ParseStop(body["stop"]),
+            Tools = ToolWire.ParseTools(body["tools"]),
+            ToolMode = ToolWire.ParseToolChoice(body["tool_choice"]),
         };
     }
 
@@ -85,7 +92,20 @@ internal sealed class ChatCompletionRequest
                 "tool" => ChatRole.Tool,
                 _ => throw ApiException.Invalid($"{param}.role", $"'{param}.role' must be one of system, developer, user, assistant, tool"),
             };
-            messages.Add(new ChatMessage(chatRole, ParseContent(message["content"], $"{param}.content", chatRole == ChatRole.Assistant)));
+            var calls = chatRole == ChatRole.Assistant ? ToolWire.ParseToolCalls(message["tool_calls"], $"{param}.tool_calls").ToList() : [];
+            var text = ParseContent(message["content"], $"{param}.content", chatRole == ChatRole.Assistant);
+            if (chatRole == ChatRole.Tool && message["tool_call_id"] is JsonValue callId && callId.GetValueKind() == JsonValueKind.String)
+            {
+                messages.Add(new ChatMessage(chatRole, [new FunctionResultContent(callId.GetValue<string>(), text)]));
+            }
+            else if (calls.Count > 0)
+            {
+                messages.Add(new ChatMessage(chatRole, [.. text.Length > 0 ? [new TextContent(text)] : Array.Empty<AIContent>(), .. calls]));
+            }
+            else
+            {
+                messages.Add(new ChatMessage(chatRole, text));
+            }
         }
 
         return messages;

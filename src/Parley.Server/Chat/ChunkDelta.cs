@@ -3,4 +3,5 @@ namespace Parley.Server.Chat;
 /// <summary>What a streamed chunk adds to the reply.</summary>
 /// <param name="Role"><c>assistant</c> in the first chunk, else null.</param>
 /// <param name="Content">The next piece of text, or null.</param>
-public sealed record ChunkDelta(string? Role, string? Content);
+/// <param name="ToolCalls">Tool calls of an upstream model, or null.</param>
+public sealed record ChunkDelta(string? Role, string? Content, IReadOnlyList<ChunkToolCall>? ToolCalls = null);

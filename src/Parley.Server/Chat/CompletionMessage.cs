@@ -1,8 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace Parley.Server.Chat;
 
 /// <summary>The reply message of a <see cref="ChatCompletion"/>.</summary>
-/// <param name="Content">The reply text.</param>
-public sealed record CompletionMessage(string Content)
+/// <param name="Content">The reply text; null when an upstream model only called tools.</param>
+/// <param name="ToolCalls">The tool calls of an upstream model, or null.</param>
+public sealed record CompletionMessage(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Content,
+    IReadOnlyList<ToolCall>? ToolCalls = null)
 {
     /// <summary>Always <c>assistant</c>.</summary>
     public string Role => "assistant";

@@ -10,6 +10,7 @@ using Parley.Nlu.Embeddings;
 using Parley.Server.Errors;
 using Parley.Server.Hosting;
 using Parley.Server.Models;
+using Parley.Server.Telemetry;
 
 namespace Parley.Server.Embeddings;
 
@@ -34,6 +35,8 @@ public static class EmbeddingEndpoints
         {
             throw ApiException.Invalid("model", $"'model' is required: '{MiniLmEmbeddingGenerator.ModelId}'");
         }
+
+        RequestLogMiddleware.SetModel(context, model);
 
         if (model != MiniLmEmbeddingGenerator.ModelId)
         {

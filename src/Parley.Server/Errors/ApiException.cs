@@ -30,6 +30,9 @@ public sealed class ApiException : Exception
     /// <summary>OpenAI's error type.</summary>
     public string Type { get; }
 
+    /// <summary>How long the client should wait before it retries, sent as <c>Retry-After</c>; null when it need not wait.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>A 400 for an invalid request field.</summary>
     public static ApiException Invalid(string param, string message) => new(400, message, param, "invalid_value");
 }

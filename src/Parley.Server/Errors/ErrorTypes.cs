@@ -9,6 +9,9 @@ public static class ErrorTypes
     /// <summary>The API key is missing or wrong (401).</summary>
     public const string Authentication = "authentication_error";
 
+    /// <summary>Too many requests (429); OpenAI names the limit that was hit, and here it is always requests.</summary>
+    public const string RateLimit = "requests";
+
     /// <summary>The server failed (5xx).</summary>
     public const string Server = "server_error";
 
@@ -16,6 +19,7 @@ public static class ErrorTypes
     public static string For(int statusCode) => statusCode switch
     {
         401 => Authentication,
+        429 => RateLimit,
         >= 500 => Server,
         _ => InvalidRequest,
     };

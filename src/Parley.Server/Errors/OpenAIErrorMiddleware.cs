@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Parley.Bots.Packs;
 using Parley.Core.Conversations;
+using Parley.Server.Telemetry;
 
 namespace Parley.Server.Errors;
 
@@ -43,8 +46,14 @@ internal sealed class OpenAIErrorMiddleware(RequestDelegate next, ILogger<OpenAI
     /// <summary>Writes <paramref name="error"/> as the response.</summary>
     public static Task WriteAsync(HttpContext context, ApiException error)
     {
+        context.RequestServices.GetService<ServerMetrics>()?.RecordError(error.Type, error.Code);
         context.Response.Clear();
         context.Response.StatusCode = error.StatusCode;
+        if (error.RetryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
         return context.Response.WriteAsJsonAsync(ErrorBody.From(error), ServerJson.Options, context.RequestAborted);
     }
 }

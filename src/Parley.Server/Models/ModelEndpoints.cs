@@ -8,11 +8,14 @@ using Parley.Server.Hosting;
 
 namespace Parley.Server.Models;
 
-/// <summary>Maps <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: the bots and the sentence encoder.</summary>
+/// <summary>Maps <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: the bots, the sentence encoder and the upstream model.</summary>
 public static class ModelEndpoints
 {
     /// <summary>Who owns the served models.</summary>
     public const string Owner = "parley";
+
+    /// <summary>Who owns the upstream model, as listed.</summary>
+    public const string UpstreamOwner = "upstream";
 
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
@@ -39,6 +42,12 @@ public static class ModelEndpoints
     {
         var bots = await registry.GetBotsAsync(cancellationToken).ConfigureAwait(false);
         var created = options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
-        return [.. bots.Keys.Order(StringComparer.Ordinal).Select(id => new ModelInfo(id, created, Owner)), new ModelInfo(MiniLmEmbeddingGenerator.ModelId, created, Owner)];
+        List<ModelInfo> models = [.. bots.Keys.Order(StringComparer.Ordinal).Select(id => new ModelInfo(id, created, Owner)), new ModelInfo(MiniLmEmbeddingGenerator.ModelId, created, Owner)];
+        if (options.UpstreamModel is { } upstream && !bots.ContainsKey(upstream))
+        {
+            models.Add(new ModelInfo(upstream, created, UpstreamOwner));
+        }
+
+        return models;
     }
 }

@@ -36,6 +36,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ParleyServerOptions
             : OpenAIErrorMiddleware.WriteAsync(context, new ApiException(401, "incorrect API key", code: "invalid_api_key"));
     }
 
-    private static bool IsProtected(PathString path) =>
+    /// <summary>Whether <paramref name="path"/> is an API route (keys and rate limits apply) rather than health or metrics.</summary>
+    internal static bool IsProtected(PathString path) =>
         path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 }

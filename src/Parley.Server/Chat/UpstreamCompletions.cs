@@ -1,0 +1,116 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using Parley.Server.Errors;
+
+namespace Parley.Server.Chat;
+
+/// <summary>Passes chat completions through to the upstream model: sampling fields and tools go along, tool calls come back.</summary>
+internal static class UpstreamCompletions
+{
+    /// <summary>Answers <paramref name="request"/> from <paramref name="upstream"/>, as JSON or as server-sent chunks.</summary>
+    public static async Task<IResult> CompleteAsync(
+        IChatClient upstream, string upstreamModel, ChatCompletionRequest request, string id, long created, StreamContext stream, CancellationToken cancellationToken)
+    {
+        var chatOptions = new ChatOptions
+        {
+            ModelId = upstreamModel,
+            MaxOutputTokens = request.MaxTokens,
+            Temperature = request.Temperature,
+            TopP = request.TopP,
+            Seed = request.Seed,
+            StopSequences = request.Stop?.ToList(),
+            Tools = request.Tools,
+            ToolMode = request.ToolMode,
+        };
+        if (request.Stream)
+        {
+            return TypedResults.ServerSentEvents(StreamAsync(upstream, request, chatOptions, id, created, stream, cancellationToken));
+        }
+
+        ChatResponse response;
+        try
+        {
+            response = await upstream.GetResponseAsync(request.Messages, chatOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ApiException)
+        {
+            // The upstream's own status (401, 429, 500...) concerns Parley's key and quota, not the client's request.
+            throw new ApiException(502, $"the upstream model failed: {e.Message}", code: "upstream_error");
+        }
+
+        var calls = ToolWire.ToToolCalls(response.Messages.SelectMany(m => m.Contents));
+        var text = response.Text;
+        var message = new CompletionMessage(calls.Count > 0 && text.Length == 0 ? null : text, calls.Count > 0 ? calls : null);
+        var usage = Usage(response.Usage);
+        stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
+        return TypedResults.Ok(new ChatCompletion(id, created, request.Model, [new CompletionChoice(0, message, Finish(response.FinishReason, calls.Count > 0))], usage, null));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
+        IChatClient upstream, ChatCompletionRequest request, ChatOptions chatOptions, string id, long created, StreamContext stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ChatCompletionChunk Chunk(ChunkDelta delta, string? finish = null) => new(id, created, request.Model, [new ChunkChoice(0, delta, finish)]);
+
+        stream.Metrics.StreamChanged(+1);
+        try
+        {
+            yield return Data(Chunk(new ChunkDelta("assistant", string.Empty)));
+            var updates = new List<ChatResponseUpdate>();
+            var callCount = 0;
+            var first = true;
+            await foreach (var update in upstream.GetStreamingResponseAsync(request.Messages, chatOptions, cancellationToken).ConfigureAwait(false))
+            {
+                updates.Add(update);
+                if (update.Text is { Length: > 0 } piece)
+                {
+                    if (first)
+                    {
+                        first = false;
+                        stream.Metrics.RecordTimeToFirstToken(request.Model, stream.Clock.GetElapsedTime(stream.Started));
+                    }
+
+                    yield return Data(Chunk(new ChunkDelta(null, piece)));
+                }
+
+                var calls = ToolWire.ToToolCalls(update.Contents);
+                if (calls.Count > 0)
+                {
+                    yield return Data(Chunk(new ChunkDelta(null, null, [.. calls.Select(c => new ChunkToolCall(callCount++, c.Id, c.Function))])));
+                }
+            }
+
+            var response = updates.ToChatResponse();
+            yield return Data(Chunk(new ChunkDelta(null, null), Finish(response.FinishReason, callCount > 0)));
+            var usage = Usage(response.Usage);
+            stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
+            if (request.IncludeUsage)
+            {
+                yield return Data(new ChatCompletionChunk(id, created, request.Model, [], usage));
+            }
+
+            yield return new SseItem<string>("[DONE]");
+        }
+        finally
+        {
+            stream.Metrics.StreamChanged(-1);
+        }
+    }
+
+    private static string Finish(ChatFinishReason? reason, bool calledTools)
+    {
+        if (calledTools || reason == ChatFinishReason.ToolCalls)
+        {
+            return "tool_calls";
+        }
+
+        return reason == ChatFinishReason.Length ? "length" : reason == ChatFinishReason.ContentFilter ? "content_filter" : "stop";
+    }
+
+    private static CompletionUsage Usage(UsageDetails? usage) =>
+        new((int)(usage?.InputTokenCount ?? 0), (int)(usage?.OutputTokenCount ?? 0));
+
+    private static SseItem<string> Data(ChatCompletionChunk chunk) => new(JsonSerializer.Serialize(chunk, ServerJson.Options));
+}

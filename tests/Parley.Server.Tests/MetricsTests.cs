@@ -1,0 +1,37 @@
+using System.Net;
+using Microsoft.AspNetCore.TestHost;
+using OpenAI.Chat;
+
+namespace Parley.Server.Tests;
+
+[Collection(ServerCollection.Name)]
+public sealed class MetricsTests(ServerFixture server)
+{
+    [Fact]
+    public async Task GetMetrics_AfterChats_HasRequestTokenStreamAndErrorSeries()
+    {
+        server.ResetLlm();
+        await using var app = await server.StartServerAsync(_ => { });
+        using var http = app.GetTestClient();
+        var chat = ServerFixture.CreateClient(app, "unused").GetChatClient(server.BotModel);
+
+        await chat.CompleteChatAsync([new UserChatMessage("zqx vlorp sonnet about quasars")]);
+        await foreach (var _ in chat.CompleteChatStreamingAsync([new UserChatMessage("zqx vlorp sonnet about quasars")]))
+        {
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/v1/models/nope")).StatusCode);
+        using var response = await http.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Matches("http_server_request_duration_seconds_count\\{[^}]*http_response_status_code=\"200\"[^}]*http_route=\"/v1/chat/completions\"", text);
+        Assert.Matches("http_server_request_duration_seconds_count\\{[^}]*http_response_status_code=\"404\"", text);
+        Assert.Matches("parley_server_tokens_input_total\\{[^}]*model=\"shop\"", text);
+        Assert.Matches("parley_server_tokens_output_total\\{[^}]*model=\"shop\"", text);
+        Assert.Matches("parley_server_time_to_first_token_seconds_count\\{[^}]*model=\"shop\"", text);
+        Assert.Matches("parley_server_errors_total\\{[^}]*code=\"model_not_found\"", text);
+        Assert.Contains("parley_server_active_streams", text, StringComparison.Ordinal);
+    }
+}
