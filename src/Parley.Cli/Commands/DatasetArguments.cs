@@ -92,7 +92,8 @@ internal sealed class DatasetArguments
         }
     }
 
-    private static DatasetFormat ParseFormat(string? name) => name switch
+    /// <summary>The format named on the command line (auto for anything else).</summary>
+    public static DatasetFormat ParseFormat(string? name) => name switch
     {
         "csv" => DatasetFormat.Csv,
         "tsv" => DatasetFormat.Tsv,

@@ -223,15 +223,7 @@ internal static class ParentOptions
 
     public static bool Json(ParseResult result) => TryGet(result, "--json", out bool json) && json;
 
-    public static DatasetFormat Format(ParseResult result) => Get(result, "--format") switch
-    {
-        "csv" => DatasetFormat.Csv,
-        "tsv" => DatasetFormat.Tsv,
-        "jsonl" => DatasetFormat.Jsonl,
-        "clinc" => DatasetFormat.Clinc,
-        "rasa" => DatasetFormat.RasaYaml,
-        _ => DatasetFormat.Auto,
-    };
+    public static DatasetFormat Format(ParseResult result) => DatasetArguments.ParseFormat(Get(result, "--format"));
 
     public static string? Get(ParseResult result, string name) => TryGet(result, name, out string? value) ? value : null;
 
