@@ -180,7 +180,7 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
         var content = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Json() : Markdown();
         try
         {
-            await AtomicFile.WriteAllTextAsync(path, content, cancellationToken).ConfigureAwait(false);
+            await Core.IO.AtomicFile.WriteAllTextAsync(path, content, cancellationToken).ConfigureAwait(false);
             await _writer.WriteMetaAsync($"Saved {session.Conversation.Messages.Count} messages to {path}.").ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

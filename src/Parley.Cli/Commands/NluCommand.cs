@@ -117,7 +117,7 @@ internal static class NluCommand
             var runId = $"run-{started:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
             var settings = SettingsLoader.Load(context);
             settings.Database = result.GetValue(database) ?? settings.Database;
-            using (var runs = new SqliteRunStore(new SqliteConversationStoreOptions { Path = settings.DatabasePath(context) }))
+            using (var runs = new SqliteRunStore(settings.StoreOptions(context)))
             {
                 var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = "head" };
                 await runs.SaveAsync(IntentModelTrainer.ToRunRecord(model, runId, started, data.Hash, folder, extra), cancellationToken).ConfigureAwait(false);

@@ -157,7 +157,7 @@ internal static class RunsCommand
     {
         var settings = SettingsLoader.Load(context);
         settings.Database = result.GetValue(database) ?? settings.Database;
-        return new SqliteRunStore(new SqliteConversationStoreOptions { Path = settings.DatabasePath(context) });
+        return new SqliteRunStore(settings.StoreOptions(context));
     }
 
     private static async Task<RunRecord> FindAsync(IRunStore store, string id, CancellationToken cancellationToken) =>

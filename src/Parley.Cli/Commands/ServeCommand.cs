@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Hosting;
 using Parley.Cli.Hosting;
-using Parley.OpenAI;
 using Parley.Server;
 using Parley.Server.Security;
 
@@ -126,37 +125,6 @@ internal static class ServeCommand
     /// The upstream model served beside the bots: the endpoint of OPENAI_BASE_URL/OPENAI_API_KEY with the model named by
     /// PARLEY_MODEL (or configuration), built with retries as <c>parley chat</c> builds a bot's LLM; null when either is missing.
     /// </summary>
-    private static IChatClient? CreateUpstream(ParleySettings settings)
-    {
-        if (!settings.HasEndpoint || string.IsNullOrWhiteSpace(settings.OpenAI.Model))
-        {
-            return null;
-        }
-
-        Uri? baseUrl = null;
-        if (!string.IsNullOrWhiteSpace(settings.OpenAI.BaseUrl) && !Uri.TryCreate(settings.OpenAI.BaseUrl, UriKind.Absolute, out baseUrl))
-        {
-            throw new CliException($"the base URL '{settings.OpenAI.BaseUrl}' is not an absolute URL (expected e.g. http://localhost:11434/v1)");
-        }
-
-        var endpoint = new OpenAIEndpointOptions
-        {
-            BaseUrl = baseUrl,
-            ApiKey = settings.OpenAI.ApiKey,
-            Model = settings.OpenAI.Model,
-            AttemptTimeout = TimeSpan.FromSeconds(settings.OpenAI.TimeoutSeconds),
-        };
-        try
-        {
-            return OpenAIChatClientFactory.CreatePipeline(endpoint, retry =>
-            {
-                retry.MaxAttempts = settings.Retry.MaxAttempts;
-                retry.Deadline = TimeSpan.FromSeconds(settings.Retry.DeadlineSeconds);
-            });
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliException($"invalid endpoint settings: {e.Message}", e);
-        }
-    }
+    private static IChatClient? CreateUpstream(ParleySettings settings) =>
+        settings.HasEndpoint && !string.IsNullOrWhiteSpace(settings.OpenAI.Model) ? LlmEndpoint.Create(settings, settings.OpenAI.Model) : null;
 }

@@ -103,7 +103,7 @@ internal static class SessionsCommand
     {
         var settings = SettingsLoader.Load(context);
         settings.Database = result.GetValue(database) ?? settings.Database;
-        return new SqliteConversationStore(new SqliteConversationStoreOptions { Path = settings.DatabasePath(context) });
+        return new SqliteConversationStore(settings.StoreOptions(context));
     }
 
     private static async Task<Conversation> Find(IConversationStore store, string id, CancellationToken cancellationToken) =>

@@ -7,7 +7,6 @@ using Parley.Core.Conversations;
 using Parley.Core.History;
 using Parley.Core.Resilience;
 using Parley.Nlu.Training;
-using Parley.OpenAI;
 using Parley.Storage.Sqlite;
 
 namespace Parley.Cli.Hosting;
@@ -47,15 +46,12 @@ public sealed class BotRuntime : IAsyncDisposable
     public static async Task<BotRuntime> StartAsync(CliContext context, ParleySettings settings, CancellationToken cancellationToken = default)
     {
         var pack = await BotPackLoader.LoadAsync(BotLocator.Resolve(context, settings.Bot), cancellationToken).ConfigureAwait(false);
-        var llm = settings.HasEndpoint ? CreateLlm(settings, pack) : null;
-        var store = new SqliteConversationStore(new SqliteConversationStoreOptions
-        {
-            Path = settings.DatabasePath(context),
-        });
+        var model = settings.HasEndpoint ? settings.OpenAI.Model ?? pack.Manifest.Model.Id ?? DefaultModel : null;
+        var llm = model is null ? null : LlmEndpoint.Create(settings, model);
+        var store = new SqliteConversationStore(settings.StoreOptions(context));
 
         try
         {
-            var model = llm is null ? null : settings.OpenAI.Model ?? pack.Manifest.Model.Id ?? DefaultModel;
             var training = new Stopwatch();
             var bot = await Bot.CreateAsync(
                 pack,
@@ -131,36 +127,6 @@ public sealed class BotRuntime : IAsyncDisposable
             {
                 report(value);
             }
-        }
-    }
-
-    private static IChatClient CreateLlm(ParleySettings settings, BotPack pack)
-    {
-        Uri? baseUrl = null;
-        if (!string.IsNullOrWhiteSpace(settings.OpenAI.BaseUrl) && !Uri.TryCreate(settings.OpenAI.BaseUrl, UriKind.Absolute, out baseUrl))
-        {
-            throw new CliException($"the base URL '{settings.OpenAI.BaseUrl}' is not an absolute URL (expected e.g. http://localhost:11434/v1)");
-        }
-
-        var endpoint = new OpenAIEndpointOptions
-        {
-            BaseUrl = baseUrl,
-            ApiKey = settings.OpenAI.ApiKey,
-            Model = settings.OpenAI.Model ?? pack.Manifest.Model.Id ?? DefaultModel,
-            AttemptTimeout = TimeSpan.FromSeconds(settings.OpenAI.TimeoutSeconds),
-        };
-        try
-        {
-            endpoint.Validate();
-            return OpenAIChatClientFactory.CreatePipeline(endpoint, retry =>
-            {
-                retry.MaxAttempts = settings.Retry.MaxAttempts;
-                retry.Deadline = TimeSpan.FromSeconds(settings.Retry.DeadlineSeconds);
-            });
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliException($"invalid endpoint settings: {e.Message}", e);
         }
     }
 }

@@ -28,6 +28,9 @@ public sealed class ParleySettings
     public string DatabasePath(CliContext context) =>
         Database is { Length: > 0 } db ? Path.GetFullPath(db, context.CurrentDirectory) : Path.Combine(DataDirectory(context), "parley.db");
 
+    /// <summary>Options of the SQLite stores (conversations and runs) at <see cref="DatabasePath"/>.</summary>
+    public Storage.Sqlite.SqliteConversationStoreOptions StoreOptions(CliContext context) => new() { Path = DatabasePath(context) };
+
     /// <summary>Whether an LLM endpoint is configured.</summary>
     public bool HasEndpoint => !string.IsNullOrWhiteSpace(OpenAI.BaseUrl) || !string.IsNullOrWhiteSpace(OpenAI.ApiKey);
 }

@@ -15,8 +15,8 @@ internal sealed class TrainingProgressWriter(CliContext context, bool quiet, int
 
     public IntentTrainingProgress Progress => new()
     {
-        Featurizing = new SynchronousProgress<(int Done, int Total)>(OnFeaturizing),
-        Epochs = new SynchronousProgress<EpochMetrics>(OnEpoch),
+        Featurizing = new Core.SynchronousProgress<(int Done, int Total)>(OnFeaturizing),
+        Epochs = new Core.SynchronousProgress<EpochMetrics>(OnEpoch),
     };
 
     private void OnFeaturizing((int Done, int Total) value)
@@ -47,11 +47,5 @@ internal sealed class TrainingProgressWriter(CliContext context, bool quiet, int
         var head = epoch.WithOosClass ? " (with oos class)" : "";
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"epoch {epoch.Epoch,3}/{maxEpochs}{head}  train loss {epoch.TrainLoss:0.0000}  val loss {epoch.ValidationLoss:0.0000}  val acc {epoch.ValidationAccuracy:0.0000}  (at most {perEpoch * (maxEpochs - epoch.Epoch):0} s left; early stopping usually ends sooner)"));
-    }
-
-    /// <summary>Reports on the caller's thread, so lines come out in order (Progress&lt;T&gt; would post them).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -30,7 +30,7 @@ public static class DatasetWriter
             builder.Append(Quote(item.Text)).Append(',').Append(Quote(item.Intent)).Append("\r\n");
         }
 
-        return WriteAtomicallyAsync(path, builder.ToString(), cancellationToken);
+        return Core.IO.AtomicFile.WriteAllTextAsync(path, builder.ToString(), cancellationToken);
     }
 
     /// <summary>Writes <paramref name="summary"/> to <paramref name="path"/> as indented JSON.</summary>
@@ -38,7 +38,7 @@ public static class DatasetWriter
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(summary);
-        return WriteAtomicallyAsync(path, JsonSerializer.Serialize(summary, SummaryJson) + "\n", cancellationToken);
+        return Core.IO.AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(summary, SummaryJson) + "\n", cancellationToken);
     }
 
     /// <summary>Writes <c>train.csv</c>, <c>val.csv</c>, <c>test.csv</c> and <c>summary.json</c> into <paramref name="folder"/>.</summary>
@@ -58,20 +58,4 @@ public static class DatasetWriter
 
     private static string Quote(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 && value == value.Trim() ? value : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-
-    private static async Task WriteAtomicallyAsync(string path, string content, CancellationToken cancellationToken)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await File.WriteAllTextAsync(temporary, content, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
 }

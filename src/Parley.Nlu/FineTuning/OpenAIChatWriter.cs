@@ -23,18 +23,7 @@ public static class OpenAIChatWriter
             builder.Append(ToJson(example)).Append('\n');
         }
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await File.WriteAllTextAsync(temporary, builder.ToString(), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        await Core.IO.AtomicFile.WriteAllTextAsync(path, builder.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The example as one line of JSON (no line break).</summary>

@@ -24,8 +24,8 @@ public static class EvaluationReportWriter
         string folder, string title, IntentMetrics metrics, IReadOnlyList<EvaluationItem> items, IReadOnlyList<TrainingCurvePoint> curve, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(folder);
-        await WriteAtomicAsync(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, Json), cancellationToken).ConfigureAwait(false);
-        await WriteAtomicAsync(Path.Combine(folder, "report.html"), Html(title, metrics, items, curve), cancellationToken).ConfigureAwait(false);
+        await Core.IO.AtomicFile.WriteAllTextAsync(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, Json), cancellationToken).ConfigureAwait(false);
+        await Core.IO.AtomicFile.WriteAllTextAsync(Path.Combine(folder, "report.html"), Html(title, metrics, items, curve), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The report page.</summary>
@@ -80,19 +80,5 @@ public static class EvaluationReportWriter
         }
 
         return html.Append("</table></body></html>\n").ToString();
-    }
-
-    private static async Task WriteAtomicAsync(string path, string content, CancellationToken cancellationToken)
-    {
-        var temporary = path + $".{Guid.NewGuid():N}.tmp";
-        try
-        {
-            await File.WriteAllTextAsync(temporary, content, cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
     }
 }

@@ -35,7 +35,7 @@ public static class IntentModelTrainer
         ArgumentNullException.ThrowIfNull(featurizer);
         ArgumentNullException.ThrowIfNull(training);
         var texts = training.Select(e => e.Text).Concat(validation?.Select(e => e.Text) ?? []).ToArray();
-        var featurizing = progress?.Featurizing is { } report ? new Relay(done => report.Report((done, texts.Length))) : null;
+        var featurizing = progress?.Featurizing is { } report ? new Core.SynchronousProgress<int>(done => report.Report((done, texts.Length))) : null;
         var features = await featurizer.FeaturizeAsync(texts, featurizing, cancellationToken).ConfigureAwait(false);
 
         var data = new TrainingData(
@@ -87,12 +87,6 @@ public static class IntentModelTrainer
             History = JsonSerializer.SerializeToNode(manifest.History, RunJson.Options)!.AsArray(),
             Metrics = metrics,
         };
-    }
-
-    /// <summary>Passes progress on at once, on the reporting thread (Progress&lt;T&gt; would post it and reorder it).</summary>
-    private sealed class Relay(Action<int> report) : IProgress<int>
-    {
-        public void Report(int value) => report(value);
     }
 
     private static class RunJson
