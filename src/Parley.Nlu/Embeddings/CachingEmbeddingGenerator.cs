@@ -6,9 +6,17 @@ namespace Parley.Nlu.Embeddings;
 /// Embedding-generator middleware that answers from an <see cref="EmbeddingCache"/> and embeds only the texts it
 /// has not seen, in one batch.
 /// </summary>
+/// <remarks>
+/// Batches (examples, passages, training data) are written to the on-disk cache. A call with a single text is live
+/// traffic (a user's message, looked up by the intent gate, the intent model and the knowledge search in turn): it
+/// is kept only in a small in-memory memo, so one message is embedded once and chat traffic does not grow the file.
+/// </remarks>
 public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
 {
+    private const int MemoCapacity = 256;
+
     private readonly EmbeddingCache _cache;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, float[]> _memo = new(StringComparer.Ordinal);
 
     /// <summary>Creates the middleware.</summary>
     /// <param name="innerGenerator">The generator that embeds what is not cached.</param>
@@ -29,7 +37,7 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
         var missing = new List<int>();
         for (var i = 0; i < texts.Count; i++)
         {
-            if (_cache.TryGet(texts[i], out var vector))
+            if (_cache.TryGet(texts[i], out var vector) || _memo.TryGetValue(texts[i], out vector))
             {
                 vectors[i] = vector;
             }
@@ -43,7 +51,20 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
         {
             var unique = missing.Select(i => texts[i]).Distinct(StringComparer.Ordinal).ToArray();
             var generated = await base.GenerateAsync(unique, options, cancellationToken).ConfigureAwait(false);
-            _cache.AddRange(unique.Select((text, j) => (text, generated[j].Vector)));
+            if (texts.Count > 1)
+            {
+                _cache.AddRange(unique.Select((text, j) => (text, generated[j].Vector)));
+            }
+            else
+            {
+                if (_memo.Count >= MemoCapacity)
+                {
+                    _memo.Clear();
+                }
+
+                _memo[unique[0]] = generated[0].Vector.ToArray();
+            }
+
             var byText = unique.Select((text, j) => (text, j)).ToDictionary(p => p.text, p => generated[p.j].Vector.ToArray(), StringComparer.Ordinal);
             foreach (var i in missing)
             {

@@ -93,6 +93,20 @@ public sealed class EmbeddingCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task CachingGenerator_SingleText_EmbeddedOnceAndNotWrittenToDisk()
+    {
+        var inner = new CountingGenerator();
+        var generator = new CachingEmbeddingGenerator(inner, EmbeddingCache.Open(_dir, "counting", 3));
+
+        await generator.GenerateAsync(["where is my parcel?"]);
+        var again = await generator.GenerateAsync(["where is my parcel?"]);
+
+        Assert.Equal(["where is my parcel?"], inner.Embedded);
+        Assert.Equal(CountingGenerator.VectorOf("where is my parcel?"), again[0].Vector.ToArray());
+        Assert.False(EmbeddingCache.Open(_dir, "counting", 3).TryGet("where is my parcel?", out _));
+    }
+
+    [Fact]
     public async Task UseDiskCache_SecondPipeline_ReadsFromDisk()
     {
         var inner = new CountingGenerator();
