@@ -79,7 +79,7 @@ public sealed class Bot
             ? await PackIntentModels.LoadOrTrainAsync(pack, embeddings, folder, options.TrainingProgress, cancellationToken).ConfigureAwait(false)
             : null;
         var classifier = new BotIntentClassifier(nearest, trained, pack.Manifest.Thresholds.Intent);
-        var knowledge = await DenseKnowledgeIndex.BuildAsync(embeddings, pack.KnowledgePath, cancellationToken).ConfigureAwait(false);
+        var knowledge = await BotKnowledge.OpenAsync(pack, embeddings, options, cancellationToken).ConfigureAwait(false);
 
         var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback))
             .Use(inner => new IntentRoutingChatClient(inner, classifier, pack))

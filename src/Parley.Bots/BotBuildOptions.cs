@@ -1,5 +1,9 @@
 using Microsoft.Extensions.AI;
+using Parley.Bots.Knowledge;
 using Parley.Nlu.Training;
+using Parley.Retrieval.Chunking;
+using Parley.Retrieval.Indexing;
+using Parley.Retrieval.Knowledge;
 
 namespace Parley.Bots;
 
@@ -20,4 +24,29 @@ public sealed class BotBuildOptions
 
     /// <summary>Training progress, reported when the intent model is (re)trained.</summary>
     public IntentTrainingProgress? TrainingProgress { get; init; }
+
+    /// <summary>
+    /// Where the bots' knowledge indexes are kept, e.g. <c>&lt;data&gt;/indexes</c>. When set, each bot keeps an on-disk
+    /// index of its <c>knowledge/</c> folder in <c>&lt;folder&gt;/&lt;bot name&gt;-&lt;hash of the knowledge path&gt;</c>, brings it up
+    /// to date at start-up (only new and changed files are chunked and embedded) and searches it; a damaged or
+    /// outdated index is rebuilt with a warning. When null, the knowledge is chunked and embedded in memory at every start.
+    /// </summary>
+    public string? KnowledgeIndexesFolder { get; init; }
+
+    /// <summary>Progress of knowledge indexing, and its warnings (skipped files, an index rebuilt from scratch).</summary>
+    public IProgress<KnowledgeIndexProgress>? KnowledgeProgress { get; init; }
+
+    /// <summary>How knowledge documents are cut into passages; null for <see cref="WordPieceChunking.Create"/> (200 MiniLM word pieces, 30 of overlap).</summary>
+    public ChunkingOptions? Chunking { get; init; }
+
+    /// <summary>
+    /// Whether knowledge is searched by BM25 and vectors fused (<see cref="HybridKnowledgeSearch"/>) rather than by
+    /// vectors alone. Default false: on the shop bot's test questions hybrid search ranks worse than vectors alone
+    /// (MRR in docs/BENCHMARKS.md). Either way a hit's score is its cosine similarity, so <c>thresholds.knowledge</c>
+    /// means the same.
+    /// </summary>
+    public bool HybridKnowledge { get; init; }
+
+    /// <summary>How BM25 and vector rankings are fused when <see cref="HybridKnowledge"/> is on; null for the defaults.</summary>
+    public HybridSearchOptions? KnowledgeSearch { get; init; }
 }

@@ -127,8 +127,14 @@ public sealed class KbCommandTests : IDisposable
 
         var again = await _cli.RunAsync(["kb", "index", "--docs", docs, "--index", index]);
         Assert.True(again.ExitCode == 0, again.Error);
-        Assert.Contains("0 added, 0 changed, 0 removed", again.Output);
-        Assert.Contains("(0 embedded), 1 skipped", again.Output);
+        Assert.Contains("Up to date: 18 files", again.Output);
+        Assert.Contains("1 skipped", again.Output);
+
+        await File.AppendAllTextAsync(Path.Combine(docs, "gift-cards.md"), "\n## Corporate orders\n\nCompanies can order 50 or more gift cards by email.\n");
+        var changed = await _cli.RunAsync(["kb", "index", "--docs", docs, "--index", index, "--json"]);
+        Assert.True(changed.ExitCode == 0, changed.Error);
+        Assert.Equal((0, 1, 17), (changed.Json().GetProperty("added").GetInt32(), changed.Json().GetProperty("changed").GetInt32(), changed.Json().GetProperty("unchanged").GetInt32()));
+        Assert.False(changed.Json().GetProperty("up_to_date").GetBoolean());
     }
 
     [Fact]

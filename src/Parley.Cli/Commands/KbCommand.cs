@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Parley.Bots.Knowledge;
 using Parley.Cli.Hosting;
 using Parley.Retrieval;
 using Parley.Retrieval.Evaluation;
@@ -61,7 +62,7 @@ internal static class KbCommand
             KnowledgeIndexReport report;
             try
             {
-                report = await KnowledgeIndexStore.BuildAsync(docsFolder, indexFolder, LocalEmbeddings.Create(context), new ProgressLines(context.Error), cancellationToken).ConfigureAwait(false);
+                report = await KnowledgeIndexStore.BuildAsync(docsFolder, indexFolder, LocalEmbeddings.Create(context), new ProgressLines(context.Error), WordPieceChunking.Create(), cancellationToken).ConfigureAwait(false);
             }
             catch (KnowledgeException e)
             {
@@ -87,12 +88,15 @@ internal static class KbCommand
                     ["chunks"] = report.Chunks,
                     ["embedded"] = report.EmbeddedChunks,
                     ["skipped"] = skipped,
+                    ["up_to_date"] = report.UpToDate,
+                    ["rebuilt_because"] = report.RebuildReason,
                 }.ToJsonString(Json)).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
-            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Indexed {report.Files} files ({report.AddedFiles} added, {report.ChangedFiles} changed, {report.RemovedFiles} removed, {report.UnchangedFiles} unchanged), {report.Chunks} chunks ({report.EmbeddedChunks} embedded), {report.Skipped.Count} skipped -> {indexFolder}")).ConfigureAwait(false);
+            await context.Out.WriteLineAsync(report.UpToDate
+                ? string.Create(CultureInfo.InvariantCulture, $"Up to date: {report.Files} files, {report.Chunks} chunks, {report.Skipped.Count} skipped -> {indexFolder}")
+                : string.Create(CultureInfo.InvariantCulture, $"Indexed {report.Files} files ({report.AddedFiles} added, {report.ChangedFiles} changed, {report.RemovedFiles} removed, {report.UnchangedFiles} unchanged), {report.Chunks} chunks ({report.EmbeddedChunks} embedded), {report.Skipped.Count} skipped -> {indexFolder}")).ConfigureAwait(false);
             foreach (var file in report.Skipped)
             {
                 await context.Out.WriteLineAsync($"  skipped {file.Source}: {file.Reason}").ConfigureAwait(false);
@@ -277,7 +281,7 @@ internal static class KbCommand
             throw new CliException($"{folder}: the knowledge folder does not exist.", exitCode: ExitCodes.Usage);
         }
 
-        return await HybridKnowledgeSearch.BuildAsync(LocalEmbeddings.Create(context), folder, options, cancellationToken).ConfigureAwait(false);
+        return await HybridKnowledgeSearch.BuildAsync(LocalEmbeddings.Create(context), folder, options, WordPieceChunking.Create(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes indexing progress to stderr: each stage's start, every tenth of the way, its end, and every skipped file.</summary>
@@ -290,7 +294,7 @@ internal static class KbCommand
         {
             if (value.Warning is not null)
             {
-                error.WriteLine($"warning: skipped {value.Warning}");
+                error.WriteLine($"warning: {value.Warning}");
             }
 
             if (value.Stage != _stage)

@@ -61,6 +61,8 @@ public sealed class BotRuntime : IAsyncDisposable
                 {
                     ModelId = model,
                     ModelsFolder = Path.Combine(ParleySettings.DataDirectory(context), "models"),
+                    KnowledgeIndexesFolder = Path.Combine(ParleySettings.DataDirectory(context), "indexes"),
+                    KnowledgeProgress = new KnowledgeLines(context.Error, pack.Name),
                     TrainingProgress = new IntentTrainingProgress
                     {
                         Featurizing = new Once<(int Done, int Total)>(p =>
@@ -114,6 +116,26 @@ public sealed class BotRuntime : IAsyncDisposable
         _store.Dispose();
         _llm?.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes knowledge-index warnings, and one line when passages are being embedded, to stderr.</summary>
+    private sealed class KnowledgeLines(TextWriter error, string bot) : IProgress<Parley.Retrieval.Indexing.KnowledgeIndexProgress>
+    {
+        private bool _embedding;
+
+        public void Report(Parley.Retrieval.Indexing.KnowledgeIndexProgress value)
+        {
+            if (value.Warning is not null)
+            {
+                error.WriteLine($"warning: {value.Warning}");
+            }
+
+            if (value.Stage == Parley.Retrieval.Indexing.KnowledgeIndexProgress.Embedding && !_embedding)
+            {
+                _embedding = true;
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Indexing the knowledge of bot '{bot}' ({value.Total} new or changed passages)..."));
+            }
+        }
     }
 
     /// <summary>Reports only the first value.</summary>

@@ -8,6 +8,11 @@ namespace Parley.Retrieval.Indexing;
 /// <param name="Chunks">Passages in the new index.</param>
 /// <param name="EmbeddedChunks">Passages embedded in this build (the rest were reused).</param>
 /// <param name="Skipped">Files that could not be read, with why.</param>
+/// <param name="RebuildReason">
+/// Why the existing index could not be reused and every file was chunked and embedded again (damaged, another
+/// format version, another embedding model or other chunking settings); null when there was none or it was reused.
+/// </param>
+/// <param name="UpToDate">Whether nothing had changed, so the existing index was kept as it was and nothing was written.</param>
 public sealed record KnowledgeIndexReport(
     int AddedFiles,
     int ChangedFiles,
@@ -15,7 +20,9 @@ public sealed record KnowledgeIndexReport(
     int UnchangedFiles,
     int Chunks,
     int EmbeddedChunks,
-    IReadOnlyList<SkippedFile> Skipped)
+    IReadOnlyList<SkippedFile> Skipped,
+    string? RebuildReason = null,
+    bool UpToDate = false)
 {
     /// <summary>Files in the new index.</summary>
     public int Files => AddedFiles + ChangedFiles + UnchangedFiles;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Parley.Retrieval.Chunking;
 using Parley.Retrieval.Knowledge;
 
 namespace Parley.Retrieval.Indexing;
@@ -12,12 +13,15 @@ namespace Parley.Retrieval.Indexing;
 /// <remarks>
 /// A build writes a new sibling folder and swaps it in by renaming (old aside, new in, old deleted), so a failed
 /// or interrupted build leaves the previous index as it was. Files whose content hash is unchanged keep their
-/// passages and vectors; only new and changed files are chunked and embedded.
+/// passages and vectors; only new and changed files are chunked and embedded, and when nothing changed nothing is
+/// written. Builds and loads of one folder take an exclusive lock (<c>&lt;index&gt;.lock</c> next to it), so
+/// concurrent builds from several processes run one after the other instead of swapping under each other.
 /// </remarks>
 public static class KnowledgeIndexStore
 {
     /// <summary>The on-disk format version; bumped whenever the files or the chunking change.</summary>
-    public const int FormatVersion = 1;
+    /// <remarks>Version 2: passages cut within a token limit with overlap, and the chunking settings in the manifest.</remarks>
+    public const int FormatVersion = 2;
 
     /// <summary>The manifest's file name.</summary>
     public const string ManifestFileName = "manifest.json";
@@ -36,7 +40,8 @@ public static class KnowledgeIndexStore
     /// <param name="docsFolder">The knowledge folder.</param>
     /// <param name="indexFolder">The index folder; created, or replaced atomically.</param>
     /// <param name="embeddings">The embedding generator; its vectors must be L2-normalised.</param>
-    /// <param name="progress">Receives progress and skipped-file warnings; may be null.</param>
+    /// <param name="progress">Receives progress and warnings (skipped files, an index rebuilt from scratch); may be null.</param>
+    /// <param name="chunking">How documents are cut into passages; null for <see cref="ChunkingOptions.Default"/>. An index cut with other settings is rebuilt.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <exception cref="KnowledgeException">The knowledge folder does not exist.</exception>
     public static async Task<KnowledgeIndexReport> BuildAsync(
@@ -44,6 +49,7 @@ public static class KnowledgeIndexStore
         string indexFolder,
         IEmbeddingGenerator<string, Embedding<float>> embeddings,
         IProgress<KnowledgeIndexProgress>? progress = null,
+        ChunkingOptions? chunking = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(docsFolder);
@@ -56,9 +62,17 @@ public static class KnowledgeIndexStore
             throw new KnowledgeException($"{docsFolder}: the knowledge folder does not exist.");
         }
 
+        chunking ??= ChunkingOptions.Default;
+        chunking.Validate();
+        using var held = await IndexLock.AcquireAsync(indexFolder, cancellationToken).ConfigureAwait(false);
         Recover(indexFolder);
         var model = ModelId(embeddings);
-        var previous = await TryReadPreviousAsync(indexFolder, model, cancellationToken).ConfigureAwait(false);
+        var (previous, rebuildReason) = await TryReadPreviousAsync(indexFolder, model, chunking.Signature, cancellationToken).ConfigureAwait(false);
+        if (rebuildReason is not null)
+        {
+            progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Reading, 0, 0, $"{indexFolder}: {rebuildReason}; rebuilding the index from scratch"));
+        }
+
         var oldFiles = previous?.Manifest.Files.ToDictionary(f => f.Path, StringComparer.Ordinal) ?? [];
 
         var files = KnowledgeFolder.ListFiles(docsFolder);
@@ -76,7 +90,7 @@ public static class KnowledgeIndexStore
                 entries.Add((source, hash, passages, old.FirstChunk));
                 unchanged++;
             }
-            else if (content is not null && KnowledgeFolder.TryChunk(source, content, out var chunks, out error))
+            else if (content is not null && KnowledgeFolder.TryChunk(source, content, chunking, out var chunks, out error))
             {
                 entries.Add((source, hash, chunks.ToArray(), -1));
                 _ = oldFiles.ContainsKey(source) ? changed++ : added++;
@@ -84,7 +98,7 @@ public static class KnowledgeIndexStore
             else
             {
                 skipped.Add(new SkippedFile(source, error!));
-                progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Reading, i + 1, files.Count, $"{source}: {error}"));
+                progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Reading, i + 1, files.Count, $"skipped {source}: {error}"));
                 continue;
             }
 
@@ -93,6 +107,18 @@ public static class KnowledgeIndexStore
 
         var indexed = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         var removed = oldFiles.Keys.Count(k => !indexed.Contains(k));
+        if (previous is not null && added == 0 && changed == 0 && removed == 0)
+        {
+            if (LuceneProblem(indexFolder, previous) is not { } problem)
+            {
+                return new KnowledgeIndexReport(0, 0, 0, unchanged, previous.Manifest.Chunks.Count, 0, skipped, UpToDate: true);
+            }
+
+            // The passages and vectors are sound, so they are kept; only the BM25 index is written again.
+            rebuildReason = problem;
+            progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Reading, files.Count, files.Count, $"{indexFolder}: {problem}; writing the index again"));
+        }
+
         var all = entries.SelectMany(e => e.Passages).ToArray();
         var fresh = entries.Where(e => e.ReusedFrom < 0).SelectMany(e => e.Passages).ToArray();
         var freshVectors = await EmbedAsync(embeddings, fresh, progress, cancellationToken).ConfigureAwait(false);
@@ -119,10 +145,10 @@ public static class KnowledgeIndexStore
         }
 
         progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Writing, 0, 1));
-        var manifest = new KnowledgeIndexManifest(FormatVersion, model, dimensions, manifestFiles, all.Select(ToChunk).ToList());
+        var manifest = new KnowledgeIndexManifest(FormatVersion, model, chunking.Signature, dimensions, manifestFiles, all.Select(ToChunk).ToList());
         await WriteAndSwapAsync(indexFolder, manifest, all, matrix, cancellationToken).ConfigureAwait(false);
         progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Writing, 1, 1));
-        return new KnowledgeIndexReport(added, changed, removed, unchanged, all.Length, fresh.Length, skipped);
+        return new KnowledgeIndexReport(added, changed, removed, unchanged, all.Length, fresh.Length, skipped, rebuildReason);
     }
 
     /// <summary>Opens the index in <paramref name="indexFolder"/> for hybrid (and BM25 or vector) search.</summary>
@@ -140,6 +166,14 @@ public static class KnowledgeIndexStore
         ArgumentNullException.ThrowIfNull(indexFolder);
         ArgumentNullException.ThrowIfNull(embeddings);
         indexFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(indexFolder));
+        var parent = Path.GetDirectoryName(indexFolder);
+        if (!Directory.Exists(indexFolder)
+            && (parent is null || !Directory.Exists(parent) || !Directory.EnumerateDirectories(parent, Path.GetFileName(indexFolder) + ".old-*").Any()))
+        {
+            throw new KnowledgeException($"{indexFolder}: no knowledge index here; build one with parley kb index --docs DIR --index {indexFolder}.");
+        }
+
+        using var held = await IndexLock.AcquireAsync(indexFolder, cancellationToken).ConfigureAwait(false);
         Recover(indexFolder);
         if (!File.Exists(Path.Combine(indexFolder, ManifestFileName)))
         {
@@ -198,7 +232,7 @@ public static class KnowledgeIndexStore
             throw new KnowledgeException(Damaged(indexFolder, $"{ManifestFileName} is not valid JSON: {e.Message}"), e);
         }
 
-        if (manifest is null || manifest.Files is null || manifest.Chunks is null || manifest.EmbeddingModel is null
+        if (manifest is null || manifest.Files is null || manifest.Chunks is null || manifest.EmbeddingModel is null || manifest.Chunking is null
             || manifest.Chunks.Any(c => c is null || c.Id is null || c.Source is null || c.Text is null)
             || manifest.Files.Any(f => f is null || f.FirstChunk < 0 || f.ChunkCount < 0 || f.FirstChunk + f.ChunkCount > manifest.Chunks.Count))
         {
@@ -218,23 +252,50 @@ public static class KnowledgeIndexStore
         }
     }
 
-    // A damaged, old-format or other-model index is simply rebuilt from scratch.
-    private static async Task<StoredIndex?> TryReadPreviousAsync(string indexFolder, string model, CancellationToken cancellationToken)
+    /// <summary>Why the Lucene index of an otherwise sound index cannot be opened, or null when it can.</summary>
+    private static string? LuceneProblem(string indexFolder, StoredIndex index)
+    {
+        try
+        {
+            Bm25KnowledgeIndex.Open(index.Manifest.Chunks.Select(ToPassage), Path.Combine(indexFolder, LuceneFolderName)).Dispose();
+            return null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return $"the Lucene index cannot be opened ({e.Message})";
+        }
+    }
+
+    /// <summary>The existing index to reuse, or null with why it cannot be (null when there is none).</summary>
+    /// <remarks>A damaged, old-format, other-model or other-chunking index is rebuilt from scratch.</remarks>
+    private static async Task<(StoredIndex? Index, string? Reason)> TryReadPreviousAsync(string indexFolder, string model, string chunking, CancellationToken cancellationToken)
     {
         if (!File.Exists(Path.Combine(indexFolder, ManifestFileName)))
         {
-            return null;
+            return (null, Directory.Exists(indexFolder) ? $"{ManifestFileName} is missing" : null);
         }
 
+        StoredIndex index;
         try
         {
-            var index = await ReadAsync(indexFolder, cancellationToken).ConfigureAwait(false);
-            return index.Manifest.EmbeddingModel == model ? index : null;
+            index = await ReadAsync(indexFolder, cancellationToken).ConfigureAwait(false);
         }
-        catch (KnowledgeException)
+        catch (KnowledgeException e)
         {
-            return null;
+            // The messages name the folder and say to re-index, which is what happens next: keep only the cause.
+            var cause = e.Message.StartsWith(indexFolder + ": ", StringComparison.Ordinal) ? e.Message[(indexFolder.Length + 2)..] : e.Message;
+            var cut = cause.IndexOf("; re-index with", StringComparison.Ordinal);
+            return (null, cut > 0 ? cause[..cut] : cause);
         }
+
+        if (index.Manifest.EmbeddingModel != model)
+        {
+            return (null, $"it was embedded with {index.Manifest.EmbeddingModel}, the encoder is {model}");
+        }
+
+        return index.Manifest.Chunking == chunking
+            ? (index, null)
+            : (null, $"it was chunked with {index.Manifest.Chunking}, the settings are now {chunking}");
     }
 
     private static async Task<float[][]> EmbedAsync(

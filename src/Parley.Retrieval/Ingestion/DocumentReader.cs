@@ -24,18 +24,20 @@ public static class DocumentReader
     /// <summary>Splits a file's content into passages.</summary>
     /// <param name="source">The file's path relative to the knowledge folder, with forward slashes.</param>
     /// <param name="content">The file's bytes.</param>
+    /// <param name="chunking">How documents are cut into passages; null for <see cref="ChunkingOptions.Default"/>.</param>
     /// <exception cref="InvalidDataException">The file cannot be read as its extension says (the message says why).</exception>
-    public static IReadOnlyList<KnowledgePassage> Read(string source, ReadOnlySpan<byte> content)
+    public static IReadOnlyList<KnowledgePassage> Read(string source, ReadOnlySpan<byte> content, ChunkingOptions? chunking = null)
     {
         ArgumentNullException.ThrowIfNull(source);
+        chunking ??= ChunkingOptions.Default;
         var extension = Path.GetExtension(source).ToLowerInvariant();
         return extension switch
         {
-            ".pdf" => MarkdownChunker.Chunk(source, PdfText.ToMarkdown(content.ToArray())),
-            ".mdx" => MarkdownChunker.Chunk(source, MdxText.StripJsx(Text(content))),
-            ".html" or ".htm" => MarkdownChunker.Chunk(source, HtmlText.ToMarkdown(Text(content))),
+            ".pdf" => MarkdownChunker.Chunk(source, PdfText.ToMarkdown(content.ToArray()), chunking),
+            ".mdx" => MarkdownChunker.Chunk(source, MdxText.StripJsx(Text(content)), chunking),
+            ".html" or ".htm" => MarkdownChunker.Chunk(source, HtmlText.ToMarkdown(Text(content)), chunking),
             ".jsonl" => FaqPairs.Chunk(source, Text(content)),
-            _ => MarkdownChunker.Chunk(source, Text(content)),
+            _ => MarkdownChunker.Chunk(source, Text(content), chunking),
         };
     }
 

@@ -1,6 +1,5 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Cn.Smart;
-using Lucene.Net.Analysis.En;
 using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Documents;
@@ -9,12 +8,13 @@ using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
+using Parley.Retrieval.Chunking;
 
 namespace Parley.Retrieval.Knowledge;
 
 /// <summary>
 /// A Lucene index (in memory, or in a folder of an on-disk knowledge index) over knowledge passages (title, heading and text), ranked by BM25. Each passage is
-/// analysed as English (stemmed, stop words removed) or, when most of its letters are CJK ideographs, as Chinese
+/// analysed as English (possessives removed, Porter-stemmed, question stop words removed: see <see cref="EnglishSearchAnalysis"/>) or, when most of its letters are CJK ideographs, as Chinese
 /// with the SmartCn word segmenter; a query is analysed both ways and matched against both.
 /// </summary>
 public sealed class Bm25KnowledgeIndex : IKnowledgeSearch, IDisposable
@@ -35,7 +35,7 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeSearch, IDisposable
     {
         _passages = passages;
         _directory = directory;
-        _english = new EnglishAnalyzer(Version);
+        _english = EnglishSearchAnalysis.Create(Version);
         _chinese = new SmartChineseAnalyzer(Version);
         if (passages.Length == 0)
         {
@@ -116,10 +116,11 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeSearch, IDisposable
 
     /// <summary>Reads, chunks and indexes every document under <paramref name="folder"/>.</summary>
     /// <param name="folder">The knowledge folder; a missing folder gives an empty index.</param>
+    /// <param name="chunking">How documents are cut into passages; null for <see cref="ChunkingOptions.Default"/>.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    public static async Task<Bm25KnowledgeIndex> BuildAsync(string folder, CancellationToken cancellationToken = default)
+    public static async Task<Bm25KnowledgeIndex> BuildAsync(string folder, ChunkingOptions? chunking = null, CancellationToken cancellationToken = default)
     {
-        var passages = await KnowledgeFolder.ReadPassagesAsync(folder, cancellationToken).ConfigureAwait(false);
+        var passages = await KnowledgeFolder.ReadPassagesAsync(folder, chunking, cancellationToken).ConfigureAwait(false);
         return Create(passages);
     }
 

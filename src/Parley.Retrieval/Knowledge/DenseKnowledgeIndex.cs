@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
+using Parley.Retrieval.Chunking;
 
 namespace Parley.Retrieval.Knowledge;
 
@@ -34,12 +35,13 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
     /// <summary>Reads, chunks and embeds every document under <paramref name="folder"/>.</summary>
     /// <param name="embeddings">The embedding generator; its vectors must be L2-normalised.</param>
     /// <param name="folder">The knowledge folder; a missing folder gives an empty index.</param>
+    /// <param name="chunking">How documents are cut into passages; null for <see cref="ChunkingOptions.Default"/>.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     public static async Task<DenseKnowledgeIndex> BuildAsync(
-        IEmbeddingGenerator<string, Embedding<float>> embeddings, string folder, CancellationToken cancellationToken = default)
+        IEmbeddingGenerator<string, Embedding<float>> embeddings, string folder, ChunkingOptions? chunking = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(embeddings);
-        var passages = await KnowledgeFolder.ReadPassagesAsync(folder, cancellationToken).ConfigureAwait(false);
+        var passages = await KnowledgeFolder.ReadPassagesAsync(folder, chunking, cancellationToken).ConfigureAwait(false);
         return await FromPassagesAsync(embeddings, passages, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Parley.Retrieval.Chunking;
 
 namespace Parley.Retrieval.Knowledge;
 
@@ -64,14 +65,16 @@ public sealed class HybridKnowledgeSearch : IKnowledgeSearch, IDisposable
     /// <param name="embeddings">The embedding generator; its vectors must be L2-normalised.</param>
     /// <param name="folder">The knowledge folder; a missing folder gives an empty index.</param>
     /// <param name="options">The fusion options; null for the defaults.</param>
+    /// <param name="chunking">How documents are cut into passages; null for <see cref="ChunkingOptions.Default"/>.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     public static async Task<HybridKnowledgeSearch> BuildAsync(
         IEmbeddingGenerator<string, Embedding<float>> embeddings,
         string folder,
         HybridSearchOptions? options = null,
+        ChunkingOptions? chunking = null,
         CancellationToken cancellationToken = default)
     {
-        var passages = await KnowledgeFolder.ReadPassagesAsync(folder, cancellationToken).ConfigureAwait(false);
+        var passages = await KnowledgeFolder.ReadPassagesAsync(folder, chunking, cancellationToken).ConfigureAwait(false);
         return await CreateAsync(embeddings, passages, options, cancellationToken).ConfigureAwait(false);
     }
 

@@ -9,8 +9,15 @@ public sealed class HybridSearchOptions
     /// <summary>The rank constant <c>k</c> in <c>weight / (k + rank)</c>. Default 60.</summary>
     public int K { get; set; } = DefaultK;
 
-    /// <summary>The weight of the BM25 ranking. Default 1.</summary>
-    public double LexicalWeight { get; set; } = 1;
+    /// <summary>The default weight of the BM25 ranking.</summary>
+    /// <remarks>
+    /// Chosen on the shop bot's development questions (<c>samples/bots/shop/eval/kb-queries-dev.jsonl</c>): BM25 is
+    /// weaker than the vectors on paraphrased questions, so it counts for less. See docs/BENCHMARKS.md.
+    /// </remarks>
+    public const double DefaultLexicalWeight = 0.3;
+
+    /// <summary>The weight of the BM25 ranking. Default 0.3 (<see cref="DefaultLexicalWeight"/>).</summary>
+    public double LexicalWeight { get; set; } = DefaultLexicalWeight;
 
     /// <summary>The weight of the dense ranking. Default 1.</summary>
     public double DenseWeight { get; set; } = 1;

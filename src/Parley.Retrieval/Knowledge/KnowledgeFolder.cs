@@ -1,3 +1,4 @@
+using Parley.Retrieval.Chunking;
 using Parley.Retrieval.Indexing;
 using Parley.Retrieval.Ingestion;
 
@@ -30,15 +31,17 @@ public static class KnowledgeFolder
     /// A file that cannot be read is left out; <see cref="ReadAsync"/> also says which and why.
     /// </summary>
     /// <param name="folder">The knowledge folder; a missing folder gives no passages.</param>
+    /// <param name="chunking">How documents are cut into passages; null for <see cref="ChunkingOptions.Default"/>.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    public static async Task<IReadOnlyList<KnowledgePassage>> ReadPassagesAsync(string folder, CancellationToken cancellationToken = default) =>
-        (await ReadAsync(folder, cancellationToken).ConfigureAwait(false)).Passages;
+    public static async Task<IReadOnlyList<KnowledgePassage>> ReadPassagesAsync(string folder, ChunkingOptions? chunking = null, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(folder, chunking, cancellationToken).ConfigureAwait(false)).Passages;
 
     /// <summary>Reads every document under <paramref name="folder"/>, skipping (and reporting) files that cannot be read.</summary>
     /// <param name="folder">The knowledge folder; a missing folder gives no passages.</param>
+    /// <param name="chunking">How documents are cut into passages; null for <see cref="ChunkingOptions.Default"/>.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     public static async Task<(IReadOnlyList<KnowledgePassage> Passages, IReadOnlyList<SkippedFile> Skipped)> ReadAsync(
-        string folder, CancellationToken cancellationToken = default)
+        string folder, ChunkingOptions? chunking = null, CancellationToken cancellationToken = default)
     {
         var passages = new List<KnowledgePassage>();
         var skipped = new List<SkippedFile>();
@@ -52,7 +55,7 @@ public static class KnowledgeFolder
                 continue;
             }
 
-            if (TryChunk(source, content, out var chunks, out error))
+            if (TryChunk(source, content, chunking, out var chunks, out error))
             {
                 passages.AddRange(chunks);
             }
@@ -79,11 +82,11 @@ public static class KnowledgeFolder
     }
 
     /// <summary>Splits a file's content into passages, or says why it cannot be.</summary>
-    internal static bool TryChunk(string source, byte[] content, out IReadOnlyList<KnowledgePassage> passages, out string error)
+    internal static bool TryChunk(string source, byte[] content, ChunkingOptions? chunking, out IReadOnlyList<KnowledgePassage> passages, out string error)
     {
         try
         {
-            passages = DocumentReader.Read(source, content);
+            passages = DocumentReader.Read(source, content, chunking);
             error = string.Empty;
             return true;
         }

@@ -26,6 +26,7 @@ internal static class TextScript
         return letters > 0 && cjk >= ChineseShare * letters;
     }
 
-    private static bool IsCjk(char c) =>
+    /// <summary>Whether <paramref name="c"/> is a CJK ideograph.</summary>
+    public static bool IsCjk(char c) =>
         c is (>= '\u4E00' and <= '\u9FFF') or (>= '\u3400' and <= '\u4DBF') or (>= '\uF900' and <= '\uFAFF');
 }

@@ -1,3 +1,4 @@
+using Parley.Nlu.Tokenization;
 using Parley.Retrieval.Chunking;
 
 namespace Parley.Retrieval.Tests.Chunking;
@@ -40,24 +41,128 @@ public sealed class MarkdownChunkerTests
     }
 
     [Fact]
-    public void Chunk_Offsets_PointAtThePassageInTheDocument()
+    public void Chunk_Offsets_AreExactlyThePassageText()
     {
         foreach (var passage in MarkdownChunker.Chunk("shipping.md", Document))
         {
-            Assert.Equal(passage.Text, Document.Substring(passage.Start, passage.Length).Trim());
+            Assert.Equal(passage.Text, Document.Substring(passage.Start, passage.Length));
         }
     }
 
     [Fact]
-    public void Chunk_LongSection_IsSplitBetweenBlocksWithUniqueIds()
+    public void Chunk_ShortSection_StaysOnePassageWithItsListItems()
     {
-        var paragraphs = string.Join("\n\n", Enumerable.Range(0, 12).Select(i => $"Paragraph {i} " + new string('x', 300)));
-        var passages = MarkdownChunker.Chunk("long.md", "# Long\n\n## Part\n\n" + paragraphs);
+        var passage = MarkdownChunker.Chunk("shipping.md", Document)[1];
+
+        Assert.Equal("Standard: 2-4 days.\n\n- Express: next day\n- Economy: 5-8 days", passage.Text);
+    }
+
+    [Fact]
+    public void Chunk_LongSection_NoPassageIsOverTheTokenLimitOfTheEncodersTokenizer()
+    {
+        var options = WordPiece(maxTokens: 60, overlapTokens: 10);
+        var markdown = "# Care\n\n## Pans\n\n" + string.Join("\n\n", Enumerable.Range(0, 12).Select(Paragraph));
+
+        var passages = MarkdownChunker.Chunk("care.md", markdown, options);
+
+        Assert.True(passages.Count > 4, $"{passages.Count} passages");
+        Assert.All(passages, p => Assert.True(Tokenizer.Tokenize(p.Text).Count <= 60, $"{Tokenizer.Tokenize(p.Text).Count} tokens: {p.Text}"));
+        Assert.All(passages, p => Assert.Equal(p.Text, markdown.Substring(p.Start, p.Length)));
+        Assert.All(passages, p => Assert.Equal("Care › Pans", p.Heading));
+        Assert.Equal(passages.Count, passages.Select(p => p.Id).Distinct().Count());
+        Assert.Equal("care.md#pans-2", passages[1].Id);
+    }
+
+    [Fact]
+    public void Chunk_LongSection_CutsBetweenSentencesAndOverlapsByTheLastSentence()
+    {
+        var options = WordPiece(maxTokens: 60, overlapTokens: 20);
+        var markdown = "# Care\n\n" + string.Join(" ", Enumerable.Range(0, 12).Select(Sentence));
+
+        var passages = MarkdownChunker.Chunk("care.md", markdown, options);
+
+        Assert.True(passages.Count > 2);
+        Assert.All(passages, p => Assert.EndsWith(".", p.Text));
+        for (var i = 1; i < passages.Count; i++)
+        {
+            var previous = passages[i - 1];
+            var overlap = previous.Start + previous.Length - passages[i].Start;
+            Assert.True(overlap > 0, $"passage {i} does not overlap the one before");
+            var shared = markdown.Substring(passages[i].Start, overlap);
+            Assert.True(Tokenizer.Tokenize(shared).Count <= 20, shared);
+            Assert.EndsWith(shared, previous.Text);
+            Assert.Matches(@"^Sentence \d+ ", passages[i].Text);
+        }
+
+        Assert.StartsWith("Sentence 0 ", passages[0].Text);
+        Assert.EndsWith(Sentence(11), passages[^1].Text);
+    }
+
+    [Fact]
+    public void Chunk_NoOverlap_PiecesFollowEachOtherAndCoverTheSection()
+    {
+        var options = WordPiece(maxTokens: 60, overlapTokens: 0);
+        var body = string.Join(" ", Enumerable.Range(0, 12).Select(Sentence));
+
+        var passages = MarkdownChunker.Chunk("care.md", "# Care\n\n" + body, options);
+
+        Assert.True(passages.Count > 2);
+        Assert.Equal(body, string.Join(" ", passages.Select(p => p.Text)));
+    }
+
+    [Fact]
+    public void Chunk_ListItems_AreCutBetweenItemsNotInsideThem()
+    {
+        var options = WordPiece(maxTokens: 60, overlapTokens: 0);
+        var items = Enumerable.Range(0, 10).Select(i => $"- Item {i}: wash by hand in warm soapy water and dry straight away.").ToArray();
+
+        var passages = MarkdownChunker.Chunk("care.md", "# Care\n\n" + string.Join("\n", items), options);
 
         Assert.True(passages.Count > 1);
-        Assert.All(passages, p => Assert.True(p.Length <= MarkdownChunker.MaxChars, $"{p.Length}"));
-        Assert.Equal(passages.Count, passages.Select(p => p.Id).Distinct().Count());
+        Assert.All(passages, p => Assert.All(p.Text.Split('\n'), line => Assert.Contains(line, items)));
+        Assert.Equal(items, passages.SelectMany(p => p.Text.Split('\n')));
     }
+
+    [Fact]
+    public void Chunk_WordLongerThanTheLimit_IsCutToFit()
+    {
+        var options = WordPiece(maxTokens: 20, overlapTokens: 0);
+        var markdown = "# Codes\n\nYour code is " + string.Concat(Enumerable.Range(0, 30).Select(i => $"x{i}-")) + " today.";
+
+        var passages = MarkdownChunker.Chunk("codes.md", markdown, options);
+
+        Assert.All(passages, p => Assert.True(Tokenizer.Tokenize(p.Text).Count <= 20, p.Text));
+        Assert.All(passages, p => Assert.Equal(p.Text, markdown.Substring(p.Start, p.Length)));
+    }
+
+    [Fact]
+    public void Chunk_DefaultEstimate_OverCountsWordPieces()
+    {
+        var text = string.Join(" ", Enumerable.Range(0, 12).Select(Paragraph));
+
+        Assert.True(ChunkingOptions.EstimateTokens(text) >= Tokenizer.Tokenize(text).Count);
+    }
+
+    [Theory]
+    [InlineData(4, 0)]
+    [InlineData(60, 30)]
+    [InlineData(60, -1)]
+    public void Chunk_InvalidOptions_Throw(int maxTokens, int overlapTokens) =>
+        Assert.ThrowsAny<ArgumentException>(() => MarkdownChunker.Chunk("a.md", "text", new ChunkingOptions { MaxTokens = maxTokens, OverlapTokens = overlapTokens }));
+
+    private static readonly BertWordPieceTokenizer Tokenizer = BertWordPieceTokenizer.CreateMiniLm();
+
+    private static ChunkingOptions WordPiece(int maxTokens, int overlapTokens) => new()
+    {
+        MaxTokens = maxTokens,
+        OverlapTokens = overlapTokens,
+        CountTokens = text => Tokenizer.Tokenize(text).Count,
+        CounterName = "wordpiece",
+    };
+
+    private static string Sentence(int i) => $"Sentence {i} says that enamelled cast iron should warm up slowly over a low heat.";
+
+    private static string Paragraph(int i) => $"Paragraph {i}. Season the skillet with a thin layer of oil after washing. Never soak it overnight, or it will rust.";
 
     [Fact]
     public void Chunk_NoHeading_UsesFileNameAsTitle()

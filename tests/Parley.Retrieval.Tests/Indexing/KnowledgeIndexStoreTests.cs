@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Parley.Retrieval.Chunking;
 using Parley.Retrieval.Indexing;
 
 namespace Parley.Retrieval.Tests.Indexing;
@@ -96,6 +97,104 @@ public sealed class KnowledgeIndexStoreTests : IDisposable
 
         Assert.Equal((0, 0, 0, 4, first.Chunks, 0), (report.AddedFiles, report.ChangedFiles, report.RemovedFiles, report.UnchangedFiles, report.Chunks, report.EmbeddedChunks));
         Assert.Empty(_embeddings.Embedded);
+    }
+
+    [Fact]
+    public async Task BuildAsync_NothingChanged_KeepsTheIndexFolderAsItWas()
+    {
+        await KnowledgeIndexStore.BuildAsync(Docs, Index, _embeddings);
+        var manifest = Path.Combine(Index, KnowledgeIndexStore.ManifestFileName);
+        var written = File.GetLastWriteTimeUtc(manifest);
+        await File.AppendAllTextAsync(Path.Combine(Index, "marker"), "kept");
+
+        var report = await KnowledgeIndexStore.BuildAsync(Docs, Index, _embeddings);
+
+        Assert.True(report.UpToDate);
+        Assert.Null(report.RebuildReason);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(manifest));
+        Assert.True(File.Exists(Path.Combine(Index, "marker")));
+    }
+
+    [Fact]
+    public async Task BuildAsync_OldFormatVersion_RebuildsFromScratchWithAWarning()
+    {
+        await KnowledgeIndexStore.BuildAsync(Docs, Index, _embeddings);
+        var path = Path.Combine(Index, KnowledgeIndexStore.ManifestFileName);
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
+        manifest["format_version"] = 1;
+        await File.WriteAllTextAsync(path, manifest.ToJsonString());
+        var warnings = new List<string>();
+
+        var report = await KnowledgeIndexStore.BuildAsync(Docs, Index, _embeddings, new SyncProgress(p =>
+        {
+            if (p.Warning is not null)
+            {
+                warnings.Add(p.Warning);
+            }
+        }));
+
+        Assert.Contains("format version 1", report.RebuildReason);
+        Assert.Equal(report.Chunks, report.EmbeddedChunks);
+        Assert.Contains(warnings, w => w.Contains("format version 1") && w.EndsWith("rebuilding the index from scratch", StringComparison.Ordinal));
+        using var search = await KnowledgeIndexStore.LoadAsync(Index, _embeddings);
+        Assert.Equal(report.Chunks, search.Count);
+    }
+
+    [Fact]
+    public async Task BuildAsync_CorruptVectors_RebuildsFromScratch()
+    {
+        await KnowledgeIndexStore.BuildAsync(Docs, Index, _embeddings);
+        await File.WriteAllBytesAsync(Path.Combine(Index, KnowledgeIndexStore.VectorsFileName), [1, 2, 3]);
+
+        var report = await KnowledgeIndexStore.BuildAsync(Docs, Index, _embeddings);
+
+        Assert.Contains("damaged", report.RebuildReason ?? "", StringComparison.Ordinal);
+        using var search = await KnowledgeIndexStore.LoadAsync(Index, _embeddings);
+        Assert.Equal(report.Chunks, search.Count);
+    }
+
+    [Fact]
+    public async Task BuildAsync_NothingChangedButLuceneIndexGone_WritesItAgainWithoutEmbedding()
+    {
+        await KnowledgeIndexStore.BuildAsync(Docs, Index, _embeddings);
+        Directory.Delete(Path.Combine(Index, KnowledgeIndexStore.LuceneFolderName), recursive: true);
+        _embeddings.Embedded.Clear();
+
+        var report = await KnowledgeIndexStore.BuildAsync(Docs, Index, _embeddings);
+
+        Assert.False(report.UpToDate);
+        Assert.Contains("Lucene", report.RebuildReason);
+        Assert.Empty(_embeddings.Embedded);
+        using var search = await KnowledgeIndexStore.LoadAsync(Index, _embeddings);
+        Assert.Equal("returns.md", (await search.Lexical.SearchAsync("return refund", top: 1))[0].Passage.Source);
+    }
+
+    [Fact]
+    public async Task BuildAsync_OtherChunkingSettings_RechunksEveryFile()
+    {
+        await KnowledgeIndexStore.BuildAsync(Docs, Index, _embeddings);
+
+        var report = await KnowledgeIndexStore.BuildAsync(Docs, Index, _embeddings, chunking: new ChunkingOptions { MaxTokens = 100 });
+
+        Assert.Equal((4, 0), (report.ChangedFiles + report.AddedFiles, report.UnchangedFiles));
+        Assert.Contains("estimate/200/30", report.RebuildReason);
+        Assert.Contains("estimate/100/30", report.RebuildReason);
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Index, KnowledgeIndexStore.ManifestFileName)))!;
+        Assert.Equal("estimate/100/30", manifest["chunking"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task BuildAsync_ConcurrentBuilds_RunOneAfterTheOtherAndLeaveOneWorkingIndex()
+    {
+        var slow = new HashingEmbeddingGenerator { OnGenerate = _ => Thread.Sleep(200) };
+
+        var reports = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => KnowledgeIndexStore.BuildAsync(Docs, Index, slow))));
+
+        Assert.Single(reports, r => !r.UpToDate);
+        Assert.Equal(2, reports.Count(r => r.UpToDate));
+        using var search = await KnowledgeIndexStore.LoadAsync(Index, _embeddings);
+        Assert.Equal(reports[0].Chunks, search.Count);
+        Assert.Equal(["docs", "index"], Directory.GetDirectories(_root).Select(d => Path.GetFileName(d)!).Order().ToArray());
     }
 
     [Fact]
@@ -203,7 +302,7 @@ public sealed class KnowledgeIndexStoreTests : IDisposable
 
         Assert.Equal(["binary.md", "broken.pdf"], report.Skipped.Select(s => s.Source).Order().ToArray());
         Assert.All(report.Skipped, s => Assert.False(string.IsNullOrWhiteSpace(s.Reason)));
-        Assert.Contains(warnings, w => w.StartsWith("broken.pdf: ", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("skipped broken.pdf: ", StringComparison.Ordinal));
         Assert.Equal(4, report.Files);
     }
 

@@ -21,9 +21,9 @@ public sealed class HybridKnowledgeSearchTests : IDisposable
     ];
 
     [Fact]
-    public async Task SearchAsync_ExactPartNumber_LexicalMatchLiftsThePassageAboveItsDenseRank()
+    public async Task SearchAsync_ExactPartNumberWithEqualWeights_LexicalMatchLiftsThePassageAboveItsDenseRank()
     {
-        using var hybrid = await HybridKnowledgeSearch.CreateAsync(_embeddings, Passages);
+        using var hybrid = await HybridKnowledgeSearch.CreateAsync(_embeddings, Passages, new HybridSearchOptions { LexicalWeight = 1 });
         const string query = "QX-7731 sealing ring";
 
         var hybridRank = (await hybrid.SearchAsync(query, top: 4)).ToList().FindIndex(h => h.Passage.Id == "parts.md#spares");
