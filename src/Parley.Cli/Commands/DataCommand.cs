@@ -86,6 +86,17 @@ internal static class DataCommand
         command.Subcommands.Add(check);
         command.Subcommands.Add(split);
         command.Subcommands.Add(ToOpenAICommand.Create(context));
+
+        // The intent-data options are not inherited by 'validate', which reads fine-tuning files and has its own --format.
+        foreach (var option in new Option[] { dataset.Format, dataset.TextColumn, dataset.LabelColumn })
+        {
+            option.Recursive = false;
+            foreach (var sub in command.Subcommands)
+            {
+                sub.Options.Add(option);
+            }
+        }
+
         command.Subcommands.Add(ValidateCommand.Create(context));
         return command;
     }

@@ -101,8 +101,9 @@ internal static class ToOpenAICommand
 /// and the billed-token estimate of a fine-tuning file. Exit 0 when it has no errors, 3 otherwise.
 /// </summary>
 /// <remarks>
-/// Its own <c>--format</c> (only <c>openai-chat</c>) shadows the parent's recursive <c>--format</c>, whose values are the
-/// intent-data formats; <c>--data</c> and <c>--json</c> are the parent's.
+/// It has its own <c>--format</c> (only <c>openai-chat</c>): <c>parley data</c> gives its intent-data <c>--format</c>,
+/// <c>--text-column</c> and <c>--label-column</c> to its other subcommands only, so help shows one <c>--format</c>.
+/// <c>--data</c> and <c>--json</c> are the parent's.
 /// </remarks>
 internal static class ValidateCommand
 {

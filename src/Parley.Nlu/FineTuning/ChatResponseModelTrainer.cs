@@ -1,0 +1,75 @@
+using System.Globalization;
+using Parley.Nlu.Features;
+using Parley.Nlu.Intents;
+using Parley.Nlu.Training;
+
+namespace Parley.Nlu.FineTuning;
+
+/// <summary>
+/// Trains a <see cref="ChatResponseModel"/> from fine-tuning data with <see cref="IntentModelTrainer"/>: intent data
+/// as it is; chat data with each distinct assistant reply as one class (<c>reply-001</c>, … in order of first
+/// appearance) and the conversation before it as the input.
+/// </summary>
+public static class ChatResponseModelTrainer
+{
+    /// <summary>Trains the model.</summary>
+    /// <param name="featurizer">The featurizer (sentence embeddings, behind the embedding cache).</param>
+    /// <param name="training">The training data.</param>
+    /// <param name="validation">Validation data of the same kind, or null to hold out a stratified part of the training data.</param>
+    /// <param name="hyperparameters">The hyperparameters; null for Parley's defaults.</param>
+    /// <param name="fallbackReply">The reply to out-of-scope input of chat models; null for <see cref="ChatResponseModel.DefaultFallbackReply"/>.</param>
+    /// <param name="progress">Progress reporting, if wanted.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests; training stops within a mini-batch.</param>
+    /// <exception cref="ArgumentException">The validation data is of another kind than the training data.</exception>
+    public static async Task<ChatResponseModel> TrainAsync(
+        IFeaturizer featurizer,
+        FineTuningData training,
+        FineTuningData? validation = null,
+        FineTuningHyperparameters? hyperparameters = null,
+        string? fallbackReply = null,
+        IntentTrainingProgress? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(featurizer);
+        ArgumentNullException.ThrowIfNull(training);
+        if (validation is not null && validation.Kind != training.Kind)
+        {
+            throw new ArgumentException($"the validation data is {Describe(validation.Kind)} but the training data is {Describe(training.Kind)}", nameof(validation));
+        }
+
+        var options = (hyperparameters ?? new FineTuningHyperparameters()).ToTrainerOptions();
+        var replies = new Dictionary<string, string>(StringComparer.Ordinal);
+        IReadOnlyList<LabeledExample> trainExamples = training.Examples, validExamples = validation?.Examples ?? [];
+        if (training.Kind == FineTuningDataKind.Chat)
+        {
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+            LabeledExample Relabel(LabeledExample e)
+            {
+                if (!labels.TryGetValue(e.Intent, out var label))
+                {
+                    label = string.Create(CultureInfo.InvariantCulture, $"reply-{labels.Count + 1:D3}");
+                    labels[e.Intent] = label;
+                }
+
+                return e with { Intent = label };
+            }
+
+            trainExamples = [.. trainExamples.Select(Relabel)];
+            validExamples = [.. validExamples.Select(Relabel)];
+            foreach (var (reply, label) in labels)
+            {
+                replies[label] = reply;
+            }
+        }
+
+        var model = await IntentModelTrainer.TrainAsync(featurizer, trainExamples, validation is null ? null : validExamples, options, progress, cancellationToken).ConfigureAwait(false);
+        return new ChatResponseModel(model, new ChatResponseManifest
+        {
+            Kind = training.Kind,
+            Replies = replies.Where(r => model.Labels.Contains(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal),
+            FallbackReply = string.IsNullOrWhiteSpace(fallbackReply) ? ChatResponseModel.DefaultFallbackReply : fallbackReply,
+        });
+    }
+
+    private static string Describe(FineTuningDataKind kind) => kind == FineTuningDataKind.Chat ? "chat format" : "intent-labelled";
+}

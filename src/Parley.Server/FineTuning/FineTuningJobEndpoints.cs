@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Parley.Server.Errors;
+using Parley.Server.Hosting;
+
+namespace Parley.Server.FineTuning;
+
+/// <summary>Maps OpenAI's <c>/v1/fine_tuning/jobs</c>: create, list, retrieve, cancel, events and checkpoints.</summary>
+internal static class FineTuningJobEndpoints
+{
+    public static IEndpointRouteBuilder MapFineTuningJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/fine_tuning/jobs", CreateAsync);
+        app.MapGet("/v1/fine_tuning/jobs", ListAsync);
+        app.MapGet("/v1/fine_tuning/jobs/{id}", GetAsync);
+        app.MapPost("/v1/fine_tuning/jobs/{id}/cancel", CancelAsync);
+        app.MapGet("/v1/fine_tuning/jobs/{id}/events", EventsAsync);
+        app.MapGet("/v1/fine_tuning/jobs/{id}/checkpoints", CheckpointsAsync);
+        return app;
+    }
+
+    private static async Task<Ok<FineTuningJobObject>> CreateAsync(
+        HttpContext context, FineTuningStore store, FineTuningWorker worker, ParleyServerOptions options, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadObjectAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        var job = await FineTuningRequest.ParseAsync(body, store, cancellationToken).ConfigureAwait(false);
+        await store.CreateJobAsync(job, cancellationToken).ConfigureAwait(false);
+        await store.AddEventAsync(job.Id, "info", $"Created fine-tuning job: {job.Id}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        worker.Enqueue(job.Id);
+        return TypedResults.Ok(job);
+    }
+
+    private static async Task<Ok<ListObject<FineTuningJobObject>>> ListAsync(HttpContext context, FineTuningStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(Paging.Page(await store.ListJobsAsync(cancellationToken).ConfigureAwait(false), j => j.Id, context.Request.Query, defaultLimit: 20, maxLimit: 100));
+
+    private static async Task<Ok<FineTuningJobObject>> GetAsync(string id, FineTuningStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.GetJobAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id));
+
+    private static async Task<Ok<FineTuningJobObject>> CancelAsync(string id, FineTuningWorker worker, CancellationToken cancellationToken)
+    {
+        var job = await worker.CancelAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        if (job.Status is FineTuningStatuses.Succeeded or FineTuningStatuses.Failed)
+        {
+            throw new ApiException(400, $"The job {id} has already {job.Status}: only jobs that are validating files, queued or running can be cancelled.", "fine_tuning_job_id", "job_not_cancellable");
+        }
+
+        return TypedResults.Ok(job);
+    }
+
+    private static async Task<Ok<ListObject<FineTuningEventObject>>> EventsAsync(string id, HttpContext context, FineTuningStore store, CancellationToken cancellationToken)
+    {
+        _ = await store.GetJobAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        var events = await store.ListEventsAsync(id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(Paging.Page(events, e => e.Id, context.Request.Query, defaultLimit: 20, maxLimit: 1000));
+    }
+
+    private static async Task<Ok<ListObject<FineTuningCheckpointObject>>> CheckpointsAsync(string id, HttpContext context, FineTuningStore store, CancellationToken cancellationToken)
+    {
+        _ = await store.GetJobAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        var checkpoints = await store.ListCheckpointsAsync(id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(Paging.Page(checkpoints, c => c.Id, context.Request.Query, defaultLimit: 10, maxLimit: 100));
+    }
+
+    private static ApiException NotFound(string id) => new(404, $"No fine-tuning job '{id}' exists; GET /v1/fine_tuning/jobs lists them.", "fine_tuning_job_id", "fine_tuning_job_not_found");
+}

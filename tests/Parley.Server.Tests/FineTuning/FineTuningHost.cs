@@ -1,0 +1,68 @@
+#pragma warning disable OPENAI001 // the SDK's fine-tuning API is experimental
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using OpenAI.FineTuning;
+using Parley.Nlu.Embeddings;
+
+namespace Parley.Server.Tests.FineTuning;
+
+/// <summary>In-memory servers over one temporary fine-tuning folder (one per test), with the OpenAI SDK as client.</summary>
+internal sealed class FineTuningHost(ServerFixture server) : IAsyncDisposable
+{
+    public const string BaseModel = "all-MiniLM-L6-v2";
+
+    public static readonly MiniLmEmbeddingGenerator Encoder = new();
+
+    private readonly List<WebApplication> _apps = [];
+
+    public string Folder { get; } = Directory.CreateTempSubdirectory("parley-fine-tuning-").FullName;
+
+    /// <summary>Starts a server over <see cref="Folder"/>; give a gated encoder to hold jobs in training.</summary>
+    public async Task<(WebApplication App, OpenAIClient Client)> StartAsync(IEmbeddingGenerator<string, Embedding<float>>? embeddings = null, Action<ParleyServerOptions>? configure = null)
+    {
+        var app = await server.StartServerAsync(o =>
+        {
+            o.FineTuningDirectory = Folder;
+            o.Embeddings = embeddings ?? Encoder;
+            configure?.Invoke(o);
+        });
+        _apps.Add(app);
+        return (app, ServerFixture.CreateClient(app, "unused"));
+    }
+
+    public static HttpClient Http(WebApplication app) => app.GetTestClient();
+
+    /// <summary>Polls the job until it satisfies <paramref name="until"/> (default: finished).</summary>
+    public static async Task<FineTuningJob> WaitAsync(FineTuningClient client, string jobId, Func<FineTuningJob, bool>? until = null, int seconds = 90)
+    {
+        until ??= j => j.Status == FineTuningStatus.Succeeded || j.Status == FineTuningStatus.Failed || j.Status == FineTuningStatus.Cancelled;
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var job = await client.GetJobAsync(jobId);
+            if (until(job))
+            {
+                return job;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"job {jobId} is still {job.Status} after {seconds} s");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The job as the server wrote it (the SDK has no property for <c>fine_tuned_model</c> or <c>error</c>'s details).</summary>
+    public static JsonObject Raw(FineTuningJob job) => JsonNode.Parse(job.GetRawResponse().Content.ToString())!.AsObject();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _apps)
+        {
+            await app.DisposeAsync();
+        }
+
+        Directory.Delete(Folder, recursive: true);
+    }
+}
