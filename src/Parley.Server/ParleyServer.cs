@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Parley.Server.Chat;
 using Parley.Server.Embeddings;
 using Parley.Server.Errors;
+using Parley.Server.FineTuning;
 using Parley.Server.Health;
 using Parley.Server.Hosting;
 using Parley.Server.Models;
@@ -26,11 +27,12 @@ public static class ParleyServer
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = WebApplication.CreateSlimBuilder(args).UseServerLoggingDefaults();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<BotRegistry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BotRegistry>());
+        builder.Services.AddFineTuning();
         builder.Services.AddApiRateLimiter(options);
         builder.Services.AddServerTelemetry();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
@@ -67,6 +69,7 @@ public static class ParleyServer
         app.MapChatCompletionEndpoints();
         app.MapEmbeddingEndpoints();
         app.MapSessionEndpoints();
+        app.MapFineTuningEndpoints();
         app.MapMetricsEndpoint();
         return app;
     }

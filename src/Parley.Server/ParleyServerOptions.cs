@@ -46,6 +46,12 @@ public sealed class ParleyServerOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Whether prompts and replies are logged (at Information, each cut to 2,000 characters). Default: false, so logs
+    /// hold no message content; API keys are never logged either way.
+    /// </summary>
+    public bool LogContent { get; set; }
+
+    /// <summary>
     /// An upstream model served as <see cref="UpstreamModel"/>: its chat completions (tools included) are passed
     /// through. Default: null, none. The server does not dispose it.
     /// </summary>
@@ -69,11 +75,47 @@ public sealed class ParleyServerOptions
     /// <summary>The conversation store for sessions. Default: null, a SQLite store at <see cref="DatabasePath"/>. The server does not dispose a store it is given.</summary>
     public IConversationStore? Store { get; set; }
 
-    /// <summary>The SQLite file for sessions when <see cref="Store"/> is null. Default: null, the Parley data folder's database.</summary>
+    /// <summary>The SQLite file for sessions when <see cref="Store"/> is null. Default: null, <c>parley.db</c> in <see cref="DataDirectory"/>.</summary>
     public string? DatabasePath { get; set; }
+
+    /// <summary>
+    /// The Parley data folder, under which the defaults live: the session database, the bots' knowledge indexes
+    /// (<c>indexes</c>) and fine-tuning (<c>fine-tuning</c>). Default: null, <c>$PARLEY_DATA_DIR</c> or the user's local data folder.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>The data folder in effect: <see cref="DataDirectory"/>, else <c>$PARLEY_DATA_DIR</c> or the user's local data folder.</summary>
+    internal string ResolvedDataDirectory => DataDirectory ?? Core.ParleyPaths.GetDataDirectory();
 
     /// <summary>The clock for timestamps. Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The folder of fine-tuning files and jobs under the Parley data folder when <see cref="FineTuningDirectory"/> is null: <c>fine-tuning</c>.</summary>
+    public const string DefaultFineTuningFolderName = "fine-tuning";
+
+    /// <summary>The default limit of an uploaded fine-tuning file: 100 MiB.</summary>
+    public const long DefaultMaxFineTuningFileBytes = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// Where uploaded fine-tuning files, jobs and fine-tuned models are kept. Default: null, <c>fine-tuning</c> in
+    /// <see cref="DataDirectory"/>.
+    /// </summary>
+    public string? FineTuningDirectory { get; set; }
+
+    /// <summary>How many fine-tuning jobs train at once; the others wait as <c>queued</c>. Default: 1.</summary>
+    public int MaxConcurrentFineTuningJobs { get; set; } = 1;
+
+    /// <summary>
+    /// The largest fine-tuning file <c>POST /v1/files</c> accepts (larger gets 413); this route alone is exempt from
+    /// <see cref="MaxRequestBodyBytes"/>. Default: <see cref="DefaultMaxFineTuningFileBytes"/>.
+    /// </summary>
+    public long MaxFineTuningFileBytes { get; set; } = DefaultMaxFineTuningFileBytes;
+
+    /// <summary>
+    /// What models fine-tuned on chat data answer to input outside everything they learned (set when a job trains).
+    /// Default: null, "Sorry, I can't help with that. …".
+    /// </summary>
+    public string? FineTunedFallbackReply { get; set; }
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
@@ -112,6 +154,26 @@ public sealed class ParleyServerOptions
         if (ShutdownTimeout < TimeSpan.Zero)
         {
             throw new ArgumentException($"the shutdown timeout must not be negative (was {ShutdownTimeout})", nameof(ShutdownTimeout));
+        }
+
+        if (MaxConcurrentFineTuningJobs < 1)
+        {
+            throw new ArgumentException($"at least 1 fine-tuning job must be allowed to run (was {MaxConcurrentFineTuningJobs})", nameof(MaxConcurrentFineTuningJobs));
+        }
+
+        if (MaxFineTuningFileBytes < 1024)
+        {
+            throw new ArgumentException($"the fine-tuning file limit must be at least 1024 bytes (was {MaxFineTuningFileBytes})", nameof(MaxFineTuningFileBytes));
+        }
+
+        if (DataDirectory is { } data && string.IsNullOrWhiteSpace(data))
+        {
+            throw new ArgumentException("the data folder is blank: give a path, or null for the default", nameof(DataDirectory));
+        }
+
+        if (FineTuningDirectory is { } fineTuning && string.IsNullOrWhiteSpace(fineTuning))
+        {
+            throw new ArgumentException("the fine-tuning folder is blank: give a path, or null for the default", nameof(FineTuningDirectory));
         }
 
         foreach (var origin in CorsOrigins)

@@ -36,6 +36,75 @@ public sealed class RequestLogTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task CompleteChat_LogContentOn_LogsPromptAndReplyButNotKey()
+    {
+        server.ResetLlm();
+        var logs = new LogCollector();
+        await using var app = await server.StartServerAsync(
+            o =>
+            {
+                o.ApiKeys.Add("sk-secret-key");
+                o.LogContent = true;
+            },
+            b => b.Services.AddSingleton<ILoggerProvider>(logs));
+        var chat = ServerFixture.CreateClient(app, "sk-secret-key").GetChatClient(server.BotModel);
+
+        var reply = (await chat.CompleteChatAsync([new UserChatMessage("zqx vlorp private words")])).Value.Content[0].Text;
+
+        var content = logs.Entries.Where(e => e.Category.EndsWith("ContentLog", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, content.Count);
+        Assert.Contains("user: zqx vlorp private words", content[0].Message, StringComparison.Ordinal);
+        Assert.Contains(reply, content[1].Message, StringComparison.Ordinal);
+        Assert.Equal("shop", content[1].State.Single(p => p.Key == "Model").Value);
+        Assert.All(logs.Entries, e => Assert.DoesNotContain("sk-secret-key", e.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CompleteChatStreaming_LogContent_LogsReplyOnlyWhenOn(bool logContent)
+    {
+        server.ResetLlm();
+        var logs = new LogCollector();
+        await using var app = await server.StartServerAsync(o => o.LogContent = logContent, b => b.Services.AddSingleton<ILoggerProvider>(logs));
+        var chat = ServerFixture.CreateClient(app, "unused").GetChatClient(server.BotModel);
+        var reply = new System.Text.StringBuilder();
+
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("zqx vlorp streamed words")]))
+        {
+            reply.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+        }
+
+        var content = logs.Entries.Where(e => e.Category.EndsWith("ContentLog", StringComparison.Ordinal)).Select(e => e.Message).ToList();
+        if (logContent)
+        {
+            Assert.Equal(2, content.Count);
+            Assert.Contains("vlorp", content[0], StringComparison.Ordinal);
+            Assert.Contains(reply.ToString(), content[1], StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(content);
+            Assert.All(logs.Entries, e => Assert.DoesNotContain("vlorp", e.Message, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task CompleteChat_LogContentLongPrompt_CutsIt()
+    {
+        server.ResetLlm();
+        var logs = new LogCollector();
+        await using var app = await server.StartServerAsync(o => o.LogContent = true, b => b.Services.AddSingleton<ILoggerProvider>(logs));
+        var chat = ServerFixture.CreateClient(app, "unused").GetChatClient(server.BotModel);
+
+        await chat.CompleteChatAsync([new UserChatMessage(string.Concat(Enumerable.Repeat("blah ", 2000)))]);
+
+        var prompt = logs.Entries.First(e => e.Category.EndsWith("ContentLog", StringComparison.Ordinal)).Message;
+        Assert.InRange(prompt.Length, 2000, 2200);
+        Assert.Contains("more characters", prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetModels_WrongKey_LogsStatus401()
     {
         var logs = new LogCollector();

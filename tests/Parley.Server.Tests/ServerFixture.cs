@@ -47,6 +47,7 @@ public sealed class ServerFixture : IAsyncLifetime
         {
             Embeddings = Encoder,
             DatabasePath = Path.Combine(_folder, "loopback.db"),
+            DataDirectory = _folder,
             BotFactory = (_, _) => Task.FromResult(Bot),
         };
         options.BotFolders.Add(TestPaths.ShopBot);
@@ -66,6 +67,7 @@ public sealed class ServerFixture : IAsyncLifetime
         {
             Embeddings = Encoder,
             DatabasePath = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".db"),
+            DataDirectory = _folder,
             BotFactory = (_, _) => Task.FromResult(Bot),
         };
         options.BotFolders.Add(TestPaths.ShopBot);
@@ -85,6 +87,7 @@ public sealed class ServerFixture : IAsyncLifetime
         {
             Embeddings = Encoder,
             DatabasePath = Path.Combine(_folder, "parley.db"),
+            DataDirectory = _folder,
             MaxRequestBodyBytes = MaxBodyBytes,
             BotFactory = async (folder, ct) => Bot = await Bot.CreateAsync(await BotPackLoader.LoadAsync(folder, ct), Encoder, Llm, cancellationToken: ct),
         };

@@ -15,12 +15,13 @@ namespace Parley.Testing;
 
 /// <summary>
 /// An in-process OpenAI-compatible HTTP server on 127.0.0.1 (Kestrel, a free port) for tests of real clients:
-/// <c>POST /v1/chat/completions</c> (JSON or SSE stream), <c>GET /v1/models</c>, <c>POST /v1/embeddings</c>.
+/// <c>POST /v1/chat/completions</c> (JSON or SSE stream), <c>GET /v1/models</c>, <c>POST /v1/embeddings</c>, and the
+/// scripted files and fine-tuning endpoints of <see cref="FineTuning"/>.
 /// </summary>
 /// <remarks>
 /// Each chat-completion request takes the next <see cref="ServerStep"/> from the queue (<see cref="Enqueue"/>);
-/// with an empty queue it replies "echo: &lt;last user message&gt;". Every request is recorded in
-/// <see cref="Requests"/> before it is answered, so a test can count attempts and read what was sent.
+/// with an empty queue it asks <see cref="Responder"/>, else replies "echo: &lt;last user message&gt;". Every request
+/// is recorded in <see cref="Requests"/> before it is answered, so a test can count attempts and read what was sent.
 /// </remarks>
 public sealed class OpenAITestServer : IAsyncDisposable
 {
@@ -37,7 +38,17 @@ public sealed class OpenAITestServer : IAsyncDisposable
     private OpenAITestServer(TimeProvider timeProvider)
     {
         _timeProvider = timeProvider;
+        FineTuning = new FineTuningTestApi(timeProvider);
     }
+
+    /// <summary>The scripted files and fine-tuning endpoints (<c>/v1/files</c>, <c>/v1/fine_tuning/jobs…</c>).</summary>
+    public FineTuningTestApi FineTuning { get; }
+
+    /// <summary>
+    /// Answers chat-completion requests when the step queue is empty: returns the step for a request (e.g. a reply that
+    /// depends on its model), or <see langword="null"/> to echo. Default none: echo.
+    /// </summary>
+    public Func<RecordedHttpRequest, ServerStep?>? Responder { get; set; }
 
     /// <summary>The API base address, e.g. <c>http://127.0.0.1:41234/v1</c> (what OPENAI_BASE_URL should be).</summary>
     public Uri BaseUrl { get; private set; } = null!;
@@ -83,6 +94,7 @@ public sealed class OpenAITestServer : IAsyncDisposable
         app.MapPost("/v1/chat/completions", (RequestDelegate)server.ChatCompletionsAsync);
         app.MapPost("/v1/embeddings", (RequestDelegate)server.EmbeddingsAsync);
         app.MapGet("/v1/models", (RequestDelegate)server.ModelsAsync);
+        server.FineTuning.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         server._app = app;
@@ -119,7 +131,10 @@ public sealed class OpenAITestServer : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var request = new RecordedHttpRequest(context.Request.Method, context.Request.Path.Value ?? "/", body, headers, _timeProvider.GetUtcNow());
+        var request = new RecordedHttpRequest(context.Request.Method, context.Request.Path.Value ?? "/", body, headers, _timeProvider.GetUtcNow())
+        {
+            Query = context.Request.QueryString.Value ?? string.Empty,
+        };
         lock (_requests)
         {
             _requests.Add(request);
@@ -137,8 +152,9 @@ public sealed class OpenAITestServer : IAsyncDisposable
 
     private async Task ChatCompletionsAsync(HttpContext context)
     {
-        var body = ((RecordedHttpRequest)context.Items[typeof(RecordedHttpRequest)]!).Json;
-        var step = _steps.TryDequeue(out var next) ? next : ServerStep.Echo();
+        var recorded = (RecordedHttpRequest)context.Items[typeof(RecordedHttpRequest)]!;
+        var body = recorded.Json;
+        var step = _steps.TryDequeue(out var next) ? next : Responder?.Invoke(recorded) ?? ServerStep.Echo();
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         while (step.Kind == ServerStepKind.Delay)
         {

@@ -11,6 +11,9 @@ namespace Parley.Testing;
 public sealed record RecordedHttpRequest(
     string Method, string Path, string Body, IReadOnlyDictionary<string, string> Headers, DateTimeOffset ReceivedAt)
 {
+    /// <summary>The query string as sent, e.g. "?after=ftjob-1&amp;limit=2" ("" when none).</summary>
+    public string Query { get; init; } = string.Empty;
+
     /// <summary>The body parsed as JSON, or <see langword="null"/> when empty.</summary>
     public JsonNode? Json => string.IsNullOrWhiteSpace(Body) ? null : JsonNode.Parse(Body);
 

@@ -18,84 +18,75 @@ internal static class ServeCommand
         var bots = new Option<string[]>("--bot") { Description = "A bot folder to serve; repeat for more (default: samples/bots/shop).", AllowMultipleArgumentsPerToken = false };
         var urls = new Option<string?>("--urls") { Description = $"The addresses to listen on, separated by ';' (default: {DefaultUrls})." };
         var apiKeys = new Option<string[]>("--api-key") { Description = "An API key clients must send as 'Authorization: Bearer KEY'; repeat for more (default: none, the API is open)." };
-        var apiKeysFile = new Option<string?>("--api-keys-file") { Description = "A file of API keys, one per line ('#' starts a comment); added to --api-key." };
+        var apiKeysFile = new Option<string?>("--api-keys-file") { Description = "A file of API keys, one per line ('#' starts a comment); added to the other keys." };
         var cors = new Option<string[]>("--cors") { Description = "An origin browsers may call the API from, e.g. https://app.example.com; repeat or list several (default: none, CORS off).", AllowMultipleArgumentsPerToken = true };
         var rateLimit = new Option<int?>("--rate-limit") { Description = $"Requests per minute allowed per API key, or per client IP when open (default: {ParleyServerOptions.DefaultRateLimitPermits})." };
+        var maxBody = new Option<long?>("--max-request-body-bytes") { Description = $"The largest request body accepted; larger ones get 413 (default: {ParleyServerOptions.DefaultMaxRequestBodyBytes})." };
+        var logContent = new Option<bool?>("--log-content") { Description = "Log prompts and replies (default: off; API keys are never logged)." };
+        var shutdown = new Option<double?>("--shutdown-timeout") { Description = "Seconds stopping waits for open requests and streams to finish (default: 30)." };
         var database = new Option<string?>("--db") { Description = "The conversation database file (default: parley.db in the user's data folder)." };
-        var command = new Command("serve", "Serve the bots, and the upstream model named by PARLEY_MODEL when an endpoint is configured, over an OpenAI-compatible HTTP API (/v1/models, /v1/chat/completions, /v1/embeddings, /metrics).");
+        var command = new Command("serve", "Serve the bots, and the upstream model named by PARLEY_MODEL when an endpoint is configured, over an OpenAI-compatible HTTP API (/v1/models, /v1/chat/completions, /v1/embeddings, /metrics). Settings also come from Parley:Server in appsettings.json or Parley__Server__* variables; flags win.");
         command.Options.Add(bots);
         command.Options.Add(urls);
         command.Options.Add(apiKeys);
         command.Options.Add(apiKeysFile);
         command.Options.Add(cors);
         command.Options.Add(rateLimit);
+        command.Options.Add(maxBody);
+        command.Options.Add(logContent);
+        command.Options.Add(shutdown);
         command.Options.Add(database);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var runtimes = new List<BotRuntime>();
-            string?[] folders = result.GetValue(bots) is { Length: > 0 } given ? given : new string?[] { null };
-            var options = new ParleyServerOptions
+            var settings = SettingsLoader.Load(context);
+            settings.Database = result.GetValue(database) ?? settings.Database;
+            var flags = new ServerSettings
             {
-                Embeddings = LocalEmbeddings.Create(context),
-                BotFactory = async (folder, ct) =>
-                {
-                    var settings = SettingsLoader.Load(context);
-                    settings.Bot = folder;
-                    settings.Database = result.GetValue(database) ?? settings.Database;
-                    var runtime = await BotRuntime.StartAsync(context, settings, ct).ConfigureAwait(false);
-                    lock (runtimes)
-                    {
-                        runtimes.Add(runtime);
-                    }
-
-                    return runtime.Bot;
-                },
+                Urls = result.GetValue(urls),
+                ApiKeys = result.GetValue(apiKeys),
+                ApiKeysFile = result.GetValue(apiKeysFile),
+                CorsOrigins = result.GetValue(cors),
+                RateLimitPerMinute = result.GetValue(rateLimit),
+                MaxRequestBodyBytes = result.GetValue(maxBody),
+                LogContent = result.GetValue(logContent),
+                ShutdownTimeoutSeconds = result.GetValue(shutdown),
             };
+            var server = Merge(settings.Server, flags);
+            var runtimes = new List<BotRuntime>();
+            var options = await CreateOptionsAsync(context, server, cancellationToken).ConfigureAwait(false);
+            options.Embeddings = LocalEmbeddings.Create(context);
+            options.DataDirectory = ParleySettings.DataDirectory(context);
+            options.DatabasePath = settings.DatabasePath(context);
+            options.BotFactory = async (folder, ct) =>
+            {
+                var botSettings = SettingsLoader.Load(context);
+                botSettings.Bot = folder;
+                botSettings.Database = settings.Database;
+                var runtime = await BotRuntime.StartAsync(context, botSettings, ct).ConfigureAwait(false);
+                lock (runtimes)
+                {
+                    runtimes.Add(runtime);
+                }
+
+                return runtime.Bot;
+            };
+            string?[] folders = result.GetValue(bots) is { Length: > 0 } given ? given : new string?[] { null };
             foreach (var folder in folders)
             {
                 options.BotFolders.Add(BotLocator.Resolve(context, folder));
             }
 
-            foreach (var key in result.GetValue(apiKeys) ?? [])
-            {
-                options.ApiKeys.Add(key);
-            }
-
-            if (result.GetValue(apiKeysFile) is { } keysFile)
-            {
-                try
-                {
-                    foreach (var key in await ApiKeyFile.ReadAsync(keysFile, cancellationToken).ConfigureAwait(false))
-                    {
-                        options.ApiKeys.Add(key);
-                    }
-                }
-                catch (ArgumentException e)
-                {
-                    throw new CliException(e.Message, e);
-                }
-            }
-
-            foreach (var origin in result.GetValue(cors) ?? [])
-            {
-                options.CorsOrigins.Add(origin);
-            }
-
-            options.RateLimitPermits = result.GetValue(rateLimit) ?? options.RateLimitPermits;
-            var settingsForDb = SettingsLoader.Load(context);
-            settingsForDb.Database = result.GetValue(database) ?? settingsForDb.Database;
-            options.DatabasePath = settingsForDb.DatabasePath(context);
-            using var upstream = CreateUpstream(settingsForDb);
+            using var upstream = CreateUpstream(settings);
             if (upstream is not null)
             {
                 options.Upstream = upstream;
-                options.UpstreamModel = settingsForDb.OpenAI.Model;
+                options.UpstreamModel = settings.OpenAI.Model;
             }
 
-            var address = result.GetValue(urls) ?? DefaultUrls;
+            var address = server.Urls ?? DefaultUrls;
             if (options.ApiKeys.Count == 0 && !address.Contains("127.0.0.1", StringComparison.Ordinal) && !address.Contains("localhost", StringComparison.OrdinalIgnoreCase))
             {
-                await context.Error.WriteLineAsync($"warning: no --api-key given, so anyone who can reach {address} can use the API").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"warning: no API key configured, so anyone who can reach {address} can use the API").ConfigureAwait(false);
             }
 
             try
@@ -119,6 +110,67 @@ internal static class ServeCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The configured server settings with every flag that was given in their place.</summary>
+    internal static ServerSettings Merge(ServerSettings configured, ServerSettings flags) => new()
+    {
+        Urls = flags.Urls ?? configured.Urls,
+        ApiKeys = flags.ApiKeys is { Length: > 0 } ? flags.ApiKeys : configured.ApiKeys,
+        ApiKeysFile = flags.ApiKeysFile ?? configured.ApiKeysFile,
+        CorsOrigins = flags.CorsOrigins is { Length: > 0 } ? flags.CorsOrigins : configured.CorsOrigins,
+        RateLimitPerMinute = flags.RateLimitPerMinute ?? configured.RateLimitPerMinute,
+        MaxRequestBodyBytes = flags.MaxRequestBodyBytes ?? configured.MaxRequestBodyBytes,
+        LogContent = flags.LogContent ?? configured.LogContent,
+        ShutdownTimeoutSeconds = flags.ShutdownTimeoutSeconds ?? configured.ShutdownTimeoutSeconds,
+    };
+
+    /// <summary>
+    /// The server options of <paramref name="server"/> (keys, keys file, limits, CORS, logging, shutdown), unset ones
+    /// left at their defaults; bots, encoder, store and upstream are the caller's.
+    /// </summary>
+    /// <exception cref="CliException">The keys file cannot be read.</exception>
+    internal static async Task<ParleyServerOptions> CreateOptionsAsync(CliContext context, ServerSettings server, CancellationToken cancellationToken)
+    {
+        var options = new ParleyServerOptions
+        {
+            RateLimitPermits = server.RateLimitPerMinute ?? ParleyServerOptions.DefaultRateLimitPermits,
+            MaxRequestBodyBytes = server.MaxRequestBodyBytes ?? ParleyServerOptions.DefaultMaxRequestBodyBytes,
+            LogContent = server.LogContent ?? false,
+        };
+        if (server.ShutdownTimeoutSeconds is { } seconds)
+        {
+            options.ShutdownTimeout = double.IsFinite(seconds) && seconds >= 0
+                ? TimeSpan.FromSeconds(seconds)
+                : throw new CliException($"invalid server settings: the shutdown timeout must be a number of seconds, 0 or more (was {seconds})");
+        }
+
+        foreach (var key in server.ApiKeys ?? [])
+        {
+            options.ApiKeys.Add(key);
+        }
+
+        if (server.ApiKeysFile is { Length: > 0 } keysFile)
+        {
+            try
+            {
+                foreach (var key in await ApiKeyFile.ReadAsync(Path.GetFullPath(keysFile, context.CurrentDirectory), cancellationToken).ConfigureAwait(false))
+                {
+                    options.ApiKeys.Add(key);
+                }
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message, e);
+            }
+        }
+
+        foreach (var origin in server.CorsOrigins ?? [])
+        {
+            options.CorsOrigins.Add(origin);
+        }
+
+        return options;
     }
 
     /// <summary>

@@ -27,6 +27,12 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
         _cache = cache ?? throw new ArgumentNullException(nameof(cache));
     }
 
+    /// <summary>
+    /// The generator behind the cache, for texts that must not be cached: a server's clients' texts, which would
+    /// otherwise grow the cache file and its in-memory index without bound.
+    /// </summary>
+    public IEmbeddingGenerator<string, Embedding<float>> Uncached => InnerGenerator;
+
     /// <inheritdoc />
     public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)

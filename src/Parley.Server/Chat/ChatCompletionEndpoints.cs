@@ -8,6 +8,7 @@ using Microsoft.Extensions.AI;
 using Parley.Bots.Replies;
 using Parley.Nlu.Embeddings;
 using Parley.Server.Errors;
+using Parley.Server.FineTuning;
 using Parley.Server.Hosting;
 using Parley.Server.Models;
 using Parley.Server.Telemetry;
@@ -28,20 +29,27 @@ public static class ChatCompletionEndpoints
     }
 
     private static async Task<IResult> CompleteAsync(
-        HttpContext context, BotRegistry registry, ParleyServerOptions options, ServerMetrics metrics, CancellationToken cancellationToken)
+        HttpContext context, BotRegistry registry, ParleyServerOptions options, ServerMetrics metrics, ContentLog contentLog, FineTunedModels fineTuned, CancellationToken cancellationToken)
     {
         var started = options.TimeProvider.GetTimestamp();
         var request = ChatCompletionRequest.Parse(await RequestBody.ReadObjectAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false));
         RequestLogMiddleware.SetModel(context, request.Model);
+        contentLog.Prompt(request.Model, request.Messages);
         var bots = await registry.GetBotsAsync(cancellationToken).ConfigureAwait(false);
         var completionId = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var created = options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var stream = new StreamContext(metrics, options.TimeProvider, started);
+        var stream = new StreamContext(metrics, options.TimeProvider, started, contentLog);
         if (!bots.TryGetValue(request.Model, out var bot))
         {
             if (options.Upstream is { } upstream && request.Model == options.UpstreamModel)
             {
                 return await UpstreamCompletions.CompleteAsync(upstream, options.UpstreamModel, request, completionId, created, stream, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (await fineTuned.FindAsync(request.Model, cancellationToken).ConfigureAwait(false) is { } tuned)
+            {
+                // A fine-tuned model is an IChatClient like the upstream one: usage, max_tokens and streaming work the same.
+                return await UpstreamCompletions.CompleteAsync(tuned, request.Model, request, completionId, created, stream, cancellationToken).ConfigureAwait(false);
             }
 
             throw request.Model == MiniLmEmbeddingGenerator.ModelId
@@ -68,6 +76,7 @@ public static class ChatCompletionEndpoints
         var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
         var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(limiter.Text));
         metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
+        contentLog.Reply(request.Model, limiter.Text);
         var parley = ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId);
         return TypedResults.Ok(new ChatCompletion(completionId, created, request.Model, [new CompletionChoice(0, new CompletionMessage(limiter.Text), finish)], usage, parley));
     }
@@ -108,6 +117,7 @@ public static class ChatCompletionEndpoints
             }
 
             var response = updates.ToChatResponse();
+            stream.Content.Reply(request.Model, limiter.Text);
             var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
             yield return Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId)));
             var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(limiter.Text));

@@ -33,6 +33,15 @@ internal sealed class ChatCompletionRequest
 
     public ChatToolMode? ToolMode { get; init; }
 
+    /// <summary>The requested <c>response_format</c>; null when the request has none.</summary>
+    public ChatResponseFormat? ResponseFormat { get; init; }
+
+    /// <summary><c>response_format.json_schema.strict</c>; null when not given.</summary>
+    public bool? ResponseFormatStrict { get; init; }
+
+    /// <summary>The end user's id (<c>user</c>), passed to upstream models.</summary>
+    public string? User { get; init; }
+
     /// <summary>Reads and validates the request; an invalid field is a 400 that names it.</summary>
     public static ChatCompletionRequest Parse(JsonObject body)
     {
@@ -51,6 +60,7 @@ internal sealed class ChatCompletionRequest
             JsonObject o => JsonFields.Bool(o, "include_usage") ?? false,
             _ => throw ApiException.Invalid("stream_options", "'stream_options' must be an object"),
         };
+        var (responseFormat, strict) = ResponseFormatWire.Parse(body["response_format"]);
         return new ChatCompletionRequest
         {
             Model = model,
@@ -64,6 +74,9 @@ internal sealed class ChatCompletionRequest
             Stop = ParseStop(body["stop"]),
             Tools = ToolWire.ParseTools(body["tools"]),
             ToolMode = ToolWire.ParseToolChoice(body["tool_choice"]),
+            ResponseFormat = responseFormat,
+            ResponseFormatStrict = strict,
+            User = JsonFields.String(body, "user"),
         };
     }
 

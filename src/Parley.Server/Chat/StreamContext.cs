@@ -2,5 +2,5 @@ using Parley.Server.Telemetry;
 
 namespace Parley.Server.Chat;
 
-/// <summary>What a streamed answer needs for its metrics: the instruments, the clock and when the request started.</summary>
-internal sealed record StreamContext(ServerMetrics Metrics, TimeProvider Clock, long Started);
+/// <summary>What an answer needs for its metrics and logs: the instruments, the clock, when the request started, and the content log.</summary>
+internal sealed record StreamContext(ServerMetrics Metrics, TimeProvider Clock, long Started, ContentLog Content);

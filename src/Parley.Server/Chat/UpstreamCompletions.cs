@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Parley.Server.Errors;
+using OpenAIChat = OpenAI.Chat;
 
 namespace Parley.Server.Chat;
 
@@ -24,7 +25,19 @@ internal static class UpstreamCompletions
             StopSequences = request.Stop?.ToList(),
             Tools = request.Tools,
             ToolMode = request.ToolMode,
+            ResponseFormat = request.ResponseFormat,
         };
+        if (request.ResponseFormatStrict is { } strict)
+        {
+            (chatOptions.AdditionalProperties ??= [])[ResponseFormatWire.StrictKey] = strict;
+        }
+
+        if (request.User is { } user)
+        {
+            // M.E.AI has no end-user field; OpenAI's client takes it from its own options, which other clients ignore.
+            chatOptions.RawRepresentationFactory = _ => new OpenAIChat.ChatCompletionOptions { EndUserId = user };
+        }
+
         if (request.Stream)
         {
             return TypedResults.ServerSentEvents(StreamAsync(upstream, request, chatOptions, id, created, stream, cancellationToken));
@@ -46,6 +59,7 @@ internal static class UpstreamCompletions
         var message = new CompletionMessage(calls.Count > 0 && text.Length == 0 ? null : text, calls.Count > 0 ? calls : null);
         var usage = Usage(response.Usage);
         stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
+        stream.Content.Reply(request.Model, text);
         return TypedResults.Ok(new ChatCompletion(id, created, request.Model, [new CompletionChoice(0, message, Finish(response.FinishReason, calls.Count > 0))], usage, null));
     }
 
@@ -83,6 +97,7 @@ internal static class UpstreamCompletions
             }
 
             var response = updates.ToChatResponse();
+            stream.Content.Reply(request.Model, response.Text);
             yield return Data(Chunk(new ChunkDelta(null, null), Finish(response.FinishReason, callCount > 0)));
             var usage = Usage(response.Usage);
             stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.AI;
 using Parley.Core.History;
 using Parley.Nlu.Embeddings;
 using Parley.Server.Errors;
@@ -50,7 +51,10 @@ public static class EmbeddingEndpoints
             _ => throw ApiException.Invalid("encoding_format", "'encoding_format' must be 'float' or 'base64'"),
         };
         var inputs = ParseInput(body["input"]);
-        var embeddings = await registry.Embeddings.GenerateAsync(inputs, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Clients' texts are encoded past the on-disk embedding cache: that cache is for the bots' and training corpora,
+        // and persisting (and holding in memory) every text a client ever sends would grow without bound.
+        var generator = registry.Embeddings.GetService<CachingEmbeddingGenerator>()?.Uncached ?? registry.Embeddings;
+        var embeddings = await generator.GenerateAsync(inputs, cancellationToken: cancellationToken).ConfigureAwait(false);
         var data = embeddings.Select((e, i) => new EmbeddingItem(i, base64 ? Convert.ToBase64String(MemoryMarshal.AsBytes(e.Vector.Span)) : e.Vector.ToArray())).ToArray();
         var counter = ChatTokenCounter.ForEncoding(ChatTokenCounter.Cl100kBase);
         return TypedResults.Ok(new EmbeddingList(data, model, new EmbeddingUsage(inputs.Sum(counter.CountTokens))));

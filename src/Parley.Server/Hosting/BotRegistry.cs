@@ -29,7 +29,7 @@ public sealed class BotRegistry : IHostedService, IDisposable
         _logger = logger;
         _store = new Lazy<IConversationStore>(() => options.Store ?? (_ownedStore = new SqliteConversationStore(new SqliteConversationStoreOptions
         {
-            Path = options.DatabasePath ?? SqliteConversationStoreOptions.DefaultPath,
+            Path = options.DatabasePath ?? Path.Combine(options.ResolvedDataDirectory, "parley.db"),
             TimeProvider = options.TimeProvider,
         })));
     }
@@ -82,6 +82,14 @@ public sealed class BotRegistry : IHostedService, IDisposable
     private async Task<Bot> CreateOfflineBotAsync(string folder, CancellationToken cancellationToken)
     {
         var pack = await BotPackLoader.LoadAsync(folder, cancellationToken).ConfigureAwait(false);
-        return await Bot.CreateAsync(pack, Embeddings, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var indexes = Path.Combine(_options.ResolvedDataDirectory, "indexes");
+        var warnings = new Progress<Parley.Retrieval.Indexing.KnowledgeIndexProgress>(p =>
+        {
+            if (p.Warning is not null)
+            {
+                _logger.LogWarning("Bot {Bot}: {Warning}", pack.Name, p.Warning);
+            }
+        });
+        return await Bot.CreateAsync(pack, Embeddings, options: new BotBuildOptions { KnowledgeIndexesFolder = indexes, KnowledgeProgress = warnings }, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Parley.Nlu.Embeddings;
 using Parley.Server.Errors;
+using Parley.Server.FineTuning;
 using Parley.Server.Hosting;
 
 namespace Parley.Server.Models;
 
-/// <summary>Maps <c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: the bots, the sentence encoder and the upstream model.</summary>
+/// <summary>Maps <c>GET /v1/models</c>, <c>GET /v1/models/{id}</c> (the bots, the sentence encoder, the upstream model and the fine-tuned models) and <c>DELETE /v1/models/{id}</c> for fine-tuned models.</summary>
 public static class ModelEndpoints
 {
     /// <summary>Who owns the served models.</summary>
@@ -22,17 +23,32 @@ public static class ModelEndpoints
     {
         app.MapGet("/v1/models", ListAsync);
         app.MapGet("/v1/models/{id}", GetAsync);
+        app.MapDelete("/v1/models/{id}", DeleteAsync);
         return app;
     }
 
-    private static async Task<Ok<ModelList>> ListAsync(BotRegistry registry, ParleyServerOptions options, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new ModelList(await AllAsync(registry, options, cancellationToken).ConfigureAwait(false)));
+    private static async Task<Ok<ModelList>> ListAsync(BotRegistry registry, ParleyServerOptions options, FineTunedModels fineTuned, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ModelList([
+            .. await AllAsync(registry, options, cancellationToken).ConfigureAwait(false),
+            .. await fineTuned.ListAsync(cancellationToken).ConfigureAwait(false)]));
 
-    private static async Task<Ok<ModelInfo>> GetAsync(string id, BotRegistry registry, ParleyServerOptions options, CancellationToken cancellationToken)
+    private static async Task<Ok<ModelInfo>> GetAsync(string id, BotRegistry registry, ParleyServerOptions options, FineTunedModels fineTuned, CancellationToken cancellationToken)
     {
+        if (await fineTuned.FindJobAsync(id, cancellationToken).ConfigureAwait(false) is { } job)
+        {
+            return TypedResults.Ok(new ModelInfo(id, job.FinishedAt ?? job.CreatedAt, Owner));
+        }
+
         var models = await AllAsync(registry, options, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(models.FirstOrDefault(m => m.Id == id) ?? throw UnknownModel(id));
     }
+
+    private static async Task<Ok<DeletedObject>> DeleteAsync(string id, FineTunedModels fineTuned, CancellationToken cancellationToken) =>
+        await fineTuned.DeleteAsync(id, cancellationToken).ConfigureAwait(false)
+            ? TypedResults.Ok(new DeletedObject(id, "model"))
+            : throw (id.StartsWith(FineTunedModels.Prefix, StringComparison.Ordinal)
+                ? UnknownModel(id)
+                : new ApiException(400, $"The model '{id}' cannot be deleted: only fine-tuned models (ft:…) can.", "model", "model_not_deletable"));
 
     /// <summary>The 404 for a model id that is not served.</summary>
     internal static ApiException UnknownModel(string id) =>

@@ -14,11 +14,12 @@ internal static class TelemetryServiceCollectionExtensions
     // ASP.NET Core's own meters: request duration histograms (with counts) by route and status, and connections.
     private static readonly string[] AspNetCoreMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting"];
 
-    /// <summary>Registers <see cref="ServerMetrics"/> and the OpenTelemetry meter provider with the Prometheus exporter.</summary>
+    /// <summary>Registers <see cref="ServerMetrics"/>, <see cref="ContentLog"/> and the OpenTelemetry meter provider with the Prometheus exporter.</summary>
     public static IServiceCollection AddServerTelemetry(this IServiceCollection services)
     {
         services.AddMetrics();
         services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<ContentLog>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ServerMetrics.MeterName)
             .AddMeter(AspNetCoreMeters)

@@ -1,0 +1,155 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net;
+using System.Net.Sockets;
+using OpenAI;
+using OpenAI.Chat;
+using Parley.Cli.Commands;
+using Parley.Cli.Hosting;
+
+namespace Parley.Cli.Tests;
+
+public sealed class ServeCommandTests : IDisposable
+{
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public async Task Serve_ConfiguredByEnvironment_AnswersOpenAIClientsAndStopsCleanly()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        _cli.Environment["Parley__Server__Urls"] = url;
+        _cli.Environment["Parley__Server__ApiKeys__0"] = "sk-serve-test";
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var serving = _cli.RunAsync(["serve", "--rate-limit", "1000"], cancellationToken: stop.Token);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+
+        await WaitUntilReadyAsync(http, serving);
+        var client = new OpenAIClient(new ApiKeyCredential("sk-serve-test"), new OpenAIClientOptions { Endpoint = new Uri(url + "/v1"), RetryPolicy = new ClientRetryPolicy(0) });
+        var models = (await client.GetOpenAIModelClient().GetModelsAsync()).Value;
+        var completion = (await client.GetChatClient("shop").CompleteChatAsync([new UserChatMessage("how long does shipping take?")])).Value;
+        var unauthorized = await http.GetAsync("/v1/models");
+        await stop.CancelAsync();
+        var result = await serving;
+
+        Assert.Contains(models, m => m.Id == "shop");
+        Assert.Contains(models, m => m.Id == "all-MiniLM-L6-v2");
+        Assert.False(string.IsNullOrWhiteSpace(completion.Content[0].Text));
+        Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"on {url}", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_InvalidConfiguredRateLimit_FailsBeforeServing()
+    {
+        _cli.Environment["Parley__Server__RateLimitPerMinute"] = "0";
+
+        var result = await _cli.RunAsync(["serve", "--urls", $"http://127.0.0.1:{FreePort()}"]);
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("invalid server settings", result.Error, StringComparison.Ordinal);
+        Assert.Contains("rate limit", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LoadAndMerge_AppSettingsEnvironmentAndFlags_LaterSourcesWin()
+    {
+        var dir = Directory.CreateTempSubdirectory("parley-serve-settings-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "keys.txt"), "# keys\nsk-from-file\n");
+            await File.WriteAllTextAsync(Path.Combine(dir, "appsettings.json"), """
+                {"Parley":{"Server":{"Urls":"http://127.0.0.1:9001","ApiKeys":["sk-json"],"ApiKeysFile":"keys.txt","RateLimitPerMinute":50,
+                  "MaxRequestBodyBytes":4096,"CorsOrigins":["https://a.example"],"LogContent":true,"ShutdownTimeoutSeconds":5}}}
+                """);
+            var context = Context(dir, new() { ["Parley__Server__RateLimitPerMinute"] = "70", ["Parley__Server__CorsOrigins__0"] = "https://b.example" });
+
+            var configured = SettingsLoader.Load(context).Server;
+            var merged = ServeCommand.Merge(configured, new ServerSettings { Urls = "http://127.0.0.1:9002", ApiKeys = ["sk-flag"], LogContent = false });
+            var options = await ServeCommand.CreateOptionsAsync(context, merged, CancellationToken.None);
+
+            Assert.Equal("http://127.0.0.1:9001", configured.Urls);
+            Assert.Equal(70, configured.RateLimitPerMinute);
+            Assert.Equal("http://127.0.0.1:9002", merged.Urls);
+            Assert.Equal(["sk-flag", "sk-from-file"], options.ApiKeys);
+            Assert.Equal(70, options.RateLimitPermits);
+            Assert.Equal(4096, options.MaxRequestBodyBytes);
+            Assert.Equal(["https://b.example"], options.CorsOrigins);
+            Assert.False(options.LogContent);
+            Assert.Equal(TimeSpan.FromSeconds(5), options.ShutdownTimeout);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task CreateOptions_NothingConfigured_ServerDefaults()
+    {
+        var options = await ServeCommand.CreateOptionsAsync(Context(_cli.Directory, []), new ServerSettings(), CancellationToken.None);
+
+        Assert.Empty(options.ApiKeys);
+        Assert.Equal(Server.ParleyServerOptions.DefaultRateLimitPermits, options.RateLimitPermits);
+        Assert.Equal(Server.ParleyServerOptions.DefaultMaxRequestBodyBytes, options.MaxRequestBodyBytes);
+        Assert.False(options.LogContent);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.ShutdownTimeout);
+    }
+
+    [Fact]
+    public async Task CreateOptions_MissingKeysFile_FailsNamingIt()
+    {
+        var error = await Assert.ThrowsAsync<CliException>(() => ServeCommand.CreateOptionsAsync(Context(_cli.Directory, []), new ServerSettings { ApiKeysFile = "no-such-keys.txt" }, CancellationToken.None));
+
+        Assert.Contains("no-such-keys.txt", error.Message, StringComparison.Ordinal);
+    }
+
+    private static CliContext Context(string directory, Dictionary<string, string> environment) => new()
+    {
+        In = TextReader.Null,
+        Out = TextWriter.Null,
+        Error = TextWriter.Null,
+        Environment = environment,
+        CurrentDirectory = directory,
+    };
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitUntilReadyAsync(HttpClient http, Task<CliResult> serving)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (serving.IsCompleted)
+            {
+                var result = await serving;
+                Assert.Fail($"parley serve exited with {result.ExitCode} before it was ready:\n{result.Error}");
+            }
+
+            try
+            {
+                using var ready = await http.GetAsync("/readyz");
+                if (ready.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("parley serve was not ready within 2 minutes");
+    }
+}
