@@ -6,13 +6,15 @@ namespace Parley.Benchmarks;
 /// <param name="Count">Utterances to encode (<c>encode</c>).</param>
 /// <param name="Repetitions">Measured repetitions; medians are reported.</param>
 /// <param name="Features">The featurizer kind of the intent model (<c>clinc</c>): embeddings, char-ngrams or combined.</param>
-internal sealed record BenchmarkArguments(string? DataPath, int Threads, int Count, int Repetitions, string Features)
+/// <param name="Arena">Whether the encoder keeps ONNX Runtime's memory arena (<c>encode --arena on|off</c>; default on, as the product).</param>
+internal sealed record BenchmarkArguments(string? DataPath, int Threads, int Count, int Repetitions, string Features, bool Arena = true)
 {
     public static BenchmarkArguments Parse(string[] args)
     {
         string? data = null;
         int threads = 0, count = 2000, repetitions = 3;
         var features = "embeddings";
+        var arena = true;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
@@ -23,6 +25,7 @@ internal sealed record BenchmarkArguments(string? DataPath, int Threads, int Cou
                 case "--count": count = int.Parse(value); break;
                 case "--repetitions": repetitions = int.Parse(value); break;
                 case "--features": features = value; break;
+                case "--arena": arena = value is "on" ? true : value is "off" ? false : throw new ArgumentException("--arena takes on or off"); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
 
@@ -30,6 +33,6 @@ internal sealed record BenchmarkArguments(string? DataPath, int Threads, int Cou
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1, "--repetitions");
-        return new BenchmarkArguments(data, threads, count, repetitions, features);
+        return new BenchmarkArguments(data, threads, count, repetitions, features, arena);
     }
 }

@@ -22,9 +22,9 @@ internal static class EncodeBenchmark
         var sentences = LoadUtterances(path, arguments.Count);
         var threads = arguments.Threads;
         Console.WriteLine($"{sentences.Length} CLINC150 utterances from {path}; {Environment.ProcessorCount} logical CPUs; " +
-            $"intra-op threads {(threads == 0 ? "all logical processors" : threads)}; {arguments.Repetitions} repetitions; load average {LoadAverage()}");
+            $"intra-op threads {(threads == 0 ? "all logical processors" : threads)}; {arguments.Repetitions} repetitions; memory arena {(arguments.Arena ? "on" : "off")}; load average {LoadAverage()}");
 
-        using var ours = new OnnxSentenceEncoder(new EncoderOptions { Threads = threads });
+        using var ours = new OnnxSentenceEncoder(new EncoderOptions { Threads = threads, UseMemoryArena = arguments.Arena });
         using var sessionOptions = new SessionOptions();
         if (threads > 0)
         {

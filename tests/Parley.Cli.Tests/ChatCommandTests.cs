@@ -28,11 +28,12 @@ public sealed class ChatCommandTests : IDisposable
     [Fact]
     public async Task Chat_ResumedSession_ShowsEarlierMessagesAndKeepsSystemPrompt()
     {
-        await _cli.RunAsync(["chat", "--session", "c2", "--system", "Be terse."], "hello\n");
+        var first = await _cli.RunAsync(["chat", "--session", "c2", "--system", "Be terse."], "hello\n");
+        Assert.True(first.ExitCode == 0, $"first chat failed ({first.ExitCode}): {first.Error}");
 
         var result = await _cli.RunAsync(["chat", "--session", "c2"], "/system\n");
 
-        Assert.Contains("Resuming: 2 earlier messages.", result.Output);
+        Assert.True(result.Output.Contains("Resuming: 2 earlier messages.", StringComparison.Ordinal), $"stdout:\n{first.Output}\n---\n{result.Output}\nstderr:\n{first.Error}\n---\n{result.Error}");
         Assert.Contains("Be terse.", result.Output);
     }
 

@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.AI;
+using Parley.Nlu.Embeddings;
 
 namespace Parley.Server.Tests;
 
@@ -37,6 +40,40 @@ public sealed class EmbeddingEndpointsTests(ServerFixture server)
         using var response = await server.Http.PostAsJsonAsync("/v1/embeddings", new JsonObject { ["model"] = "shop", ["input"] = "hi" });
 
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostEmbeddings_CachedEncoder_ClientTextsAreNotWrittenToTheCache()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "parley-embeddings-cache-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var cached = new EmbeddingGeneratorBuilder<string, Embedding<float>>(ServerFixture.SharedEncoder)
+                .UseDiskCache(folder)
+                .Build();
+            await using var app = await server.StartServerAsync(o => o.Embeddings = cached);
+            using var http = app.GetTestClient();
+
+            using var response = await http.PostAsJsonAsync("/v1/embeddings", new JsonObject
+            {
+                ["model"] = "all-MiniLM-L6-v2",
+                ["input"] = new JsonArray("a client's first private sentence", "and a second one"),
+            });
+
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            var cache = cached.GetService<CachingEmbeddingGenerator>()!;
+            Assert.False(cache.Cache.TryGet("a client's first private sentence", out _));
+            var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*", SearchOption.AllDirectories) : [];
+            Assert.All(files, f => Assert.DoesNotContain("private sentence", File.ReadAllText(f), StringComparison.Ordinal));
+            Assert.Equal(0, cache.Cache.Count);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
     }
 
     private async Task<JsonNode> PostAsync(JsonObject body)

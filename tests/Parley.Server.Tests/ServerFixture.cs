@@ -24,6 +24,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "parley-server-tests-" + Guid.NewGuid().ToString("N"));
     private static readonly MiniLmEmbeddingGenerator Encoder = new();
+
+    /// <summary>The in-process encoder the fixture's servers use.</summary>
+    public static MiniLmEmbeddingGenerator SharedEncoder => Encoder;
     private WebApplication _app = null!;
 
     public TestChatClient Llm { get; } = new();

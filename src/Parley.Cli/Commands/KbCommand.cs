@@ -204,7 +204,7 @@ internal static class KbCommand
 
             // Queries are encoded without the embedding cache, so vector and hybrid latencies include encoding.
             // Not disposed: it shares the BM25 index that "index" disposes.
-            var uncached = new HybridKnowledgeSearch(index.Lexical, index.Dense.WithQueryEmbeddings(LocalEmbeddings.Uncached), fusion);
+            var uncached = new HybridKnowledgeSearch(index.Lexical, index.Dense.WithQueryEmbeddings(LocalEmbeddings.Uncached(context)), fusion);
             await uncached.SearchAsync("warm up", 1, cancellationToken).ConfigureAwait(false);
             var modes = new (string Name, IKnowledgeSearch Search)[] { (Bm25, index.Lexical), (Vector, uncached.Dense), (Hybrid, uncached) };
             var report = new JsonObject();

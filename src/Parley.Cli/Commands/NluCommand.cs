@@ -192,7 +192,7 @@ internal static class NluCommand
 
             var texts = items.Select(i => i.Text).ToArray();
             var predictions = await model.PredictBatchAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var uncached = await LoadAsync(context, result.GetValue(modelOption)!, cancellationToken, LocalEmbeddings.Uncached).ConfigureAwait(false);
+            var uncached = await LoadAsync(context, result.GetValue(modelOption)!, cancellationToken, LocalEmbeddings.Uncached(context)).ConfigureAwait(false);
             var latency = await MeasureLatencyAsync(uncached, texts, cancellationToken).ConfigureAwait(false);
             var evaluated = items.Select((item, i) => new EvaluationItem(item.Text, item.Intent, predictions[i].Predicted, predictions[i].ClosedPredicted, predictions[i].Confidence)).ToArray();
             var metrics = IntentEvaluator.Compute(evaluated, latency);

