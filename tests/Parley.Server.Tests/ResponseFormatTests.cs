@@ -12,30 +12,16 @@ namespace Parley.Server.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class ResponseFormatTests(ServerFixture server) : IAsyncLifetime
 {
-    private const string Model = OpenAITestServer.DefaultModel;
+    private const string Model = UpstreamGateway.Model;
     private const string PersonSchema = """{"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false}""";
 
-    private OpenAITestServer _upstream = null!;
-    private WebApplication _app = null!;
+    private UpstreamGateway _gateway = null!;
 
-    private ChatClient Chat => ServerFixture.CreateClient(_app, "unused").GetChatClient(Model);
+    private ChatClient Chat => _gateway.Chat;
 
-    public async Task InitializeAsync()
-    {
-        _upstream = await OpenAITestServer.StartAsync();
-        var client = OpenAIChatClientFactory.Create(new OpenAIEndpointOptions { BaseUrl = _upstream.BaseUrl, ApiKey = "sk-upstream", Model = Model });
-        _app = await server.StartServerAsync(o =>
-        {
-            o.Upstream = client;
-            o.UpstreamModel = Model;
-        });
-    }
+    public async Task InitializeAsync() => _gateway = await UpstreamGateway.StartAsync(server);
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
     [Fact]
     public async Task CompleteChat_JsonSchema_SentUpstreamWithNameSchemaAndStrict()
@@ -44,7 +30,7 @@ public sealed class ResponseFormatTests(ServerFixture server) : IAsyncLifetime
 
         await Chat.CompleteChatAsync([new UserChatMessage("who?")], new ChatCompletionOptions { ResponseFormat = format });
 
-        var sent = _upstream.ChatRequests.Single().Json!["response_format"]!;
+        var sent = _gateway.Upstream.ChatRequests.Single().Json!["response_format"]!;
         Assert.Equal("json_schema", (string?)sent["type"]);
         Assert.Equal("person", (string?)sent["json_schema"]!["name"]);
         Assert.Equal("A person.", (string?)sent["json_schema"]!["description"]);
@@ -62,13 +48,13 @@ public sealed class ResponseFormatTests(ServerFixture server) : IAsyncLifetime
         {
         }
 
-        Assert.Equal("json_object", (string?)_upstream.ChatRequests.Single().Json!["response_format"]!["type"]);
+        Assert.Equal("json_object", (string?)_gateway.Upstream.ChatRequests.Single().Json!["response_format"]!["type"]);
     }
 
     [Fact]
     public async Task CompleteChat_SamplingFieldsAndUnknownFields_ReachUpstream()
     {
-        using var http = _app.GetTestClient();
+        using var http = _gateway.App.GetTestClient();
         var body = $$"""
             {"model":"{{Model}}","messages":[{"role":"user","content":"hi"}],"temperature":0.5,"top_p":0.75,"stop":["END","STOP"],
              "seed":1234,"user":"user-77","response_format":{"type":"text"},"logit_bias":{"50256":-100},"metadata":{"a":"b"},"some_future_field":[1,2]}
@@ -77,7 +63,7 @@ public sealed class ResponseFormatTests(ServerFixture server) : IAsyncLifetime
         using var response = await http.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var sent = _upstream.ChatRequests.Single().Json!;
+        var sent = _gateway.Upstream.ChatRequests.Single().Json!;
         Assert.Equal(0.5, (double)sent["temperature"]!, 3);
         Assert.Equal(0.75, (double)sent["top_p"]!, 3);
         Assert.Equal(["END", "STOP"], sent["stop"]!.AsArray().Select(s => (string?)s));
@@ -101,7 +87,7 @@ public sealed class ResponseFormatTests(ServerFixture server) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(param, (string?)error["param"]);
-        Assert.Empty(_upstream.ChatRequests);
+        Assert.Empty(_gateway.Upstream.ChatRequests);
     }
 
     [Theory]
@@ -120,7 +106,7 @@ public sealed class ResponseFormatTests(ServerFixture server) : IAsyncLifetime
     public async Task CompleteChat_BotWithTextFormat_Answers()
     {
         server.ResetLlm();
-        var chat = ServerFixture.CreateClient(_app, "unused").GetChatClient(server.BotModel);
+        var chat = ServerFixture.CreateClient(_gateway.App, "unused").GetChatClient(server.BotModel);
 
         var completion = (await chat.CompleteChatAsync([new UserChatMessage("hello")], new ChatCompletionOptions { ResponseFormat = ChatResponseFormat.CreateTextFormat() })).Value;
 
@@ -129,7 +115,7 @@ public sealed class ResponseFormatTests(ServerFixture server) : IAsyncLifetime
 
     private async Task<(HttpStatusCode Status, JsonNode Error)> PostAsync(string model, string extra)
     {
-        using var http = _app.GetTestClient();
+        using var http = _gateway.App.GetTestClient();
         var body = $"{{\"model\":\"{model}\",\"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}],{extra}}}";
         using var response = await http.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!);

@@ -9,35 +9,21 @@ namespace Parley.Server.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class UpstreamTests(ServerFixture server) : IAsyncLifetime
 {
-    private const string Model = OpenAITestServer.DefaultModel;
+    private const string Model = UpstreamGateway.Model;
     private static readonly BinaryData WeatherSchema = BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""");
 
-    private OpenAITestServer _upstream = null!;
-    private WebApplication _app = null!;
+    private UpstreamGateway _gateway = null!;
 
-    private ChatClient Chat => ServerFixture.CreateClient(_app, "unused").GetChatClient(Model);
+    private ChatClient Chat => _gateway.Chat;
 
-    public async Task InitializeAsync()
-    {
-        _upstream = await OpenAITestServer.StartAsync();
-        var client = OpenAIChatClientFactory.Create(new OpenAIEndpointOptions { BaseUrl = _upstream.BaseUrl, ApiKey = "sk-upstream", Model = Model });
-        _app = await server.StartServerAsync(o =>
-        {
-            o.Upstream = client;
-            o.UpstreamModel = Model;
-        });
-    }
+    public async Task InitializeAsync() => _gateway = await UpstreamGateway.StartAsync(server);
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
     [Fact]
     public async Task ListModels_UpstreamConfigured_ListsItAfterBots()
     {
-        var models = await ServerFixture.CreateClient(_app, "unused").GetOpenAIModelClient().GetModelsAsync();
+        var models = await ServerFixture.CreateClient(_gateway.App, "unused").GetOpenAIModelClient().GetModelsAsync();
 
         Assert.Equal(["shop", "all-MiniLM-L6-v2", Model], models.Value.Select(m => m.Id));
         Assert.Equal("upstream", models.Value[^1].OwnedBy);
@@ -52,7 +38,7 @@ public sealed class UpstreamTests(ServerFixture server) : IAsyncLifetime
         Assert.Equal(Model, completion.Model);
         Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
         Assert.True(completion.Usage.InputTokenCount > 0);
-        var sent = _upstream.ChatRequests.Single().Json!;
+        var sent = _gateway.Upstream.ChatRequests.Single().Json!;
         Assert.Equal(Model, (string?)sent["model"]);
         Assert.Equal(0.25, (double)sent["temperature"]!, 3);
     }
@@ -60,7 +46,7 @@ public sealed class UpstreamTests(ServerFixture server) : IAsyncLifetime
     [Fact]
     public async Task CompleteChatStreaming_UpstreamModel_StreamsTextAndUsage()
     {
-        _upstream.Enqueue(ServerStep.Reply("one two three"));
+        _gateway.Upstream.Enqueue(ServerStep.Reply("one two three"));
         var text = new System.Text.StringBuilder();
         ChatFinishReason? finish = null;
         ChatTokenUsage? usage = null;
@@ -80,7 +66,7 @@ public sealed class UpstreamTests(ServerFixture server) : IAsyncLifetime
     [Fact]
     public async Task CompleteChat_Tools_PassedThroughAndToolCallReturned()
     {
-        _upstream.Enqueue(ServerStep.ToolCall("get_weather", """{"city":"Paris"}""", "call_42"));
+        _gateway.Upstream.Enqueue(ServerStep.ToolCall("get_weather", """{"city":"Paris"}""", "call_42"));
         var options = new ChatCompletionOptions { Tools = { ChatTool.CreateFunctionTool("get_weather", "The weather in a city.", WeatherSchema) }, ToolChoice = ChatToolChoice.CreateRequiredChoice() };
 
         var completion = (await Chat.CompleteChatAsync([new UserChatMessage("weather in Paris?")], options)).Value;
@@ -90,7 +76,7 @@ public sealed class UpstreamTests(ServerFixture server) : IAsyncLifetime
         Assert.Equal("call_42", call.Id);
         Assert.Equal("get_weather", call.FunctionName);
         Assert.Equal("Paris", (string?)JsonNode.Parse(call.FunctionArguments.ToString())!["city"]);
-        var sent = _upstream.ChatRequests.Single().Json!;
+        var sent = _gateway.Upstream.ChatRequests.Single().Json!;
         Assert.Equal("get_weather", (string?)sent["tools"]![0]!["function"]!["name"]);
         Assert.Equal("string", (string?)sent["tools"]![0]!["function"]!["parameters"]!["properties"]!["city"]!["type"]);
         Assert.Equal("required", (string?)sent["tool_choice"]);
@@ -99,7 +85,7 @@ public sealed class UpstreamTests(ServerFixture server) : IAsyncLifetime
     [Fact]
     public async Task CompleteChatStreaming_Tools_ToolCallStreamed()
     {
-        _upstream.Enqueue(ServerStep.ToolCall("get_weather", """{"city":"Oslo"}""", "call_7"));
+        _gateway.Upstream.Enqueue(ServerStep.ToolCall("get_weather", """{"city":"Oslo"}""", "call_7"));
         var options = new ChatCompletionOptions { Tools = { ChatTool.CreateFunctionTool("get_weather", "The weather in a city.", WeatherSchema) } };
         var builder = new System.Text.StringBuilder();
         string? name = null;
@@ -127,7 +113,7 @@ public sealed class UpstreamTests(ServerFixture server) : IAsyncLifetime
     [Fact]
     public async Task CompleteChat_UpstreamFails_Returns502InOpenAIShape()
     {
-        _upstream.Enqueue(ServerStep.Status(500, message: "upstream is down"));
+        _gateway.Upstream.Enqueue(ServerStep.Status(500, message: "upstream is down"));
 
         var error = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => Chat.CompleteChatAsync([new UserChatMessage("hello")]));
 
@@ -147,7 +133,7 @@ public sealed class UpstreamTests(ServerFixture server) : IAsyncLifetime
 
         await Chat.CompleteChatAsync(messages);
 
-        var sent = (JsonArray)_upstream.ChatRequests.Single().Json!["messages"]!;
+        var sent = (JsonArray)_gateway.Upstream.ChatRequests.Single().Json!["messages"]!;
         Assert.Equal("call_42", (string?)sent[1]!["tool_calls"]![0]!["id"]);
         Assert.Equal("Paris", (string?)JsonNode.Parse((string)sent[1]!["tool_calls"]![0]!["function"]!["arguments"]!)!["city"]);
         Assert.Equal("tool", (string?)sent[2]!["role"]);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Parley.Core.History;
 using Parley.Nlu.Data;
@@ -30,16 +32,9 @@ public static class FineTuningDataReader
     public static FineTuningDataKind DetectKind(string name, string content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var lineNumber = 0;
-        foreach (var line in content.AsSpan().EnumerateLines())
+        foreach (var (lineNumber, line) in NonBlankLines(content))
         {
-            lineNumber++;
-            if (line.IsWhiteSpace())
-            {
-                continue;
-            }
-
-            using var document = Parse(name, lineNumber, line.ToString());
+            using var document = Parse(name, lineNumber, line);
             var root = document.RootElement;
             if (root.TryGetProperty("messages", out _))
             {
@@ -69,16 +64,9 @@ public static class FineTuningDataReader
         }
 
         var examples = new List<LabeledExample>();
-        var lineNumber = 0;
-        foreach (var line in content.AsSpan().EnumerateLines())
+        foreach (var (lineNumber, line) in NonBlankLines(content))
         {
-            lineNumber++;
-            if (line.IsWhiteSpace())
-            {
-                continue;
-            }
-
-            using var document = Parse(name, lineNumber, line.ToString());
+            using var document = Parse(name, lineNumber, line);
             var messages = document.RootElement.GetProperty("messages").EnumerateArray().Select(ToMessage).ToArray();
             examples.AddRange(ChatExampleExtractor.Extract(messages, lineNumber).Select(e => new LabeledExample(e.Input, e.Reply)));
         }
@@ -95,16 +83,9 @@ public static class FineTuningDataReader
     {
         var examples = new List<LabeledExample>();
         long tokens = 0;
-        var lineNumber = 0;
-        foreach (var line in content.AsSpan().EnumerateLines())
+        foreach (var (lineNumber, line) in NonBlankLines(content))
         {
-            lineNumber++;
-            if (line.IsWhiteSpace())
-            {
-                continue;
-            }
-
-            using var document = Parse(name, lineNumber, line.ToString());
+            using var document = Parse(name, lineNumber, line);
             var root = document.RootElement;
             var text = Text(root, "text", name, lineNumber);
             var label = root.TryGetProperty("intent", out _) || !root.TryGetProperty("label", out _)
@@ -152,6 +133,27 @@ public static class FineTuningDataReader
         } : null;
         int? weight = message.TryGetProperty("weight", out var w) && w.TryGetInt32(out var value) ? value : null;
         return new ChatExampleMessage(role, content, weight);
+    }
+
+    /// <summary>
+    /// The lines of <paramref name="content"/> that are not blank, with their 1-based line numbers, split as
+    /// <see cref="OpenAIChatValidator"/> splits them so that both name the same line.
+    /// </summary>
+    private static IEnumerable<(int Number, string Text)> NonBlankLines(string content)
+    {
+        var lines = new List<(int Number, int Start, int Length)>();
+        var number = 0;
+        foreach (var line in content.AsSpan().EnumerateLines())
+        {
+            number++;
+            if (!line.IsWhiteSpace())
+            {
+                // The span is a slice of content: its offset is where the line starts.
+                lines.Add((number, (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(content.AsSpan()), ref MemoryMarshal.GetReference(line)) / sizeof(char), line.Length));
+            }
+        }
+
+        return lines.Select(l => (l.Number, content.Substring(l.Start, l.Length)));
     }
 
     private static JsonDocument Parse(string name, int line, string text)

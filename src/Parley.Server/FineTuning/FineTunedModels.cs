@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Parley.Nlu.FineTuning;
+using Parley.OpenAI.FineTuning;
 using Parley.Server.Hosting;
 using Parley.Server.Models;
 
@@ -43,7 +44,7 @@ internal sealed class FineTunedModels(FineTuningStore store, BotRegistry registr
         }
 
         var job = await store.GetJobAsync(modelId[(modelId.LastIndexOf(':') + 1)..], cancellationToken).ConfigureAwait(false);
-        return job is { Status: FineTuningStatuses.Succeeded } && job.FineTunedModel == modelId && Directory.Exists(store.ModelPath(job.Id)) ? job : null;
+        return job is { Status: FineTuningJobStatuses.Succeeded } && job.FineTunedModel == modelId && Directory.Exists(store.ModelPath(job.Id)) ? job : null;
     }
 
     /// <summary>Deletes the fine-tuned model <paramref name="modelId"/> (its job stays, with its events and checkpoints); false when there is none.</summary>
@@ -68,7 +69,7 @@ internal sealed class FineTunedModels(FineTuningStore store, BotRegistry registr
     {
         var jobs = await store.ListJobsAsync(cancellationToken).ConfigureAwait(false);
         return [.. jobs.Reverse()
-            .Where(j => j.Status == FineTuningStatuses.Succeeded && j.FineTunedModel is not null && Directory.Exists(store.ModelPath(j.Id)))
+            .Where(j => j.Status == FineTuningJobStatuses.Succeeded && j.FineTunedModel is not null && Directory.Exists(store.ModelPath(j.Id)))
             .Select(j => new ModelInfo(j.FineTunedModel!, j.FinishedAt ?? j.CreatedAt, ModelEndpoints.Owner))];
     }
 }

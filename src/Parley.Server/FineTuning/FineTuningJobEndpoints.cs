@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Parley.OpenAI.FineTuning;
 using Parley.Server.Errors;
 using Parley.Server.Hosting;
 
@@ -41,7 +42,7 @@ internal static class FineTuningJobEndpoints
     private static async Task<Ok<FineTuningJobObject>> CancelAsync(string id, FineTuningWorker worker, CancellationToken cancellationToken)
     {
         var job = await worker.CancelAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
-        if (job.Status is FineTuningStatuses.Succeeded or FineTuningStatuses.Failed)
+        if (job.Status is FineTuningJobStatuses.Succeeded or FineTuningJobStatuses.Failed)
         {
             throw new ApiException(400, $"The job {id} has already {job.Status}: only jobs that are validating files, queued or running can be cancelled.", "fine_tuning_job_id", "job_not_cancellable");
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Parley.OpenAI.FineTuning;
 
 namespace Parley.Server.FineTuning;
 
@@ -39,7 +40,7 @@ public sealed record FineTuningJobObject
     /// <summary>Result files: none (metrics are in the events and checkpoints).</summary>
     public IReadOnlyList<string> ResultFiles { get; init; } = [];
 
-    /// <summary>One of <see cref="FineTuningStatuses"/>.</summary>
+    /// <summary>One of <see cref="FineTuningJobStatuses"/>.</summary>
     public required string Status { get; init; }
 
     /// <summary>The tokens trained on (cl100k tokens of the training file × epochs run); null until it succeeds.</summary>

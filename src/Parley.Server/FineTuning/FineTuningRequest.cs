@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parley.Nlu.Embeddings;
 using Parley.Nlu.FineTuning;
+using Parley.OpenAI.FineTuning;
 using Parley.Server.Errors;
 using Parley.Server.Hosting;
 
@@ -104,7 +105,7 @@ internal static class FineTuningRequest
             CreatedAt = store.Now,
             Hyperparameters = hyperparameters,
             Model = model,
-            Status = FineTuningStatuses.ValidatingFiles,
+            Status = FineTuningJobStatuses.ValidatingFiles,
             TrainingFile = trainingFile,
             ValidationFile = validationFile,
             UserProvidedSuffix = suffix,

@@ -10,6 +10,7 @@ using Parley.Nlu.Data;
 using Parley.Nlu.Features;
 using Parley.Nlu.FineTuning;
 using Parley.Nlu.Training;
+using Parley.OpenAI.FineTuning;
 using Parley.Server.Hosting;
 
 namespace Parley.Server.FineTuning;
@@ -33,9 +34,9 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
     /// <returns>The job afterwards, or null when there is no such job.</returns>
     public async Task<FineTuningJobObject?> CancelAsync(string jobId, CancellationToken cancellationToken)
     {
-        var (job, changed) = await store.UpdateJobAsync(jobId, j => FineTuningStatuses.IsFinal(j.Status) ? null : j with
+        var (job, changed) = await store.UpdateJobAsync(jobId, j => FineTuningJobStatuses.IsTerminal(j.Status) ? null : j with
         {
-            Status = FineTuningStatuses.Cancelled,
+            Status = FineTuningJobStatuses.Cancelled,
             FinishedAt = store.Now,
         }, cancellationToken).ConfigureAwait(false);
         if (changed)
@@ -97,7 +98,7 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
     {
         foreach (var job in (await store.ListJobsAsync(cancellationToken).ConfigureAwait(false)).Reverse())
         {
-            if (FineTuningStatuses.IsFinal(job.Status))
+            if (FineTuningJobStatuses.IsTerminal(job.Status))
             {
                 continue;
             }
@@ -112,7 +113,7 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
             }
 
             store.ClearCheckpoints(job.Id);
-            var (_, changed) = await store.UpdateJobAsync(job.Id, j => FineTuningStatuses.IsFinal(j.Status) ? null : j with { Status = FineTuningStatuses.ValidatingFiles }, cancellationToken).ConfigureAwait(false);
+            var (_, changed) = await store.UpdateJobAsync(job.Id, j => FineTuningJobStatuses.IsTerminal(j.Status) ? null : j with { Status = FineTuningJobStatuses.ValidatingFiles }, cancellationToken).ConfigureAwait(false);
             if (changed)
             {
                 await store.AddEventAsync(job.Id, "info", $"The server restarted while the job was {job.Status}: it runs again from the beginning.", cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -128,7 +129,7 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
         _running[jobId] = cancel;
         try
         {
-            if (await store.GetJobAsync(jobId, cancel.Token).ConfigureAwait(false) is not { Status: FineTuningStatuses.ValidatingFiles } job)
+            if (await store.GetJobAsync(jobId, cancel.Token).ConfigureAwait(false) is not { Status: FineTuningJobStatuses.ValidatingFiles } job)
             {
                 return;
             }
@@ -137,7 +138,7 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            if (stoppingToken.IsCancellationRequested && await store.GetJobAsync(jobId, CancellationToken.None).ConfigureAwait(false) is { } job && !FineTuningStatuses.IsFinal(job.Status))
+            if (stoppingToken.IsCancellationRequested && await store.GetJobAsync(jobId, CancellationToken.None).ConfigureAwait(false) is { } job && !FineTuningJobStatuses.IsTerminal(job.Status))
             {
                 // Left as it is, so the next start of the server runs it again.
                 await store.AddEventAsync(jobId, "info", "The server is stopping: the job will run again from the beginning when it restarts.").ConfigureAwait(false);
@@ -171,7 +172,7 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
             return;
         }
 
-        await MoveAsync(job.Id, FineTuningStatuses.Queued, j => j, cancellationToken).ConfigureAwait(false);
+        await MoveAsync(job.Id, FineTuningJobStatuses.Queued, j => j, cancellationToken).ConfigureAwait(false);
         await store.AddEventAsync(job.Id, "info", "Files validated, moving job to queued state", cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var hyperparameters = FineTuningRequest.ReadHyperparameters(job.Hyperparameters, job.Seed);
@@ -183,7 +184,7 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
             ["learning_rate_multiplier"] = hyperparameters.LearningRateMultiplier ?? 1.0,
         };
         var model = FineTunedModelId(job);
-        await MoveAsync(job.Id, FineTuningStatuses.Running, j => j with
+        await MoveAsync(job.Id, FineTuningJobStatuses.Running, j => j with
         {
             Hyperparameters = used,
             Method = FineTuningRequest.Supervised(used.DeepClone().AsObject()),
@@ -206,9 +207,9 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
         var trained = await ChatResponseModelTrainer.TrainAsync(featurizer, training, validation, hyperparameters, options.FineTunedFallbackReply, progress, cancellationToken).ConfigureAwait(false);
         await trained.SaveAsync(store.ModelPath(job.Id), options.TimeProvider, cancellationToken).ConfigureAwait(false);
         var best = trained.Model.Manifest.Metrics;
-        var (_, succeeded) = await store.UpdateJobAsync(job.Id, j => FineTuningStatuses.IsFinal(j.Status) ? null : j with
+        var (_, succeeded) = await store.UpdateJobAsync(job.Id, j => FineTuningJobStatuses.IsTerminal(j.Status) ? null : j with
         {
-            Status = FineTuningStatuses.Succeeded,
+            Status = FineTuningJobStatuses.Succeeded,
             FineTunedModel = model,
             FinishedAt = store.Now,
             TrainedTokens = training.Tokens * Math.Max(1, epochsRun),
@@ -292,7 +293,7 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
     /// <summary>Moves a job on unless it was cancelled meanwhile (then training stops here).</summary>
     private async Task MoveAsync(string jobId, string status, Func<FineTuningJobObject, FineTuningJobObject> change, CancellationToken cancellationToken)
     {
-        var (_, changed) = await store.UpdateJobAsync(jobId, j => FineTuningStatuses.IsFinal(j.Status) ? null : change(j) with { Status = status }, cancellationToken).ConfigureAwait(false);
+        var (_, changed) = await store.UpdateJobAsync(jobId, j => FineTuningJobStatuses.IsTerminal(j.Status) ? null : change(j) with { Status = status }, cancellationToken).ConfigureAwait(false);
         if (!changed)
         {
             throw new OperationCanceledException("the job was cancelled");
@@ -301,9 +302,9 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
 
     private async Task FailAsync(string jobId, FineTuningJobError error)
     {
-        var (_, changed) = await store.UpdateJobAsync(jobId, j => FineTuningStatuses.IsFinal(j.Status) ? null : j with
+        var (_, changed) = await store.UpdateJobAsync(jobId, j => FineTuningJobStatuses.IsTerminal(j.Status) ? null : j with
         {
-            Status = FineTuningStatuses.Failed,
+            Status = FineTuningJobStatuses.Failed,
             Error = error,
             FinishedAt = store.Now,
         }, CancellationToken.None).ConfigureAwait(false);
