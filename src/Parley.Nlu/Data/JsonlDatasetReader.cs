@@ -12,19 +12,12 @@ internal static class JsonlDatasetReader
     {
         var items = new List<DatasetItem>();
         var errors = new List<DatasetIssue>();
-        var lineNumber = 0;
-        foreach (var line in text.AsSpan().EnumerateLines())
+        foreach (var (lineNumber, line) in JsonLines.NonBlank(text))
         {
-            lineNumber++;
-            if (line.IsWhiteSpace())
-            {
-                continue;
-            }
-
             JsonElement root;
             try
             {
-                using var document = JsonDocument.Parse(line.ToString());
+                using var document = JsonDocument.Parse(line);
                 root = document.RootElement.Clone();
             }
             catch (JsonException e)

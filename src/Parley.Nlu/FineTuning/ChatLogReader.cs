@@ -47,18 +47,11 @@ public static class ChatLogReader
     {
         var examples = new List<ChatFineTuningExample>();
         var errors = new List<DatasetIssue>();
-        var lineNumber = 0;
-        foreach (var line in text.AsSpan().EnumerateLines())
+        foreach (var (lineNumber, line) in JsonLines.NonBlank(text))
         {
-            lineNumber++;
-            if (line.IsWhiteSpace())
-            {
-                continue;
-            }
-
             try
             {
-                using var document = JsonDocument.Parse(line.ToString());
+                using var document = JsonDocument.Parse(line);
                 var root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Object
                     || !(root.TryGetProperty("messages", out var turns) || root.TryGetProperty("conversation", out turns))

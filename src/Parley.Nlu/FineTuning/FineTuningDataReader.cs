@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Parley.Core.History;
 using Parley.Nlu.Data;
@@ -32,7 +30,7 @@ public static class FineTuningDataReader
     public static FineTuningDataKind DetectKind(string name, string content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        foreach (var (lineNumber, line) in NonBlankLines(content))
+        foreach (var (lineNumber, line) in JsonLines.NonBlank(content))
         {
             using var document = Parse(name, lineNumber, line);
             var root = document.RootElement;
@@ -64,7 +62,7 @@ public static class FineTuningDataReader
         }
 
         var examples = new List<LabeledExample>();
-        foreach (var (lineNumber, line) in NonBlankLines(content))
+        foreach (var (lineNumber, line) in JsonLines.NonBlank(content))
         {
             using var document = Parse(name, lineNumber, line);
             var messages = document.RootElement.GetProperty("messages").EnumerateArray().Select(ToMessage).ToArray();
@@ -83,7 +81,7 @@ public static class FineTuningDataReader
     {
         var examples = new List<LabeledExample>();
         long tokens = 0;
-        foreach (var (lineNumber, line) in NonBlankLines(content))
+        foreach (var (lineNumber, line) in JsonLines.NonBlank(content))
         {
             using var document = Parse(name, lineNumber, line);
             var root = document.RootElement;
@@ -133,27 +131,6 @@ public static class FineTuningDataReader
         } : null;
         int? weight = message.TryGetProperty("weight", out var w) && w.TryGetInt32(out var value) ? value : null;
         return new ChatExampleMessage(role, content, weight);
-    }
-
-    /// <summary>
-    /// The lines of <paramref name="content"/> that are not blank, with their 1-based line numbers, split as
-    /// <see cref="OpenAIChatValidator"/> splits them so that both name the same line.
-    /// </summary>
-    private static IEnumerable<(int Number, string Text)> NonBlankLines(string content)
-    {
-        var lines = new List<(int Number, int Start, int Length)>();
-        var number = 0;
-        foreach (var line in content.AsSpan().EnumerateLines())
-        {
-            number++;
-            if (!line.IsWhiteSpace())
-            {
-                // The span is a slice of content: its offset is where the line starts.
-                lines.Add((number, (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(content.AsSpan()), ref MemoryMarshal.GetReference(line)) / sizeof(char), line.Length));
-            }
-        }
-
-        return lines.Select(l => (l.Number, content.Substring(l.Start, l.Length)));
     }
 
     private static JsonDocument Parse(string name, int line, string text)

@@ -48,23 +48,15 @@ public static class OpenAIChatValidator
         var (messageCounts, tokenCounts, assistantCounts) = (new List<int>(), new List<int>(), new List<int>());
         int examples = 0, missingSystem = 0, missingUser = 0, overLimit = 0;
         long tokensPerEpoch = 0;
-        var lineNumber = 0;
-
-        foreach (var line in content.AsSpan().EnumerateLines())
+        foreach (var (lineNumber, line) in JsonLines.NonBlank(content))
         {
-            lineNumber++;
-            if (line.IsWhiteSpace())
-            {
-                continue;
-            }
-
             examples++;
             void Fail(string? field, string message) => errors.Add(new(DatasetIssueSeverity.Error, path, lineNumber, field, message));
 
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(line.ToString());
+                document = JsonDocument.Parse(line);
             }
             catch (JsonException e)
             {
