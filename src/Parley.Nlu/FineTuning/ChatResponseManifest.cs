@@ -22,4 +22,14 @@ public sealed record ChatResponseManifest
 
     /// <summary>The reply when the input is out of scope (chat data); intent models answer <c>oos</c>.</summary>
     public required string FallbackReply { get; init; }
+
+    /// <summary>
+    /// The training inputs (distinct), for the similarity gate: an input whose cosine similarity to every one of them
+    /// is below <see cref="MinSimilarity"/> is out of scope whatever the head says. Null in folders written before the
+    /// gate existed, which then rely on the head's calibrated threshold alone.
+    /// </summary>
+    public IReadOnlyList<string>? Inputs { get; init; }
+
+    /// <summary>The least cosine similarity to a training input for an answer other than the fallback; null for no gate.</summary>
+    public double? MinSimilarity { get; init; }
 }

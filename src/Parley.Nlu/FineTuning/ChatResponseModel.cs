@@ -26,6 +26,13 @@ public sealed class ChatResponseModel : IChatClient
     /// <summary>The default reply for out-of-scope input.</summary>
     public const string DefaultFallbackReply = "Sorry, I can't help with that. Please rephrase it, or ask about something else.";
 
+    /// <summary>
+    /// The similarity gate's default: an input less similar than this (cosine, all-MiniLM-L6-v2) to every training input
+    /// is out of scope. Small data sets leave too few validation items to calibrate the head's threshold (it is then 0),
+    /// so without the gate every question, however unrelated, would get one of the trained replies.
+    /// </summary>
+    public const double DefaultMinSimilarity = 0.4;
+
     /// <summary>The additional property holding the chosen label (a reply id, an intent, or <c>oos</c>).</summary>
     public const string LabelProperty = "parley.label";
 
@@ -34,6 +41,8 @@ public sealed class ChatResponseModel : IChatClient
 
     /// <summary>The folder of the intent model inside a model folder.</summary>
     public const string IntentFolder = "intent";
+
+    private readonly NearestExampleIntentClassifier? _gate;
 
     private static readonly ChatTokenCounter Counter = ChatTokenCounter.ForEncoding(ChatTokenCounter.Cl100kBase);
 
@@ -47,7 +56,8 @@ public sealed class ChatResponseModel : IChatClient
     /// <summary>Creates the model.</summary>
     /// <param name="model">The trained intent model.</param>
     /// <param name="manifest">The answer set and fallback; every in-scope label of a chat model needs a reply.</param>
-    public ChatResponseModel(IntentModel model, ChatResponseManifest manifest)
+    /// <param name="gate">The training inputs' nearest-example matcher for <see cref="ChatResponseManifest.MinSimilarity"/>; null for no gate.</param>
+    public ChatResponseModel(IntentModel model, ChatResponseManifest manifest, NearestExampleIntentClassifier? gate = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(manifest);
@@ -58,6 +68,7 @@ public sealed class ChatResponseModel : IChatClient
 
         Model = model;
         Manifest = manifest;
+        _gate = manifest.MinSimilarity is null ? null : gate;
     }
 
     /// <summary>The intent model that chooses the reply.</summary>
@@ -79,6 +90,15 @@ public sealed class ChatResponseModel : IChatClient
         if (input.Length == 0)
         {
             return (Manifest.Kind == FineTuningDataKind.Chat ? FallbackReply : OutOfScope.Label, OutOfScope.Label, 0);
+        }
+
+        if (_gate is not null && Manifest.MinSimilarity is { } min)
+        {
+            var nearest = (await _gate.ClassifyAsync(input, cancellationToken).ConfigureAwait(false)).Best;
+            if (nearest is null || nearest.Confidence < min)
+            {
+                return (Manifest.Kind == FineTuningDataKind.Chat ? FallbackReply : OutOfScope.Label, OutOfScope.Label, nearest?.Confidence ?? 0);
+            }
         }
 
         var prediction = (await Model.PredictBatchAsync([input], 1, cancellationToken).ConfigureAwait(false))[0];
@@ -238,9 +258,12 @@ public sealed class ChatResponseModel : IChatClient
         }
 
         var model = await IntentModel.LoadAsync(Path.Combine(directory, IntentFolder), s => FeaturizerFactory.Create(s, embeddings), cancellationToken).ConfigureAwait(false);
+        var gate = manifest is { MinSimilarity: not null, Inputs.Count: > 0 }
+            ? await NearestExampleIntentClassifier.CreateAsync(embeddings, manifest.Inputs.Select(i => new LabeledExample(i, "in-scope")), top: 1, cancellationToken).ConfigureAwait(false)
+            : null;
         try
         {
-            return new ChatResponseModel(model, manifest);
+            return new ChatResponseModel(model, manifest, gate);
         }
         catch (ArgumentException e)
         {

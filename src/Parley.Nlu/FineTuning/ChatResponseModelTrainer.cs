@@ -68,6 +68,8 @@ public static class ChatResponseModelTrainer
             Kind = training.Kind,
             Replies = replies.Where(r => model.Labels.Contains(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal),
             FallbackReply = string.IsNullOrWhiteSpace(fallbackReply) ? ChatResponseModel.DefaultFallbackReply : fallbackReply,
+            Inputs = [.. training.Examples.Where(e => e.Intent != OutOfScope.Label).Select(e => e.Text).Distinct(StringComparer.Ordinal)],
+            MinSimilarity = ChatResponseModel.DefaultMinSimilarity,
         });
     }
 
