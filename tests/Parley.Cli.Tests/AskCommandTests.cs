@@ -52,6 +52,23 @@ public sealed class AskCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Ask_ModelWithoutEndpoint_WarnsThatItAnswersOffline()
+    {
+        var result = await _cli.RunAsync(["ask", "--model", "ft:all-MiniLM-L6-v2:shop:ftjob-x", "how long does shipping take?"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("warning: --model ft:all-MiniLM-L6-v2:shop:ftjob-x has no effect without an LLM endpoint", result.Error);
+    }
+
+    [Fact]
+    public async Task Ask_ModelWithEndpoint_DoesNotWarn()
+    {
+        var result = await _cli.RunAsync(["ask", "--model", "some-model", "--base-url", "http://127.0.0.1:9/v1", "hello"]);
+
+        Assert.DoesNotContain("has no effect", result.Error);
+    }
+
+    [Fact]
     public async Task Ask_ShippingQuestion_PrintsAnswerAndSource()
     {
         var result = await _cli.RunAsync(["ask", "how long does shipping take?"]);

@@ -33,6 +33,11 @@ internal sealed class BotOptions
         settings.Database = result.GetValue(Database) ?? settings.Database;
         settings.OpenAI.Model = result.GetValue(Model) ?? settings.OpenAI.Model;
         settings.OpenAI.BaseUrl = result.GetValue(BaseUrl) ?? settings.OpenAI.BaseUrl;
+        if (result.GetValue(Model) is { } model && !settings.HasEndpoint)
+        {
+            context.Error.WriteLine($"warning: --model {model} has no effect without an LLM endpoint (set OPENAI_BASE_URL or OPENAI_API_KEY, or pass --base-url): the bot answers offline");
+        }
+
         return settings;
     }
 }
