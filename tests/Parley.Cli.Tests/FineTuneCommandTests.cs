@@ -131,7 +131,20 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
         var result = await _cli.RunAsync(["finetune", "create", "--file", train, "--model", "all-MiniLM-L6-v2"]);
 
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
-        Assert.Contains($"{train}:2: missing or empty \"label\"", result.Error);
+        Assert.Contains($"{train}:2: ", result.Error);
+        Assert.Contains("\"label\"", result.Error);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
+    public async Task Create_IntentFileWithIntentField_PassesTheLocalCheck()
+    {
+        var train = Write("intents.jsonl", "{\"text\":\"hi\",\"intent\":\"greet\"}\n{\"text\":\"bye\",\"intent\":\"goodbye\"}\n{\"text\":\"\",\"intent\":\"greet\"}\n");
+
+        var result = await _cli.RunAsync(["finetune", "create", "--file", train, "--model", "all-MiniLM-L6-v2"]);
+
+        // The third line is the only fault: the "intent" field of the first two is accepted, as the server accepts it.
+        Assert.Contains($"{train}:3: \"text\" must be a non-empty string", result.Error);
         Assert.Empty(_server.Requests);
     }
 

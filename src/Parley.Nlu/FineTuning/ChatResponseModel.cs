@@ -92,10 +92,10 @@ public sealed class ChatResponseModel : IChatClient
             return (Manifest.Kind == FineTuningDataKind.Chat ? FallbackReply : OutOfScope.Label, OutOfScope.Label, 0);
         }
 
-        if (_gate is not null && Manifest.MinSimilarity is { } min)
+        if (_gate is not null)
         {
             var nearest = (await _gate.ClassifyAsync(input, cancellationToken).ConfigureAwait(false)).Best;
-            if (nearest is null || nearest.Confidence < min)
+            if (nearest is null || nearest.Confidence < Manifest.MinSimilarity)
             {
                 return (Manifest.Kind == FineTuningDataKind.Chat ? FallbackReply : OutOfScope.Label, OutOfScope.Label, nearest?.Confidence ?? 0);
             }
@@ -124,15 +124,16 @@ public sealed class ChatResponseModel : IChatClient
             }
         }
 
+        long input = Counter.CountTokens(list), output = Counter.CountTokens(reply);
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, reply))
         {
             ModelId = options?.ModelId,
             FinishReason = finish,
             Usage = new UsageDetails
             {
-                InputTokenCount = Counter.CountTokens(list),
-                OutputTokenCount = Counter.CountTokens(reply),
-                TotalTokenCount = Counter.CountTokens(list) + Counter.CountTokens(reply),
+                InputTokenCount = input,
+                OutputTokenCount = output,
+                TotalTokenCount = input + output,
             },
             AdditionalProperties = new AdditionalPropertiesDictionary
             {
@@ -197,31 +198,19 @@ public sealed class ChatResponseModel : IChatClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
-        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException($"Cannot save a model at the root '{target}'.", nameof(directory));
-        var name = Path.GetFileName(target);
-        var temp = Path.Combine(parent, $".{name}.tmp-{Guid.NewGuid():N}");
+        _ = Path.GetDirectoryName(target) ?? throw new ArgumentException($"Cannot save a model at the root '{target}'.", nameof(directory));
+        var temp = AtomicFolder.StagingPath(target);
         try
         {
             await Model.SaveAsync(Path.Combine(temp, IntentFolder), timeProvider, cancellationToken).ConfigureAwait(false);
-            await AtomicFile.WriteAllTextAsync(Path.Combine(temp, ChatResponseManifest.FileName), JsonSerializer.Serialize(Manifest, Json), cancellationToken).ConfigureAwait(false);
-            if (Directory.Exists(target))
-            {
-                var old = Path.Combine(parent, $".{name}.old-{Guid.NewGuid():N}");
-                Directory.Move(target, old);
-                Directory.Move(temp, target);
-                Directory.Delete(old, recursive: true);
-            }
-            else
-            {
-                Directory.Move(temp, target);
-            }
+            // The staging folder is swapped in whole, so its files need no atomic writes of their own.
+            await File.WriteAllTextAsync(Path.Combine(temp, ChatResponseManifest.FileName), JsonSerializer.Serialize(Manifest, Json), cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            AtomicFolder.Replace(temp, target);
         }
         finally
         {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
+            AtomicFolder.TryDelete(temp);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Parley.Core.IO;
 using Parley.Nlu.Features;
 
 namespace Parley.Nlu.Models;
@@ -29,7 +30,7 @@ internal static class ModelFolder
         }
 
         Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{name}.tmp-{Guid.NewGuid():N}");
+        var temp = AtomicFolder.StagingPath(target);
         try
         {
             Directory.CreateDirectory(temp);
@@ -46,14 +47,11 @@ internal static class ModelFolder
             };
             await WriteAsync(Path.Combine(temp, ModelManifest.FileName), JsonSerializer.SerializeToUtf8Bytes(manifest, Json), cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            Swap(temp, target, parent, name);
+            AtomicFolder.Replace(temp, target);
         }
         finally
         {
-            if (Directory.Exists(temp))
-            {
-                TryDelete(temp);
-            }
+            AtomicFolder.TryDelete(temp);
         }
     }
 
@@ -137,45 +135,6 @@ internal static class ModelFolder
         {
             await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
             stream.Flush(flushToDisk: true);
-        }
-    }
-
-    /// <summary>Moves the old folder aside, the new one into place, then deletes the old; puts the old one back if the second move fails.</summary>
-    private static void Swap(string temp, string target, string parent, string name)
-    {
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(temp, target);
-            return;
-        }
-
-        var old = Path.Combine(parent, $".{name}.old-{Guid.NewGuid():N}");
-        Directory.Move(target, old);
-        try
-        {
-            Directory.Move(temp, target);
-        }
-        catch
-        {
-            Directory.Move(old, target);
-            throw;
-        }
-
-        TryDelete(old);
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover hidden sibling folder is harmless; the model itself is complete.
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 

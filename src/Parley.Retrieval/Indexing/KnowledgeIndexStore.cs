@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Parley.Core.IO;
 using Parley.Retrieval.Chunking;
 using Parley.Retrieval.Knowledge;
 
@@ -168,7 +169,7 @@ public static class KnowledgeIndexStore
         indexFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(indexFolder));
         var parent = Path.GetDirectoryName(indexFolder);
         if (!Directory.Exists(indexFolder)
-            && (parent is null || !Directory.Exists(parent) || !Directory.EnumerateDirectories(parent, Path.GetFileName(indexFolder) + ".old-*").Any()))
+            && (parent is null || !Directory.Exists(parent) || !Directory.EnumerateDirectories(parent, AtomicFolder.AsidePattern(Path.GetFileName(indexFolder))).Any()))
         {
             throw new KnowledgeException($"{indexFolder}: no knowledge index here; build one with parley kb index --docs DIR --index {indexFolder}.");
         }
@@ -319,7 +320,7 @@ public static class KnowledgeIndexStore
 
     private static async Task WriteAndSwapAsync(string indexFolder, KnowledgeIndexManifest manifest, KnowledgePassage[] passages, float[] matrix, CancellationToken cancellationToken)
     {
-        var staging = $"{indexFolder}.new-{Guid.NewGuid():N}";
+        var staging = AtomicFolder.StagingPath(indexFolder);
         try
         {
             Directory.CreateDirectory(staging);
@@ -333,18 +334,11 @@ public static class KnowledgeIndexStore
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var aside = $"{indexFolder}.old-{Guid.NewGuid():N}";
-            if (Directory.Exists(indexFolder))
-            {
-                Directory.Move(indexFolder, aside);
-            }
-
-            Directory.Move(staging, indexFolder);
-            TryDelete(aside);
+            AtomicFolder.Replace(staging, indexFolder);
         }
         catch
         {
-            TryDelete(staging);
+            AtomicFolder.TryDelete(staging);
             throw;
         }
     }
@@ -364,7 +358,7 @@ public static class KnowledgeIndexStore
         var name = Path.GetFileName(indexFolder);
         if (!Directory.Exists(indexFolder))
         {
-            var aside = Directory.EnumerateDirectories(parent, name + ".old-*")
+            var aside = Directory.EnumerateDirectories(parent, AtomicFolder.AsidePattern(name))
                 .Where(d => File.Exists(Path.Combine(d, ManifestFileName)))
                 .OrderByDescending(Directory.GetLastWriteTimeUtc)
                 .FirstOrDefault();
@@ -384,22 +378,7 @@ public static class KnowledgeIndexStore
         foreach (var stale in Directory.EnumerateDirectories(parent, name + ".new-*")
                      .Where(d => Directory.GetLastWriteTimeUtc(d) < DateTime.UtcNow.AddHours(-1)))
         {
-            TryDelete(stale);
-        }
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left for the next build's clean-up; the index itself is complete.
+            AtomicFolder.TryDelete(stale);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Parley.Core.IO;
 using Parley.Nlu.FineTuning;
 using Parley.OpenAI.FineTuning;
 using Parley.Server.Hosting;
@@ -17,6 +18,12 @@ internal sealed class FineTunedModels(FineTuningStore store, BotRegistry registr
     /// <summary>The fine-tuned model <paramref name="modelId"/>, or null when no succeeded job made it.</summary>
     public async Task<ChatResponseModel?> FindAsync(string modelId, CancellationToken cancellationToken)
     {
+        // Loaded models answer without reading their job again; DeleteAsync takes them out of the cache.
+        if (_loaded.TryGetValue(modelId, out var loaded) && loaded.IsValueCreated && loaded.Value.IsCompletedSuccessfully)
+        {
+            return await loaded.Value.ConfigureAwait(false);
+        }
+
         if (await FindJobAsync(modelId, cancellationToken).ConfigureAwait(false) is not { } job)
         {
             return null;
@@ -60,7 +67,7 @@ internal sealed class FineTunedModels(FineTuningStore store, BotRegistry registr
         var doomed = path + ".deleted-" + Guid.NewGuid().ToString("N");
         // Moved aside first, so the model disappears at once even if deleting its files takes a while.
         Directory.Move(path, doomed);
-        Directory.Delete(doomed, recursive: true);
+        AtomicFolder.TryDelete(doomed);
         return true;
     }
 

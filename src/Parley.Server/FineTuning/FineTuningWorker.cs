@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Core;
+using Parley.Core.IO;
 using Parley.Nlu.Data;
 using Parley.Nlu.Features;
 using Parley.Nlu.FineTuning;
@@ -172,7 +173,11 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
             return;
         }
 
-        await MoveAsync(job.Id, FineTuningJobStatuses.Queued, j => j, cancellationToken).ConfigureAwait(false);
+        if (!await MoveAsync(job.Id, FineTuningJobStatuses.Queued, j => j, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         await store.AddEventAsync(job.Id, "info", "Files validated, moving job to queued state", cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var hyperparameters = FineTuningRequest.ReadHyperparameters(job.Hyperparameters, job.Seed);
@@ -184,11 +189,15 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
             ["learning_rate_multiplier"] = hyperparameters.LearningRateMultiplier ?? 1.0,
         };
         var model = FineTunedModelId(job);
-        await MoveAsync(job.Id, FineTuningJobStatuses.Running, j => j with
+        if (!await MoveAsync(job.Id, FineTuningJobStatuses.Running, j => j with
+            {
+                Hyperparameters = used,
+                Method = FineTuningRequest.Supervised(used.DeepClone().AsObject()),
+            }, cancellationToken).ConfigureAwait(false))
         {
-            Hyperparameters = used,
-            Method = FineTuningRequest.Supervised(used.DeepClone().AsObject()),
-        }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var started = string.Create(CultureInfo.InvariantCulture, $"Fine-tuning job started: {training.Examples.Count} {Describe(training.Kind)} examples, up to {trainer.Epochs} epochs");
         await store.AddEventAsync(job.Id, "info", started + (hyperparameters.Epochs is null ? " with early stopping" : ""), cancellationToken: cancellationToken).ConfigureAwait(false);
 
@@ -214,20 +223,24 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
             FinishedAt = store.Now,
             TrainedTokens = training.Tokens * Math.Max(1, epochsRun),
         }, CancellationToken.None).ConfigureAwait(false);
-        if (succeeded)
+        if (!succeeded)
         {
-            var calibration = trained.Model.Calibration;
-            if (training.Kind == FineTuningDataKind.Chat && calibration.Threshold <= 0 && calibration.Mode is OosMode.None or OosMode.Threshold)
-            {
-                await store.AddEventAsync(job.Id, "warn", string.Create(CultureInfo.InvariantCulture,
-                    $"Too few validation examples ({best.GetValueOrDefault("validation_count")}) to calibrate out-of-scope rejection: the model always answers with one of its replies, never the fallback. Give a validation_file of at least 10 examples (or about 100 training examples or more) to enable it."))
-                    .ConfigureAwait(false);
-            }
-
-            await store.AddEventAsync(job.Id, "info", string.Create(CultureInfo.InvariantCulture,
-                $"New fine-tuned model created: {model} (best epoch {best.GetValueOrDefault("best_epoch")}, validation accuracy {Format(best.GetValueOrDefault("validation_accuracy", double.NaN))})")).ConfigureAwait(false);
-            await store.AddEventAsync(job.Id, "info", "The job has successfully completed").ConfigureAwait(false);
+            // Cancelled between saving and succeeding: the model would never be served.
+            AtomicFolder.TryDelete(store.ModelPath(job.Id));
+            return;
         }
+
+        var calibration = trained.Model.Calibration;
+        if (training.Kind == FineTuningDataKind.Chat && calibration.Threshold <= 0 && calibration.Mode is OosMode.None or OosMode.Threshold)
+        {
+            await store.AddEventAsync(job.Id, "warn", string.Create(CultureInfo.InvariantCulture,
+                $"Too few validation examples ({best.GetValueOrDefault("validation_count")}) to calibrate out-of-scope rejection: only questions unlike every training question (similarity below {ChatResponseModel.DefaultMinSimilarity}) get the fallback reply. Give a validation_file of at least 10 examples (or about 100 training examples or more) to calibrate it."))
+                .ConfigureAwait(false);
+        }
+
+        await store.AddEventAsync(job.Id, "info", string.Create(CultureInfo.InvariantCulture,
+            $"New fine-tuned model created: {model} (best epoch {best.GetValueOrDefault("best_epoch")}, validation accuracy {Format(best.GetValueOrDefault("validation_accuracy", double.NaN))})")).ConfigureAwait(false);
+        await store.AddEventAsync(job.Id, "info", "The job has successfully completed").ConfigureAwait(false);
     }
 
     private async Task ReportEpochAsync(string jobId, string model, EpochMetrics metrics, int stepsPerEpoch, int totalSteps)
@@ -291,13 +304,11 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
     }
 
     /// <summary>Moves a job on unless it was cancelled meanwhile (then training stops here).</summary>
-    private async Task MoveAsync(string jobId, string status, Func<FineTuningJobObject, FineTuningJobObject> change, CancellationToken cancellationToken)
+    /// <summary>Moves the job to <paramref name="status"/>; false when it has ended meanwhile (cancelled), so the caller stops.</summary>
+    private async Task<bool> MoveAsync(string jobId, string status, Func<FineTuningJobObject, FineTuningJobObject> change, CancellationToken cancellationToken)
     {
         var (_, changed) = await store.UpdateJobAsync(jobId, j => FineTuningJobStatuses.IsTerminal(j.Status) ? null : change(j) with { Status = status }, cancellationToken).ConfigureAwait(false);
-        if (!changed)
-        {
-            throw new OperationCanceledException("the job was cancelled");
-        }
+        return changed;
     }
 
     private async Task FailAsync(string jobId, FineTuningJobError error)
