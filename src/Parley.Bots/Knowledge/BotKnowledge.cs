@@ -20,14 +20,24 @@ internal static class BotKnowledge
     {
         var knowledge = Path.TrimEndingDirectorySeparator(Path.GetFullPath(pack.KnowledgePath));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(knowledge)))[..12];
-        return Path.Combine(Path.GetFullPath(indexesFolder), $"{MarkdownSlug(pack.Name)}-{hash}");
+        return Path.Combine(Path.GetFullPath(indexesFolder), $"{MarkdownChunker.Slug(pack.Name)}-{hash}");
     }
 
     /// <summary>Opens the pack's knowledge: hybrid when <see cref="BotBuildOptions.HybridKnowledge"/> is on, else its dense half alone.</summary>
     public static async Task<IKnowledgeSearch> OpenAsync(
         BotPack pack, IEmbeddingGenerator<string, Embedding<float>> embeddings, BotBuildOptions options, CancellationToken cancellationToken)
     {
-        var search = await OpenHybridAsync(pack, embeddings, options, cancellationToken).ConfigureAwait(false);
+        var chunking = options.Chunking ?? WordPieceChunking.Create();
+        if (options.KnowledgeIndexesFolder is not { } indexes || !Directory.Exists(pack.KnowledgePath))
+        {
+            // In memory: no BM25 index is built unless it is searched.
+            return options.HybridKnowledge
+                ? await HybridKnowledgeSearch.BuildAsync(embeddings, pack.KnowledgePath, options.KnowledgeSearch, chunking, cancellationToken).ConfigureAwait(false)
+                : await DenseKnowledgeIndex.BuildAsync(embeddings, pack.KnowledgePath, chunking, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (_, search) = await KnowledgeIndexStore.UpdateAndOpenAsync(
+            pack.KnowledgePath, IndexFolder(indexes, pack), embeddings, options.KnowledgeProgress, chunking, options.KnowledgeSearch, cancellationToken).ConfigureAwait(false);
         if (options.HybridKnowledge)
         {
             return search;
@@ -38,31 +48,4 @@ internal static class BotKnowledge
         return search.Dense;
     }
 
-    private static async Task<HybridKnowledgeSearch> OpenHybridAsync(
-        BotPack pack, IEmbeddingGenerator<string, Embedding<float>> embeddings, BotBuildOptions options, CancellationToken cancellationToken)
-    {
-        var chunking = options.Chunking ?? WordPieceChunking.Create();
-        var fusion = options.KnowledgeSearch;
-        if (options.KnowledgeIndexesFolder is not { } indexes || !Directory.Exists(pack.KnowledgePath))
-        {
-            return await HybridKnowledgeSearch.BuildAsync(embeddings, pack.KnowledgePath, fusion, chunking, cancellationToken).ConfigureAwait(false);
-        }
-
-        var folder = IndexFolder(indexes, pack);
-        await KnowledgeIndexStore.BuildAsync(pack.KnowledgePath, folder, embeddings, options.KnowledgeProgress, chunking, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await KnowledgeIndexStore.LoadAsync(folder, embeddings, fusion, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KnowledgeException e)
-        {
-            // The manifest and vectors were fine (the build kept them) but the rest is not, e.g. a damaged Lucene index.
-            options.KnowledgeProgress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Reading, 0, 0, $"{e.Message.Split("; re-index")[0]}; rebuilding the index from scratch"));
-            File.Delete(Path.Combine(folder, KnowledgeIndexStore.ManifestFileName));
-            await KnowledgeIndexStore.BuildAsync(pack.KnowledgePath, folder, embeddings, options.KnowledgeProgress, chunking, cancellationToken).ConfigureAwait(false);
-            return await KnowledgeIndexStore.LoadAsync(folder, embeddings, fusion, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static string MarkdownSlug(string name) => MarkdownChunker.Slug(name);
 }

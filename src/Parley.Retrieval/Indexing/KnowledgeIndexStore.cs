@@ -66,6 +66,57 @@ public static class KnowledgeIndexStore
         chunking ??= ChunkingOptions.Default;
         chunking.Validate();
         using var held = await IndexLock.AcquireAsync(indexFolder, cancellationToken).ConfigureAwait(false);
+        return (await UpdateAsync(docsFolder, indexFolder, embeddings, progress, chunking, cancellationToken).ConfigureAwait(false)).Report;
+    }
+
+    /// <summary>
+    /// Brings the index in <paramref name="indexFolder"/> up to date with <paramref name="docsFolder"/> as
+    /// <see cref="BuildAsync"/> does, then opens it for search from what the update already read or wrote, under the
+    /// same lock (so nothing is read twice and no other process swaps the index in between). Bots start this way.
+    /// </summary>
+    /// <param name="docsFolder">The knowledge folder.</param>
+    /// <param name="indexFolder">The index folder; created, or replaced atomically.</param>
+    /// <param name="embeddings">The embedding generator; its vectors must be L2-normalised.</param>
+    /// <param name="progress">Receives progress and warnings; may be null.</param>
+    /// <param name="chunking">How documents are cut into passages; null for <see cref="ChunkingOptions.Default"/>.</param>
+    /// <param name="options">The fusion options; null for the defaults.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <exception cref="KnowledgeException">The knowledge folder does not exist, or the index cannot be opened.</exception>
+    public static async Task<(KnowledgeIndexReport Report, HybridKnowledgeSearch Search)> UpdateAndOpenAsync(
+        string docsFolder,
+        string indexFolder,
+        IEmbeddingGenerator<string, Embedding<float>> embeddings,
+        IProgress<KnowledgeIndexProgress>? progress = null,
+        ChunkingOptions? chunking = null,
+        HybridSearchOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(docsFolder);
+        ArgumentNullException.ThrowIfNull(indexFolder);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        docsFolder = Path.GetFullPath(docsFolder);
+        indexFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(indexFolder));
+        if (!Directory.Exists(docsFolder))
+        {
+            throw new KnowledgeException($"{docsFolder}: the knowledge folder does not exist.");
+        }
+
+        chunking ??= ChunkingOptions.Default;
+        chunking.Validate();
+        using var held = await IndexLock.AcquireAsync(indexFolder, cancellationToken).ConfigureAwait(false);
+        var (report, index) = await UpdateAsync(docsFolder, indexFolder, embeddings, progress, chunking, cancellationToken).ConfigureAwait(false);
+        return (report, Open(indexFolder, embeddings, index, options));
+    }
+
+    /// <summary>The update of <see cref="BuildAsync"/>, with the lock held: the report and the index now on disk.</summary>
+    private static async Task<(KnowledgeIndexReport Report, StoredIndex Index)> UpdateAsync(
+        string docsFolder,
+        string indexFolder,
+        IEmbeddingGenerator<string, Embedding<float>> embeddings,
+        IProgress<KnowledgeIndexProgress>? progress,
+        ChunkingOptions chunking,
+        CancellationToken cancellationToken)
+    {
         Recover(indexFolder);
         var model = ModelId(embeddings);
         var (previous, rebuildReason) = await TryReadPreviousAsync(indexFolder, model, chunking.Signature, cancellationToken).ConfigureAwait(false);
@@ -112,7 +163,7 @@ public static class KnowledgeIndexStore
         {
             if (LuceneProblem(indexFolder, previous) is not { } problem)
             {
-                return new KnowledgeIndexReport(0, 0, 0, unchanged, previous.Manifest.Chunks.Count, 0, skipped, UpToDate: true);
+                return (new KnowledgeIndexReport(0, 0, 0, unchanged, previous.Manifest.Chunks.Count, 0, skipped, UpToDate: true), previous);
             }
 
             // The passages and vectors are sound, so they are kept; only the BM25 index is written again.
@@ -149,7 +200,7 @@ public static class KnowledgeIndexStore
         var manifest = new KnowledgeIndexManifest(FormatVersion, model, chunking.Signature, dimensions, manifestFiles, all.Select(ToChunk).ToList());
         await WriteAndSwapAsync(indexFolder, manifest, all, matrix, cancellationToken).ConfigureAwait(false);
         progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Writing, 1, 1));
-        return new KnowledgeIndexReport(added, changed, removed, unchanged, all.Length, fresh.Length, skipped, rebuildReason);
+        return (new KnowledgeIndexReport(added, changed, removed, unchanged, all.Length, fresh.Length, skipped, rebuildReason), new StoredIndex(manifest, matrix, dimensions));
     }
 
     /// <summary>Opens the index in <paramref name="indexFolder"/> for hybrid (and BM25 or vector) search.</summary>
@@ -190,6 +241,12 @@ public static class KnowledgeIndexStore
             throw new KnowledgeException($"{indexFolder}: the index was embedded with {index.Manifest.EmbeddingModel}, but the encoder is {model}; re-index with parley kb index --docs DIR --index {indexFolder}.");
         }
 
+        return Open(indexFolder, embeddings, index, options);
+    }
+
+    /// <summary>The search over <paramref name="index"/>: its vectors, and the Lucene index in its folder.</summary>
+    private static HybridKnowledgeSearch Open(string indexFolder, IEmbeddingGenerator<string, Embedding<float>> embeddings, StoredIndex index, HybridSearchOptions? options)
+    {
         var passages = index.Manifest.Chunks.Select(ToPassage).ToArray();
         Bm25KnowledgeIndex lexical;
         try
