@@ -29,7 +29,7 @@ public sealed class ParleySettings
 
     /// <summary>The database file: <see cref="Database"/> resolved against the working folder, else <c>parley.db</c> in the data folder.</summary>
     public string DatabasePath(CliContext context) =>
-        Database is { Length: > 0 } db ? Path.GetFullPath(db, context.CurrentDirectory) : Path.Combine(DataDirectory(context), "parley.db");
+        Database is { Length: > 0 } db ? Path.GetFullPath(db, context.CurrentDirectory) : Path.Combine(DataDirectory(context), Storage.Sqlite.SqliteConversationStoreOptions.DatabaseFileName);
 
     /// <summary>Options of the SQLite stores (conversations and runs) at <see cref="DatabasePath"/>.</summary>
     public Storage.Sqlite.SqliteConversationStoreOptions StoreOptions(CliContext context) => new() { Path = DatabasePath(context) };

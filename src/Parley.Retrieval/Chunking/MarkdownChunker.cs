@@ -104,7 +104,7 @@ public static partial class MarkdownChunker
                     continue;
                 }
 
-                foreach (var (wordStart, wordEnd) in Split(markdown, start, end, Whitespace()))
+                foreach (var (wordStart, wordEnd) in Split(markdown, start, end, WhitespaceRegex()))
                 {
                     var wordTokens = options.Count(markdown[wordStart..wordEnd]);
                     if (wordTokens <= options.MaxTokens)
@@ -265,7 +265,4 @@ public static partial class MarkdownChunker
     /// <summary>Where sentences and lines end: after . ! ? (or their CJK forms) before white space, and at line breaks.</summary>
     [GeneratedRegex(@"(?<=[.!?。！？])\s+|(?<=[。！？])|\n\s*")]
     private static partial Regex SentenceEnd();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

@@ -73,12 +73,13 @@ public static class ChatCompletionEndpoints
         var response = await turn.GetResponseAsync(chatOptions, cancellationToken).ConfigureAwait(false);
         var limiter = new ReplyLimiter(turn.Counter, request.MaxTokens);
         limiter.Append(response.Text);
+        var reply = limiter.Text;
         var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
-        var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(limiter.Text));
+        var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(reply));
         metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
-        contentLog.Reply(request.Model, limiter.Text);
+        contentLog.Reply(request.Model, reply);
         var parley = ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId);
-        return TypedResults.Ok(new ChatCompletion(completionId, created, request.Model, [new CompletionChoice(0, new CompletionMessage(limiter.Text), finish)], usage, parley));
+        return TypedResults.Ok(new ChatCompletion(completionId, created, request.Model, [new CompletionChoice(0, new CompletionMessage(reply), finish)], usage, parley));
     }
 
     private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
@@ -117,10 +118,11 @@ public static class ChatCompletionEndpoints
             }
 
             var response = updates.ToChatResponse();
-            stream.Content.Reply(request.Model, limiter.Text);
+            var reply = limiter.Text;
+            stream.Content.Reply(request.Model, reply);
             var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
             yield return Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId)));
-            var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(limiter.Text));
+            var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(reply));
             stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
             if (request.IncludeUsage)
             {

@@ -97,7 +97,11 @@ internal static class UpstreamCompletions
             }
 
             var response = updates.ToChatResponse();
-            stream.Content.Reply(request.Model, response.Text);
+            if (stream.Content.IsEnabled)
+            {
+                stream.Content.Reply(request.Model, response.Text);
+            }
+
             yield return Data(Chunk(new ChunkDelta(null, null), Finish(response.FinishReason, callCount > 0)));
             var usage = Usage(response.Usage);
             stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);

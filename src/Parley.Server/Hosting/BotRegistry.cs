@@ -29,7 +29,7 @@ public sealed class BotRegistry : IHostedService, IDisposable
         _logger = logger;
         _store = new Lazy<IConversationStore>(() => options.Store ?? (_ownedStore = new SqliteConversationStore(new SqliteConversationStoreOptions
         {
-            Path = options.DatabasePath ?? Path.Combine(options.ResolvedDataDirectory, "parley.db"),
+            Path = options.DatabasePath ?? Path.Combine(options.ResolvedDataDirectory, SqliteConversationStoreOptions.DatabaseFileName),
             TimeProvider = options.TimeProvider,
         })));
     }
