@@ -103,7 +103,7 @@ public static class ComparisonDataReader
         static string? Text(JsonElement element, string name) =>
             element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
         var text = Text(root, "text");
-        var label = Text(root, "label") ?? Text(root, "intent");
+        var label = Text(root, "intent") ?? Text(root, "label"); // as the training reader: "intent" first
         if (string.IsNullOrWhiteSpace(text) || string.IsNullOrWhiteSpace(label))
         {
             throw bad("expected \"messages\" (chat format) or a non-empty \"text\" and \"label\" (intent data)");

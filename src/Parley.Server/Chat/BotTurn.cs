@@ -42,10 +42,7 @@ internal sealed class BotTurn
     /// </summary>
     public static async Task<BotTurn> StartAsync(Bot bot, ChatCompletionRequest request, string? sessionId, IConversationStore store, CancellationToken cancellationToken)
     {
-        if (request.ResponseFormat is { } format && format is not ChatResponseFormatText)
-        {
-            throw ApiException.Invalid("response_format", $"the bot model '{bot.Name}' does not support response_format '{ResponseFormatWire.Name(format)}'; bots answer in text (use 'text' or leave it out)");
-        }
+        ResponseFormatWire.RequireText(request.ResponseFormat, bot.Name, "bot model");
 
         var last = request.Messages[^1];
         if (last.Role != ChatRole.User)

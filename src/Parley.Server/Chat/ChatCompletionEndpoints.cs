@@ -49,6 +49,7 @@ public static class ChatCompletionEndpoints
             if (await fineTuned.FindAsync(request.Model, cancellationToken).ConfigureAwait(false) is { } tuned)
             {
                 // A fine-tuned model is an IChatClient like the upstream one: usage, max_tokens and streaming work the same.
+                ResponseFormatWire.RequireText(request.ResponseFormat, request.Model, "fine-tuned model");
                 return await UpstreamCompletions.CompleteAsync(tuned, request.Model, request, completionId, created, stream, cancellationToken).ConfigureAwait(false);
             }
 

@@ -35,6 +35,16 @@ internal static class ResponseFormatWire
         };
     }
 
+    /// <summary>Refuses a JSON <paramref name="format"/> for a model that answers in text only (a bot, a fine-tuned model).</summary>
+    /// <exception cref="ApiException">400 naming <c>response_format</c>.</exception>
+    public static void RequireText(ChatResponseFormat? format, string model, string kind)
+    {
+        if (format is not null and not ChatResponseFormatText)
+        {
+            throw ApiException.Invalid("response_format", $"the {kind} '{model}' does not support response_format '{Name(format)}'; it answers in text (use 'text' or leave it out)");
+        }
+    }
+
     /// <summary>The wire name of <paramref name="format"/>: <c>text</c>, <c>json_object</c> or <c>json_schema</c>.</summary>
     public static string Name(ChatResponseFormat format) => format switch
     {

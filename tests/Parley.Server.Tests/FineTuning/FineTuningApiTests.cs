@@ -94,6 +94,11 @@ public sealed class FineTuningApiTests(ServerFixture server) : IAsyncLifetime
         ChatCompletion cut = await chat.CompleteChatAsync([new UserChatMessage("which cards can I pay with?")], new ChatCompletionOptions { MaxOutputTokenCount = 3 });
         Assert.Equal(global::OpenAI.Chat.ChatFinishReason.Length, cut.FinishReason);
         Assert.StartsWith(cut.Content[0].Text, FineTuningData.Payment, StringComparison.Ordinal);
+
+        var json = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync(
+            [new UserChatMessage("which cards can I pay with?")], new ChatCompletionOptions { ResponseFormat = ChatResponseFormat.CreateJsonObjectFormat() }));
+        Assert.Equal(400, json.Status);
+        Assert.Contains("does not support response_format 'json_object'", json.Message, StringComparison.Ordinal);
     }
 
     [Fact]
