@@ -25,7 +25,7 @@ public sealed class TorchSentenceEncoderTests(EncoderFixture encoders) : IClassF
         try
         {
             using var encoder = TorchSentenceEncoder.Load();
-            encoder.Module.AddAdapters(["query", "value"], rank: 4, alpha: 8, seed: 7);
+            encoder.AddAdapters(["query", "value"], rank: 4, alpha: 8, seed: 7);
             using (TorchSharp.torch.no_grad())
             {
                 foreach (var (_, parameter) in encoder.Module.AdapterParameters())

@@ -34,8 +34,9 @@ internal static class NluCommand
     {
         var dataset = new DatasetArguments(recursive: false);
         var validation = new Option<string?>("--val") { Description = "A separate validation file (default: the data's own validation split, else a stratified 10% of the training data)." };
-        var method = new Option<string>("--method") { Description = "What is trained: head (a classifier on frozen features).", DefaultValueFactory = _ => "head" };
-        method.AcceptOnlyFromAmong("head");
+        var method = new Option<string>("--method") { Description = "What is trained: head (a classifier on frozen features), or the encoder too: full, lora or contrastive (docs/intent-models.md).", DefaultValueFactory = _ => "head" };
+        method.AcceptOnlyFromAmong(["head", .. EncoderTrainingArguments.Methods]);
+        var encoderTraining = new EncoderTrainingArguments();
         var features = new Option<string>("--features") { Description = "Features: embeddings, char-ngrams (any language) or combined.", DefaultValueFactory = _ => FeaturizerSettings.Embeddings };
         features.AcceptOnlyFromAmong(FeaturizerSettings.Embeddings, FeaturizerSettings.CharNGrams, FeaturizerSettings.Combined);
         var output = new Option<string?>("--out") { Description = "The model folder (default: models/<data name>)." };
@@ -57,6 +58,7 @@ internal static class NluCommand
 
         var command = new Command("train", "Train an intent model on labelled utterances and record the run.");
         dataset.AddTo(command);
+        encoderTraining.AddTo(command);
         foreach (var option in new Option[] { validation, method, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, classWeights, conflicts, database, json })
         {
             command.Options.Add(option);
@@ -102,24 +104,28 @@ internal static class NluCommand
 
             var quiet = result.GetValue(json);
             var progress = new TrainingProgressWriter(context, quiet, options.Epochs);
-            var featurizer = FeaturizerFactory.Create(new FeaturizerSettings { Kind = result.GetValue(features)! }, LocalEmbeddings.Create(context));
-            var model = await IntentModelTrainer.TrainAsync(
-                featurizer,
+            var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("models", data.Name), context.CurrentDirectory);
+            var methodName = result.GetValue(method)!;
+            using var fineTuned = EncoderTrainingArguments.IsFineTuning(methodName)
+                ? await encoderTraining.TrainAsync(context, result, methodName, result.GetValue(features)!, folder, train.Select(i => i.ToExample()).ToArray(), val?.Select(i => i.ToExample()).ToArray(), options, progress, quiet, cancellationToken).ConfigureAwait(false)
+                : null;
+            var model = fineTuned?.Model ?? await IntentModelTrainer.TrainAsync(
+                FeaturizerFactory.Create(new FeaturizerSettings { Kind = result.GetValue(features)! }, LocalEmbeddings.Create(context)),
                 train.Select(i => i.ToExample()).ToArray(),
                 val?.Select(i => i.ToExample()).ToArray(),
                 options,
                 progress.Progress,
                 cancellationToken).ConfigureAwait(false);
 
-            var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("models", data.Name), context.CurrentDirectory);
             await model.SaveAsync(folder, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var encoderRecord = fineTuned is null ? null : await encoderTraining.FinishAsync(context, result, fineTuned, folder, cancellationToken).ConfigureAwait(false);
 
             var runId = $"run-{started:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
             var settings = SettingsLoader.Load(context);
             settings.Database = result.GetValue(database) ?? settings.Database;
             using (var runs = new SqliteRunStore(settings.StoreOptions(context)))
             {
-                var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = "head" };
+                var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = methodName, ["encoder"] = encoderRecord };
                 await runs.SaveAsync(IntentModelTrainer.ToRunRecord(model, runId, started, data.Hash, folder, extra), cancellationToken).ConfigureAwait(false);
             }
 
@@ -144,6 +150,11 @@ internal static class NluCommand
                 },
                 ["seconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
             };
+            if (encoderRecord is not null)
+            {
+                summary["encoder"] = encoderRecord.DeepClone();
+            }
+
             if (quiet)
             {
                 await context.Out.WriteLineAsync(summary.ToJsonString(Json)).ConfigureAwait(false);
@@ -154,6 +165,12 @@ internal static class NluCommand
                     $"Trained {summary["intents"]} intents on {summary["train"]} utterances in {stopwatch.Elapsed.TotalSeconds:0.0} s: best epoch {summary["best_epoch"]}, validation accuracy {model.Manifest.Metrics.GetValueOrDefault("validation_accuracy"):0.0000}.")).ConfigureAwait(false);
                 await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"Out-of-scope: {calibration.Mode}, threshold {calibration.Threshold:0.000} ({calibration.Criterion}); validation in-scope accuracy {calibration.InScopeAccuracy:0.0000}{(calibration.OosRecall is { } recall ? $", oos recall {recall:0.0000}" : "")}, rejection rate {calibration.RejectionRate:0.0000}.")).ConfigureAwait(false);
+                if (fineTuned is { Training: var tuning })
+                {
+                    await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"Encoder ({methodName}): best epoch {tuning.BestEpoch} of {tuning.History.Count}, {tuning.TrainableParameters:N0} of {tuning.TotalParameters:N0} weights trained ({100.0 * tuning.TrainableParameters / tuning.TotalParameters:0.00}%){(encoderRecord?["adapter_bytes"] is { } bytes ? $", adapters {bytes} bytes" : "")}.")).ConfigureAwait(false);
+                }
+
                 await context.Out.WriteLineAsync($"Model: {folder} · run {runId}").ConfigureAwait(false);
             }
 

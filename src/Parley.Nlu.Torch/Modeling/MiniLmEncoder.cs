@@ -128,15 +128,18 @@ internal sealed class MiniLmEncoder : nn.Module<Tensor, Tensor, Tensor>
         return nn.functional.normalize(pooled, p: 2, dim: 1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Adds LoRA adapters to the linear layers whose name ends with one of <paramref name="targets"/>.</summary>
+    /// <summary>Adds LoRA adapters to the linear layers named by <paramref name="targets"/>.</summary>
     /// <returns>The number of layers adapted.</returns>
     public int AddAdapters(IReadOnlyCollection<string> targets, int rank, double alpha, long seed)
     {
         using var generator = new Generator((ulong)seed);
         var count = 0;
-        foreach (var (name, linear) in Linears())
+        for (var i = 0; i < layers.Count; i++)
+        foreach (var (name, linear) in layers[i].Linears())
         {
-            if (targets.Any(t => name.EndsWith("." + t, StringComparison.Ordinal) || name.EndsWith(t, StringComparison.Ordinal) && t.Contains('.')))
+            // A target is a layer's name within its transformer layer ("attention.self.query", "output.dense") or, when
+            // it has no dot, that name's last part ("query", "value", "dense").
+            if (targets.Any(t => name == t || (!t.Contains('.') && name.EndsWith("." + t, StringComparison.Ordinal))))
             {
                 linear.AddAdapter(rank, alpha, generator);
                 count++;
