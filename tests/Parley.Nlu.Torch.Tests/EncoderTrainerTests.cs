@@ -19,6 +19,7 @@ public sealed class EncoderTrainerTests
         MaxTokens = 16,
         PairsPerExample = 4,
         Seed = 7,
+        Threads = 1,
     };
 
     [Theory]

@@ -49,6 +49,11 @@ public static class EncoderTrainer
             set_num_threads(options.Threads);
         }
 
+        if (options.Resume && !File.Exists(TrainingCheckpoint.PathIn(options.CheckpointDirectory!)))
+        {
+            throw new InvalidDataException($"there is no checkpoint to resume from in {options.CheckpointDirectory}: start without --resume");
+        }
+
         (training, validation) = Split(training, validation, options);
         var labels = training.Select(e => e.Intent).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (labels.Length < 2)
