@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
 using Parley.Bots.Packs;
 using Parley.Cli.Commands;
 using Parley.Core.Conversations;
@@ -51,6 +52,10 @@ public static class ParleyApp
         catch (CliException e)
         {
             return await FailAsync(context, e.Message, e.ExitCode).ConfigureAwait(false);
+        }
+        catch (OptionsValidationException e)
+        {
+            return await FailAsync(context, $"invalid settings: {string.Join("; ", e.Failures)}", ExitCodes.Failure).ConfigureAwait(false);
         }
         catch (Exception e) when (e is BotPackException or ConversationStoreException or UpstreamException)
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Parley.Hosting;
 using Parley.Server.Chat;
 using Parley.Server.Embeddings;
 using Parley.Server.Errors;
@@ -30,6 +31,8 @@ public static class ParleyServer
         var builder = WebApplication.CreateSlimBuilder(args).UseServerLoggingDefaults();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.TimeProvider);
+        builder.Services.AddParleyBots(builder.Configuration);
         builder.Services.AddSingleton<BotRegistry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BotRegistry>());
         builder.Services.AddFineTuning();
@@ -54,6 +57,7 @@ public static class ParleyServer
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        ServeConfiguredUpstream(app.Services.GetRequiredService<ParleyServerOptions>(), app.Services.GetRequiredService<LlmClientFactory>());
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseMiddleware<OpenAIErrorMiddleware>();
         if (app.Services.GetRequiredService<ParleyServerOptions>().CorsOrigins.Count > 0)
@@ -72,6 +76,19 @@ public static class ParleyServer
         app.MapFineTuningEndpoints();
         app.MapMetricsEndpoint();
         return app;
+    }
+
+    /// <summary>
+    /// Serves the endpoint's own model (<c>OpenAI:Model</c>) beside the bots when an endpoint and a model are configured
+    /// and no upstream was given in code.
+    /// </summary>
+    private static void ServeConfiguredUpstream(ParleyServerOptions options, LlmClientFactory llm)
+    {
+        if (options.Upstream is null && llm.IsConfigured && llm.ConfiguredModel is { } model)
+        {
+            options.Upstream = llm.Create(model);
+            options.UpstreamModel = model;
+        }
     }
 
     /// <summary>Creates and builds the server in one step.</summary>

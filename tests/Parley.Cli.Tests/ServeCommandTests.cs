@@ -43,6 +43,37 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AskThenServe_FreshDataFolder_ServeReusesTheIntentModelAskTrained()
+    {
+        var data = Directory.CreateTempSubdirectory("parley-cli-recipe-").FullName;
+        try
+        {
+            _cli.Environment["PARLEY_DATA_DIR"] = data;
+            var ask = await _cli.RunAsync(["ask", "--json", "how long does shipping take?"]);
+            var url = $"http://127.0.0.1:{FreePort()}";
+            using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            var serving = _cli.RunAsync(["serve", "--urls", url], cancellationToken: stop.Token);
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            await WaitUntilReadyAsync(http, serving);
+            var client = new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(url + "/v1"), RetryPolicy = new ClientRetryPolicy(0) });
+            var completion = (await client.GetChatClient("shop").CompleteChatAsync([new UserChatMessage("how long does shipping take?")])).Value;
+            await stop.CancelAsync();
+            var served = await serving;
+
+            Assert.Equal(0, ask.ExitCode);
+            Assert.Contains("Training the intent model of bot 'shop'", ask.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("Training the intent model", served.Error, StringComparison.Ordinal);
+            Assert.Equal(ask.Json().GetProperty("reply").GetString(), completion.Content[0].Text);
+            Assert.Equal(1, Parley.Hosting.SharedSentenceEncoder.InstancesCreated);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Serve_InvalidConfiguredRateLimit_FailsBeforeServing()
     {
         _cli.Environment["Parley__Server__RateLimitPerMinute"] = "0";

@@ -1,7 +1,10 @@
 using System.CommandLine;
-using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Parley.Cli.Hosting;
+using Parley.Cli.Rendering;
+using Parley.Hosting;
 using Parley.Server;
 using Parley.Server.Security;
 
@@ -38,8 +41,7 @@ internal static class ServeCommand
         command.Options.Add(database);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var settings = SettingsLoader.Load(context);
-            settings.Database = result.GetValue(database) ?? settings.Database;
+            var settings = SettingsLoader.Load(context, [new("Parley:Database", result.GetValue(database))]);
             var flags = new ServerSettings
             {
                 Urls = result.GetValue(urls),
@@ -52,35 +54,11 @@ internal static class ServeCommand
                 ShutdownTimeoutSeconds = result.GetValue(shutdown),
             };
             var server = Merge(settings.Server, flags);
-            var runtimes = new List<BotRuntime>();
             var options = await CreateOptionsAsync(context, server, cancellationToken).ConfigureAwait(false);
-            options.Embeddings = LocalEmbeddings.Create(context);
-            options.DataDirectory = ParleySettings.DataDirectory(context);
-            options.DatabasePath = settings.DatabasePath(context);
-            options.BotFactory = async (folder, ct) =>
-            {
-                var botSettings = SettingsLoader.Load(context);
-                botSettings.Bot = folder;
-                botSettings.Database = settings.Database;
-                var runtime = await BotRuntime.StartAsync(context, botSettings, ct).ConfigureAwait(false);
-                lock (runtimes)
-                {
-                    runtimes.Add(runtime);
-                }
-
-                return runtime.Bot;
-            };
             string?[] folders = result.GetValue(bots) is { Length: > 0 } given ? given : new string?[] { null };
             foreach (var folder in folders)
             {
                 options.BotFolders.Add(BotLocator.Resolve(context, folder));
-            }
-
-            using var upstream = CreateUpstream(settings);
-            if (upstream is not null)
-            {
-                options.Upstream = upstream;
-                options.UpstreamModel = settings.OpenAI.Model;
             }
 
             var address = server.Urls ?? DefaultUrls;
@@ -91,7 +69,10 @@ internal static class ServeCommand
 
             try
             {
-                await using var app = ParleyServer.Build(options, ["--urls", address]);
+                var builder = ParleyServer.CreateBuilder(options, ["--urls", address]);
+                builder.Configuration.AddConfiguration(settings.Configuration);
+                builder.Services.AddSingleton<IBotStartupReporter>(new BotStartupLines(context.Error));
+                await using var app = ParleyServer.Build(builder);
                 await context.Error.WriteLineAsync($"Serving {string.Join(", ", options.BotFolders)} on {address} (Ctrl+C to stop)").ConfigureAwait(false);
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
@@ -100,13 +81,6 @@ internal static class ServeCommand
             catch (ArgumentException e)
             {
                 throw new CliException($"invalid server settings: {e.Message}", e);
-            }
-            finally
-            {
-                foreach (var runtime in runtimes)
-                {
-                    await runtime.DisposeAsync().ConfigureAwait(false);
-                }
             }
         });
         return command;
@@ -172,11 +146,4 @@ internal static class ServeCommand
 
         return options;
     }
-
-    /// <summary>
-    /// The upstream model served beside the bots: the endpoint of OPENAI_BASE_URL/OPENAI_API_KEY with the model named by
-    /// PARLEY_MODEL (or configuration), built with retries as <c>parley chat</c> builds a bot's LLM; null when either is missing.
-    /// </summary>
-    private static IChatClient? CreateUpstream(ParleySettings settings) =>
-        settings.HasEndpoint && !string.IsNullOrWhiteSpace(settings.OpenAI.Model) ? LlmEndpoint.Create(settings, settings.OpenAI.Model) : null;
 }

@@ -101,9 +101,8 @@ internal static class SessionsCommand
 
     private static SqliteConversationStore Open(ParseResult result, Option<string?> database, CliContext context)
     {
-        var settings = SettingsLoader.Load(context);
-        settings.Database = result.GetValue(database) ?? settings.Database;
-        return new SqliteConversationStore(settings.StoreOptions(context));
+        var settings = SettingsLoader.Load(context, [new("Parley:Database", result.GetValue(database))]);
+        return new SqliteConversationStore(settings.StoreOptions());
     }
 
     private static async Task<Conversation> Find(IConversationStore store, string id, CancellationToken cancellationToken) =>
