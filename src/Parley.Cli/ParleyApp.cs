@@ -55,7 +55,8 @@ public static class ParleyApp
         }
         catch (OptionsValidationException e)
         {
-            return await FailAsync(context, $"invalid settings: {string.Join("; ", e.Failures)}", ExitCodes.Failure).ConfigureAwait(false);
+            var what = e.OptionsType == typeof(Server.ParleyServerOptions) ? "server settings" : "settings";
+            return await FailAsync(context, $"invalid {what}: {string.Join("; ", e.Failures)}", ExitCodes.Failure).ConfigureAwait(false);
         }
         catch (Exception e) when (e is BotPackException or ConversationStoreException or UpstreamException)
         {

@@ -1,10 +1,17 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 
 namespace Parley.Server;
 
-/// <summary>How the OpenAI-compatible server is set up. Validated by <see cref="Validate"/> at start-up.</summary>
+/// <summary>
+/// How the OpenAI-compatible server is set up: bound from the <see cref="SectionName"/> configuration section, then
+/// changed in code, and validated by <see cref="Validate"/> when the server starts.
+/// </summary>
 public sealed class ParleyServerOptions
 {
+    /// <summary>The configuration section these options are bound from: <c>Parley:Server</c>.</summary>
+    public const string SectionName = "Parley:Server";
+
     /// <summary>The default request body limit: 1 MiB.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
@@ -25,7 +32,9 @@ public sealed class ParleyServerOptions
     /// <summary>
     /// How many API requests one client (one API key, or one IP address when the API is open) may make per
     /// <see cref="RateLimitWindow"/>; more get 429 with <c>Retry-After</c>. Default: <see cref="DefaultRateLimitPermits"/>.
+    /// Configuration key: <c>RateLimitPerMinute</c>.
     /// </summary>
+    [ConfigurationKeyName("RateLimitPerMinute")]
     public int RateLimitPermits { get; set; } = DefaultRateLimitPermits;
 
     /// <summary>The window over which <see cref="RateLimitPermits"/> are counted. Default: one minute.</summary>

@@ -2,10 +2,13 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenAI;
 using OpenAI.Chat;
 using Parley.Cli.Commands;
 using Parley.Cli.Hosting;
+using Parley.Server;
 
 namespace Parley.Cli.Tests;
 
@@ -86,25 +89,24 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task LoadAndMerge_AppSettingsEnvironmentAndFlags_LaterSourcesWin()
+    public async Task CreateBuilder_AppSettingsEnvironmentAndFlags_LaterSourcesWinAndFlagListsReplace()
     {
         var dir = Directory.CreateTempSubdirectory("parley-serve-settings-").FullName;
         try
         {
             await File.WriteAllTextAsync(Path.Combine(dir, "keys.txt"), "# keys\nsk-from-file\n");
             await File.WriteAllTextAsync(Path.Combine(dir, "appsettings.json"), """
-                {"Parley":{"Server":{"Urls":"http://127.0.0.1:9001","ApiKeys":["sk-json"],"ApiKeysFile":"keys.txt","RateLimitPerMinute":50,
+                {"Parley":{"Server":{"Urls":"http://127.0.0.1:9001","ApiKeys":["sk-json","sk-json-2"],"ApiKeysFile":"keys.txt","RateLimitPerMinute":50,
                   "MaxRequestBodyBytes":4096,"CorsOrigins":["https://a.example"],"LogContent":true,"ShutdownTimeoutSeconds":5}}}
                 """);
-            var context = Context(dir, new() { ["Parley__Server__RateLimitPerMinute"] = "70", ["Parley__Server__CorsOrigins__0"] = "https://b.example" });
+            var context = Context(dir, new() { ["Parley__Server__RateLimitPerMinute"] = "70", ["Parley__Server__CorsOrigins__0"] = "https://b.example", ["PARLEY_DATA_DIR"] = dir });
+            var flags = new FlagSettings().Set("Parley:Server:Urls", "http://127.0.0.1:9002").SetList("Parley:Server:ApiKeys", ["sk-flag"]).Set("Parley:Server:LogContent", false);
 
-            var configured = SettingsLoader.Load(context).Server;
-            var merged = ServeCommand.Merge(configured, new ServerSettings { Urls = "http://127.0.0.1:9002", ApiKeys = ["sk-flag"], LogContent = false });
-            var options = await ServeCommand.CreateOptionsAsync(context, merged, CancellationToken.None);
+            var settings = SettingsLoader.Load(context, flags);
+            await using var app = ServeCommand.CreateBuilder(context, settings, [Parley.Testing.TestPaths.ShopBot], "http://127.0.0.1:9002").Build();
+            var options = app.Services.GetRequiredService<IOptions<ParleyServerOptions>>().Value;
 
-            Assert.Equal("http://127.0.0.1:9001", configured.Urls);
-            Assert.Equal(70, configured.RateLimitPerMinute);
-            Assert.Equal("http://127.0.0.1:9002", merged.Urls);
+            Assert.Equal("http://127.0.0.1:9002", settings.Configuration["Parley:Server:Urls"]);
             Assert.Equal(["sk-flag", "sk-from-file"], options.ApiKeys);
             Assert.Equal(70, options.RateLimitPermits);
             Assert.Equal(4096, options.MaxRequestBodyBytes);
@@ -119,23 +121,27 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task CreateOptions_NothingConfigured_ServerDefaults()
+    public async Task CreateBuilder_NothingConfigured_ServerDefaults()
     {
-        var options = await ServeCommand.CreateOptionsAsync(Context(_cli.Directory, []), new ServerSettings(), CancellationToken.None);
+        var context = Context(_cli.Directory, new() { ["PARLEY_DATA_DIR"] = _cli.Directory });
+        await using var app = ServeCommand.CreateBuilder(context, SettingsLoader.Load(context), [Parley.Testing.TestPaths.ShopBot], ServeCommand.DefaultUrls).Build();
+
+        var options = app.Services.GetRequiredService<IOptions<ParleyServerOptions>>().Value;
 
         Assert.Empty(options.ApiKeys);
-        Assert.Equal(Server.ParleyServerOptions.DefaultRateLimitPermits, options.RateLimitPermits);
-        Assert.Equal(Server.ParleyServerOptions.DefaultMaxRequestBodyBytes, options.MaxRequestBodyBytes);
+        Assert.Equal(ParleyServerOptions.DefaultRateLimitPermits, options.RateLimitPermits);
+        Assert.Equal(ParleyServerOptions.DefaultMaxRequestBodyBytes, options.MaxRequestBodyBytes);
         Assert.False(options.LogContent);
         Assert.Equal(TimeSpan.FromSeconds(30), options.ShutdownTimeout);
     }
 
     [Fact]
-    public async Task CreateOptions_MissingKeysFile_FailsNamingIt()
+    public async Task Serve_MissingKeysFile_FailsNamingIt()
     {
-        var error = await Assert.ThrowsAsync<CliException>(() => ServeCommand.CreateOptionsAsync(Context(_cli.Directory, []), new ServerSettings { ApiKeysFile = "no-such-keys.txt" }, CancellationToken.None));
+        var result = await _cli.RunAsync(["serve", "--urls", $"http://127.0.0.1:{FreePort()}", "--api-keys-file", "no-such-keys.txt"]);
 
-        Assert.Contains("no-such-keys.txt", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("no-such-keys.txt", result.Error, StringComparison.Ordinal);
     }
 
     private static CliContext Context(string directory, Dictionary<string, string> environment) => new()

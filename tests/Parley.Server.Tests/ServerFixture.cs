@@ -49,10 +49,11 @@ public sealed class ServerFixture : IAsyncLifetime
     /// </summary>
     public async Task<WebApplication> StartLoopbackServerAsync(Action<ParleyServerOptions>? configure = null)
     {
-        var options = new ParleyServerOptions();
-        options.BotFolders.Add(TestPaths.ShopBot);
-        configure?.Invoke(options);
-        var builder = ParleyServer.CreateBuilder(options, ["--urls", "http://127.0.0.1:0"]);
+        var builder = ParleyServer.CreateBuilder(["--urls", "http://127.0.0.1:0"], options =>
+        {
+            options.BotFolders.Add(TestPaths.ShopBot);
+            configure?.Invoke(options);
+        });
         UseTestServices(builder, "loopback.db", (_, _) => Task.FromResult(Bot));
         var app = ParleyServer.Build(builder);
         await app.StartAsync();
@@ -65,10 +66,11 @@ public sealed class ServerFixture : IAsyncLifetime
     /// </summary>
     public async Task<WebApplication> StartServerAsync(Action<ParleyServerOptions> configure, Action<WebApplicationBuilder>? configureBuilder = null)
     {
-        var options = new ParleyServerOptions();
-        options.BotFolders.Add(TestPaths.ShopBot);
-        configure(options);
-        var builder = ParleyServer.CreateBuilder(options, []);
+        var builder = ParleyServer.CreateBuilder([], options =>
+        {
+            options.BotFolders.Add(TestPaths.ShopBot);
+            configure(options);
+        });
         builder.WebHost.UseTestServer();
         UseTestServices(builder, Guid.NewGuid().ToString("N") + ".db", (_, _) => Task.FromResult(Bot));
         configureBuilder?.Invoke(builder);
@@ -80,13 +82,12 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
-        var options = new ParleyServerOptions
+        var builder = ParleyServer.CreateBuilder([], options =>
         {
-            MaxRequestBodyBytes = MaxBodyBytes,
-        };
-        options.BotFolders.Add(TestPaths.ShopBot);
-        options.ApiKeys.Add(ApiKey);
-        var builder = ParleyServer.CreateBuilder(options, []);
+            options.MaxRequestBodyBytes = MaxBodyBytes;
+            options.BotFolders.Add(TestPaths.ShopBot);
+            options.ApiKeys.Add(ApiKey);
+        });
         builder.WebHost.UseTestServer();
         UseTestServices(builder, "parley.db", async (folder, ct) => Bot = await Bot.CreateAsync(await BotPackLoader.LoadAsync(folder, ct), Encoder, Llm, cancellationToken: ct));
         _app = ParleyServer.Build(builder);

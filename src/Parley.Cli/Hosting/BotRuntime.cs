@@ -18,14 +18,13 @@ public sealed class BotRuntime : IAsyncDisposable
         _services = services;
         Bot = bot;
         Settings = settings;
-        Store = services.GetRequiredService<IConversationStore>();
     }
 
     /// <summary>The bot.</summary>
     public Bot Bot { get; }
 
-    /// <summary>The conversation store.</summary>
-    public IConversationStore Store { get; }
+    /// <summary>The conversation store, opened on first use (an unstored <c>ask</c> never opens it).</summary>
+    public IConversationStore Store => _services.GetRequiredService<IConversationStore>();
 
     /// <summary>The settings in effect.</summary>
     public ParleySettings Settings { get; }

@@ -19,7 +19,6 @@ public sealed class ParleySettings
         Configuration = configuration;
         Parley = configuration.GetSection(ParleyOptions.SectionName).Get<ParleyOptions>() ?? new ParleyOptions();
         OpenAI = configuration.GetSection(LlmEndpointOptions.SectionName).Get<LlmEndpointOptions>() ?? new LlmEndpointOptions();
-        Server = configuration.GetSection("Parley:Server").Get<ServerSettings>() ?? new ServerSettings();
         foreach (var result in new[] { new ParleyOptionsValidator().Validate(null, Parley), new LlmEndpointOptionsValidator().Validate(null, OpenAI) })
         {
             if (result.Failed)
@@ -37,9 +36,6 @@ public sealed class ParleySettings
 
     /// <summary>The <c>OpenAI</c> section: the LLM endpoint.</summary>
     public LlmEndpointOptions OpenAI { get; }
-
-    /// <summary>The settings of <c>parley serve</c>; its flags override them.</summary>
-    public ServerSettings Server { get; }
 
     /// <summary>The data folder in effect.</summary>
     public ParleyDataFolder DataFolder => Parley.GetDataFolder();

@@ -25,6 +25,19 @@ public static class SettingsLoader
     /// <exception cref="CliException">A settings file is not valid JSON or a value has the wrong type.</exception>
     public static ParleySettings Load(CliContext context, IEnumerable<KeyValuePair<string, string?>>? flags = null)
     {
+        var given = new FlagSettings();
+        foreach (var (key, value) in flags ?? [])
+        {
+            given.Set(key, value);
+        }
+
+        return Load(context, given);
+    }
+
+    /// <summary>Loads settings as <see cref="Load(CliContext, IEnumerable{KeyValuePair{string, string}})"/> does, with <paramref name="flags"/> last.</summary>
+    /// <exception cref="CliException">A settings file is not valid JSON or a value has the wrong type.</exception>
+    internal static ParleySettings Load(CliContext context, FlagSettings flags)
+    {
         var variables = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             [$"{ParleyOptions.SectionName}:{nameof(ParleyOptions.BaseDirectory)}"] = context.CurrentDirectory,
@@ -56,7 +69,7 @@ public static class SettingsLoader
         }
 
         builder.AddInMemoryCollection(variables);
-        builder.AddInMemoryCollection((flags ?? []).Where(f => f.Value is not null));
+        builder.Add(flags);
         try
         {
             return new ParleySettings(builder.Build());
