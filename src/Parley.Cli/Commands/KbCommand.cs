@@ -117,7 +117,7 @@ internal static class KbCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var query = new Argument<string[]>("query") { Description = "The question.", Arity = ArgumentArity.OneOrMore };
 
-        var command = new Command("search", "Find the passages that best answer a question. Hybrid and vector scores are cosine similarities; BM25 scores are unbounded.");
+        var command = new Command("search", "Find the passages that best answer a question, ranked. Hybrid hits are ordered by their fused rank score and also show their cosine similarity (what a bot's threshold applies to); vector scores are cosines; BM25 scores are unbounded.");
         var lexicalWeight = LexicalWeightOption();
         foreach (var option in new Option[] { docs, index, top, mode, lexicalWeight, json })
         {
@@ -148,7 +148,9 @@ internal static class KbCommand
                         ["title"] = hit.Passage.Title,
                         ["heading"] = hit.Passage.Heading,
                         ["text"] = hit.Passage.Text,
+                        ["rank"] = results.Count + 1,
                         ["score"] = hit.Score,
+                        ["fused"] = hit.Fused,
                     });
                 }
 
@@ -164,8 +166,11 @@ internal static class KbCommand
             for (var i = 0; i < hits.Count; i++)
             {
                 var hit = hits[i];
+                var scores = hit.Fused is { } fused
+                    ? string.Create(CultureInfo.InvariantCulture, $"fused {fused:0.0000}, cosine {hit.Score:0.0000}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{(search is Bm25KnowledgeIndex ? "bm25" : "cosine")} {hit.Score:0.0000}");
                 await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{i + 1}. {hit.Passage.Source} — {(hit.Passage.Heading.Length > 0 ? hit.Passage.Heading : hit.Passage.Title)} (score {hit.Score:0.0000})")).ConfigureAwait(false);
+                    $"{i + 1}. {hit.Passage.Source} — {(hit.Passage.Heading.Length > 0 ? hit.Passage.Heading : hit.Passage.Title)} ({scores})")).ConfigureAwait(false);
                 await context.Out.WriteLineAsync("   " + Snippet(hit.Passage.Text)).ConfigureAwait(false);
             }
 
