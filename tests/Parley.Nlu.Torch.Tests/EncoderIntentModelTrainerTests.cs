@@ -39,6 +39,10 @@ public sealed class EncoderIntentModelTrainerTests
             Assert.Equal(before.Select(p => p.ClosedPredicted), after.Select(p => p.ClosedPredicted));
             Assert.Equal(TinyIntents.Validation.Select(e => e.Intent), after.Select(p => p.ClosedPredicted));
             Assert.All(before.Zip(after), x => Assert.Equal(x.First.Confidence, x.Second.Confidence, 4));
+
+            File.Delete(Path.Combine(modelFolder, "encoder.onnx"));
+            var missing = await Assert.ThrowsAsync<ModelFormatException>(() => IntentModel.LoadAsync(modelFolder, settings => FeaturizerFactory.Create(settings, null)));
+            Assert.Contains("encoder.onnx", missing.Message);
         }
         finally
         {

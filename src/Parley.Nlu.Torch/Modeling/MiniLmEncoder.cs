@@ -134,8 +134,7 @@ internal sealed class MiniLmEncoder : nn.Module<Tensor, Tensor, Tensor>
     {
         using var generator = new Generator((ulong)seed);
         var count = 0;
-        for (var i = 0; i < layers.Count; i++)
-        foreach (var (name, linear) in layers[i].Linears())
+        foreach (var (name, linear) in Enumerable.Range(0, layers.Count).SelectMany(i => layers[i].Linears()))
         {
             // A target is a layer's name within its transformer layer ("attention.self.query", "output.dense") or, when
             // it has no dot, that name's last part ("query", "value", "dense").
