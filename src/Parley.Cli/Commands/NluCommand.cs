@@ -167,7 +167,7 @@ internal static class NluCommand
                 if (fineTuned is { Training: var tuning })
                 {
                     await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"Encoder ({methodName}): best epoch {tuning.BestEpoch} of {tuning.History.Count}, {tuning.TrainableParameters:N0} of {tuning.TotalParameters:N0} weights trained ({100.0 * tuning.TrainableParameters / tuning.TotalParameters:0.00}%){(encoderRecord?["adapter_bytes"] is { } bytes ? $", adapters {bytes} bytes" : "")}.")).ConfigureAwait(false);
+                        $"Encoder ({methodName}): best epoch {tuning.BestEpoch} of {tuning.History.Count}, {tuning.TrainableParameters:N0} of {tuning.TotalParameters:N0} weights trained ({100.0 * tuning.TrainableParameters / tuning.TotalParameters:0.00}%){(tuning.ResumedAtStep > 0 ? $", resumed after step {tuning.ResumedAtStep}" : "")}{(encoderRecord?["adapter_bytes"] is { } bytes ? $", adapters {bytes} bytes" : "")}.")).ConfigureAwait(false);
                 }
 
                 await context.Out.WriteLineAsync($"Model: {folder} · run {runId}").ConfigureAwait(false);
