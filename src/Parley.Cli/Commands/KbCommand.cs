@@ -56,7 +56,7 @@ internal static class KbCommand
             var indexFolder = Path.GetFullPath(result.GetValue(index)!, context.CurrentDirectory);
             if (!Directory.Exists(docsFolder))
             {
-                throw new CliException($"{docsFolder}: the knowledge folder does not exist.", exitCode: ExitCodes.Usage);
+                throw new CliException($"{docsFolder}: the knowledge folder does not exist.");
             }
 
             KnowledgeIndexReport report;
@@ -202,7 +202,7 @@ internal static class KbCommand
             }
             catch (KnowledgeException e)
             {
-                throw new CliException(e.Message, e, ExitCodes.Usage);
+                throw new CliException(e.Message, e);
             }
 
             var fusion = new HybridSearchOptions { LexicalWeight = result.GetValue(lexicalWeight) };
@@ -330,7 +330,7 @@ internal static class KbCommand
         var folder = Path.GetFullPath(docs!, context.CurrentDirectory);
         if (!Directory.Exists(folder))
         {
-            throw new CliException($"{folder}: the knowledge folder does not exist.", exitCode: ExitCodes.Usage);
+            throw new CliException($"{folder}: the knowledge folder does not exist.");
         }
 
         return await HybridKnowledgeSearch.BuildAsync(LocalEmbeddings.Create(context), folder, options, WordPieceChunking.Create(), cancellationToken).ConfigureAwait(false);
