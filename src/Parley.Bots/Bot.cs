@@ -72,7 +72,7 @@ public sealed class Bot
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(embeddings);
         options ??= new BotBuildOptions();
-        var classifier = await BotIntentClassifier.CreateAsync(pack, embeddings, options.ModelsFolder, options.TrainingProgress, cancellationToken).ConfigureAwait(false);
+        var classifier = await BotIntentClassifier.CreateAsync(pack, embeddings, options.ModelsFolder, options.TrainingProgress, cancellationToken: cancellationToken).ConfigureAwait(false);
         var knowledge = await BotKnowledge.OpenAsync(pack, embeddings, options, cancellationToken).ConfigureAwait(false);
 
         var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback))
