@@ -83,7 +83,8 @@ public sealed class Bot
 
         var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback))
             .Use(inner => new IntentRoutingChatClient(inner, classifier, pack))
-            .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, pack.Manifest.Thresholds.Knowledge));
+            .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, pack.Manifest.Thresholds.Knowledge,
+                messages: BotMessages.For(pack.Manifest.Language)));
         if (llm is not null)
         {
             options.ConfigureLlm?.Invoke(builder);
