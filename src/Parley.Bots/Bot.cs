@@ -3,7 +3,6 @@ using Parley.Bots.Intents;
 using Parley.Bots.Knowledge;
 using Parley.Bots.Packs;
 using Parley.Bots.Routing;
-using Parley.Nlu.Intents;
 using Parley.Retrieval.Knowledge;
 
 namespace Parley.Bots;
@@ -73,12 +72,7 @@ public sealed class Bot
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(embeddings);
         options ??= new BotBuildOptions();
-        var examples = pack.Intents.SelectMany(i => i.Examples.Select(e => new LabeledExample(e, i.Name)));
-        var nearest = await NearestExampleIntentClassifier.CreateAsync(embeddings, examples, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var trained = options.ModelsFolder is { } folder
-            ? await PackIntentModels.LoadOrTrainAsync(pack, embeddings, folder, options.TrainingProgress, cancellationToken).ConfigureAwait(false)
-            : null;
-        var classifier = new BotIntentClassifier(nearest, trained, pack.Manifest.Thresholds.Intent);
+        var classifier = await BotIntentClassifier.CreateAsync(pack, embeddings, options.ModelsFolder, options.TrainingProgress, cancellationToken).ConfigureAwait(false);
         var knowledge = await BotKnowledge.OpenAsync(pack, embeddings, options, cancellationToken).ConfigureAwait(false);
 
         var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback))

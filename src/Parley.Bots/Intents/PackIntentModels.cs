@@ -23,6 +23,17 @@ public static class PackIntentModels
     public const int MinExamplesPerIntent = 3;
 
     /// <summary>
+    /// The features of the pack's intent model and gate: sentence embeddings when its examples are written mostly in
+    /// Latin letters, else character n-grams (<see cref="FeatureSelection.Resolve"/>).
+    /// </summary>
+    /// <param name="pack">The bot pack.</param>
+    public static (FeaturizerSettings Settings, string Reason) Features(BotPack pack)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        return FeatureSelection.Resolve(new FeaturizerSettings { Kind = FeaturizerSettings.Auto }, pack.Intents.SelectMany(i => i.Examples));
+    }
+
+    /// <summary>
     /// A fingerprint of what the model is trained from: intents, examples, featurizer and trainer settings.
     /// </summary>
     public static string Fingerprint(BotPack pack, FeaturizerSettings features, TrainerOptions options)
@@ -65,7 +76,7 @@ public static class PackIntentModels
             return null;
         }
 
-        var features = new FeaturizerSettings();
+        var features = Features(pack).Settings;
         var options = new TrainerOptions();
         var path = Path.Combine(folder, $"{pack.Name}-{Fingerprint(pack, features, options)}");
         IFeaturizer Factory(FeaturizerSettings settings) => FeaturizerFactory.Create(settings, embeddings);

@@ -129,7 +129,7 @@ public static partial class BotPackLoader
             },
             Thresholds = thresholds is null ? new BotThresholds() : new BotThresholds
             {
-                Intent = thresholds.Number("intent", -1, 1) ?? 0.70,
+                Intent = thresholds.Number("intent", -1, 1),
                 Knowledge = thresholds.Number("knowledge", -1, 1) ?? 0.45,
             },
         };

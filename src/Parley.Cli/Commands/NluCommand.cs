@@ -36,8 +36,12 @@ internal static class NluCommand
         var validation = new Option<string?>("--val") { Description = "A separate validation file (default: the data's own validation split, else a stratified 10% of the training data)." };
         var method = new Option<string>("--method") { Description = "What is trained: head (a classifier on frozen features).", DefaultValueFactory = _ => "head" };
         method.AcceptOnlyFromAmong("head");
-        var features = new Option<string>("--features") { Description = "Features: embeddings, char-ngrams (any language) or combined.", DefaultValueFactory = _ => FeaturizerSettings.Embeddings };
-        features.AcceptOnlyFromAmong(FeaturizerSettings.Embeddings, FeaturizerSettings.CharNGrams, FeaturizerSettings.Combined);
+        var features = new Option<string>("--features")
+        {
+            Description = "Features: auto (embeddings for text in Latin letters, else char-ngrams), embeddings, char-ngrams (any language) or combined.",
+            DefaultValueFactory = _ => FeaturizerSettings.Auto,
+        };
+        features.AcceptOnlyFromAmong(FeaturizerSettings.Auto, FeaturizerSettings.Embeddings, FeaturizerSettings.CharNGrams, FeaturizerSettings.Combined);
         var output = new Option<string?>("--out") { Description = "The model folder (default: models/<data name>)." };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or lbfgs.", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("adam", "lbfgs");
@@ -102,7 +106,13 @@ internal static class NluCommand
 
             var quiet = result.GetValue(json);
             var progress = new TrainingProgressWriter(context, quiet, options.Epochs);
-            var featurizer = FeaturizerFactory.Create(new FeaturizerSettings { Kind = result.GetValue(features)! }, LocalEmbeddings.Create(context));
+            var (featureSettings, featureReason) = FeatureSelection.Resolve(new FeaturizerSettings { Kind = result.GetValue(features)! }, train.Select(i => i.Text));
+            if (!quiet)
+            {
+                await context.Error.WriteLineAsync(featureReason).ConfigureAwait(false);
+            }
+
+            var featurizer = FeaturizerFactory.Create(featureSettings, LocalEmbeddings.Create(context));
             var model = await IntentModelTrainer.TrainAsync(
                 featurizer,
                 train.Select(i => i.ToExample()).ToArray(),

@@ -146,7 +146,7 @@ public sealed class BotPackLoaderTests : IDisposable
     {
         Write("bot.yaml", "name: x\n");
         var pack = await BotPackLoader.LoadAsync(_dir);
-        Assert.Equal(0.70, pack.Manifest.Thresholds.Intent);
+        Assert.Null(pack.Manifest.Thresholds.Intent);
         Assert.Equal(0.45, pack.Manifest.Thresholds.Knowledge);
         Assert.Equal(BotManifest.DefaultPersona, pack.Manifest.Persona);
         Assert.Equal(BotManifest.DefaultFallback, pack.Manifest.Fallback);
