@@ -76,7 +76,9 @@ public sealed class Bot
         var knowledge = await BotKnowledge.OpenAsync(pack, embeddings, options, cancellationToken).ConfigureAwait(false);
 
         var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback))
-            .Use(inner => new IntentRoutingChatClient(inner, classifier, pack))
+            .Use(inner => knowledge is LexicalKnowledgeSearch
+                ? new IntentRoutingChatClient(inner, classifier, pack, knowledge, IntentRoutingChatClient.LexicalKnowledgeOverride)
+                : new IntentRoutingChatClient(inner, classifier, pack))
             .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, pack.Manifest.Thresholds.Knowledge,
                 messages: BotMessages.For(pack.Manifest.Language)));
         if (llm is not null)
