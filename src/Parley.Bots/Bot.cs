@@ -45,6 +45,9 @@ public sealed class Bot
     /// <summary>The knowledge search.</summary>
     public IKnowledgeSearch Knowledge { get; }
 
+    /// <summary>The wording of what the bot writes itself, in the pack's language.</summary>
+    public BotMessages Messages => BotMessages.For(Pack.Manifest.Language);
+
     /// <summary>The system prompt: the bot's persona.</summary>
     public string SystemPrompt => Pack.Manifest.Persona;
 

@@ -4,7 +4,7 @@ namespace Parley.Bots.Packs;
 
 /// <summary>
 /// The wording of what a bot writes itself, apart from the pack's templates: the introduction and source line of a
-/// quoted knowledge passage, and the default persona and fallback. One set per <see cref="BotLanguages">language</see>.
+/// quoted knowledge passage, the sources line under a reply, and the default persona and fallback. One set per <see cref="BotLanguages">language</see>.
 /// </summary>
 public sealed class BotMessages
 {
@@ -14,6 +14,7 @@ public sealed class BotMessages
         QuoteIntro = "Here is what our \"{0}\" page says:",
         QuoteIntroUnderHeading = "Here is what our \"{0}\" page says under \"{1}\":",
         SourceLine = "Source: {0}",
+        SourcesLine = "Sources: {0}",
         DefaultPersona = BotManifest.DefaultPersona,
         DefaultFallback = BotManifest.DefaultFallback,
     };
@@ -24,6 +25,7 @@ public sealed class BotMessages
         QuoteIntro = "以下是我们《{0}》页面上的说明：",
         QuoteIntroUnderHeading = "以下是我们《{0}》页面中“{1}”部分的说明：",
         SourceLine = "来源：{0}",
+        SourcesLine = "参考来源：{0}",
         DefaultPersona = "你是一个乐于助人、回答简洁的助手。请用中文回答；不知道的事情请直接说不知道。",
         DefaultFallback = "抱歉，这个问题我回答不了。需要我帮您联系人工客服吗？",
     };
@@ -36,6 +38,9 @@ public sealed class BotMessages
 
     /// <summary>The line that names the quoted document; <c>{0}</c> is its path in the knowledge folder.</summary>
     public required string SourceLine { get; init; }
+
+    /// <summary>The line a chat front end shows under a reply to list the documents it cites; <c>{0}</c> is the list.</summary>
+    public required string SourcesLine { get; init; }
 
     /// <summary>The persona when the pack gives none.</summary>
     public required string DefaultPersona { get; init; }

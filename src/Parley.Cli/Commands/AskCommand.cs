@@ -40,7 +40,7 @@ internal static class AskCommand
 
             var writer = new ReplyWriter(context);
             var reply = await writer.WriteStreamAsync(session.SendStreamingAsync(message.Trim(), chatOptions, cancellationToken), cancellationToken).ConfigureAwait(false);
-            await writer.WriteDetailsAsync(reply).ConfigureAwait(false);
+            await writer.WriteDetailsAsync(reply, runtime.Bot.Messages).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
