@@ -32,6 +32,7 @@ public static class ParleyServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<BotRegistry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BotRegistry>());
+        builder.Services.AddSingleton<SessionLocks>();
         builder.Services.AddFineTuning();
         builder.Services.AddApiRateLimiter(options);
         builder.Services.AddServerTelemetry();

@@ -17,7 +17,7 @@ internal static class ApiRateLimiter
     public static IServiceCollection AddApiRateLimiter(this IServiceCollection services, ParleyServerOptions options) =>
         services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => ApiKeyMiddleware.IsProtected(context.Request.Path)
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => options.RateLimitPermits > 0 && ApiKeyMiddleware.IsProtected(context.Request.Path)
                 ? RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context, options), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = options.RateLimitPermits,
