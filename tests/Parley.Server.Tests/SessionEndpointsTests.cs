@@ -123,6 +123,50 @@ public sealed class SessionEndpointsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task ListSessions_PagedWithLimitAndAfter_WalksEverySessionOnce()
+    {
+        var mine = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = "s-page-" + Guid.NewGuid().ToString("N");
+            await SendAsync(id, "hello");
+            mine.Add(id);
+        }
+
+        var seen = new List<string>();
+        string? after = null;
+        for (var pages = 0; pages < 1000; pages++)
+        {
+            var page = await server.Http.GetFromJsonAsync<JsonNode>("/api/sessions?limit=2" + (after is null ? string.Empty : "&after=" + after));
+            var ids = page!["data"]!.AsArray().Select(s => (string)s!["id"]!).ToList();
+            Assert.InRange(ids.Count, 0, 2);
+            seen.AddRange(ids);
+            if (!(bool)page["has_more"]!)
+            {
+                break;
+            }
+
+            after = (string?)page["last_id"];
+        }
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(mine.AsEnumerable().Reverse(), seen.Where(mine.Contains));
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=abc", "limit")]
+    [InlineData("after=s-does-not-exist", "after")]
+    public async Task ListSessions_BadPaging_Returns400NamingTheParameter(string query, string param)
+    {
+        using var response = await server.Http.GetAsync("/api/sessions?" + query);
+        var error = (await response.Content.ReadFromJsonAsync<JsonNode>())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(param, (string?)error["param"]);
+    }
+
+    [Fact]
     public async Task GetReadyz_AfterStart_IsReady()
     {
         using var response = await server.Http.GetAsync("/readyz");
