@@ -26,10 +26,11 @@ internal sealed partial class FineTuningStore
     private readonly ILogger _logger;
     private long _lastSequence;
 
-    public FineTuningStore(ParleyServerOptions options, ILogger<FineTuningStore>? logger = null)
+    public FineTuningStore(ParleyServerOptions options, Parley.Hosting.ParleyDataFolder data, ILogger<FineTuningStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Root = Path.GetFullPath(options.FineTuningDirectory ?? Path.Combine(options.ResolvedDataDirectory, ParleyServerOptions.DefaultFineTuningFolderName));
+        ArgumentNullException.ThrowIfNull(data);
+        Root = Path.GetFullPath(options.FineTuningDirectory ?? data.FineTuning);
         _clock = options.TimeProvider;
         _logger = logger ?? NullLogger<FineTuningStore>.Instance;
         Directory.CreateDirectory(FilesFolder);
