@@ -47,7 +47,7 @@ public sealed class ServerOptionsTests(ServerFixture server) : IDisposable
     [Fact]
     public async Task Start_InvalidConfiguredRateLimit_FailsNamingIt()
     {
-        var builder = Builder(new() { ["Parley:Server:RateLimitPerMinute"] = "0" });
+        var builder = Builder(new() { ["Parley:Server:RateLimitPerMinute"] = "-5" });
 
         var error = Assert.Throws<OptionsValidationException>(() => ParleyServer.Build(builder));
 
