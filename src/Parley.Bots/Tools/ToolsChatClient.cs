@@ -71,7 +71,7 @@ public sealed class ToolsChatClient : DelegatingChatClient
         {
             if (Words.IsCancel(text) || (form.AwaitingApproval && Words.IsNo(text)))
             {
-                var denied = form.AwaitingApproval ? [new ToolCallRecord(form.Tool, Arguments(form), null, false)] : Array.Empty<ToolCallRecord>();
+                var denied = form.AwaitingApproval ? [new ToolCallRecord(form.Tool, Arguments(form, options), null, false)] : Array.Empty<ToolCallRecord>();
                 return Reply(form.AwaitingApproval ? "OK, I won't do that. Nothing was changed." : "OK, I've stopped. Nothing was changed.", options, formIntent, denied, null);
             }
 
@@ -131,7 +131,7 @@ public sealed class ToolsChatClient : DelegatingChatClient
         {
             var arguments = string.Join(", ", form.Slots.Select(s => $"{s.Key} \"{s.Value}\""));
             return Reply($"I'm about to {Verb(form.Tool)}: {arguments}. Shall I go ahead? (yes/no)", options, intent,
-                [new ToolCallRecord(form.Tool, Arguments(form), null, false)], form with { AwaitingApproval = true, Awaiting = null });
+                [new ToolCallRecord(form.Tool, Arguments(form, options), null, false)], form with { AwaitingApproval = true, Awaiting = null });
         }
 
         return await RunAsync(intent, form, approved: function.GetService<ApprovalRequiredAIFunction>() is null ? null : true, options, cancellationToken).ConfigureAwait(false);
@@ -140,14 +140,23 @@ public sealed class ToolsChatClient : DelegatingChatClient
     private async Task<ChatResponse> RunAsync(IntentDefinition intent, ToolForm form, bool? approved, ChatOptions? options, CancellationToken cancellationToken)
     {
         var function = _toolbox.For(ToolChatOptions.Session(options))[form.Tool];
-        var arguments = new AIFunctionArguments(Arguments(form));
+        var arguments = new AIFunctionArguments(Arguments(form, options));
         var result = GuardedAIFunction.ResultText(await function.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false)) ?? "";
         var reply = GuardedAIFunction.IsError(result) ? result[GuardedAIFunction.ErrorPrefix.Length..] : result;
-        return Reply(reply, options, intent, [new ToolCallRecord(form.Tool, Arguments(form), result, approved)], null);
+        return Reply(reply, options, intent, [new ToolCallRecord(form.Tool, Arguments(form, options), result, approved)], null);
     }
 
-    private static Dictionary<string, object?> Arguments(ToolForm form) =>
-        form.Slots.ToDictionary(s => s.Key, s => (object?)(int.TryParse(s.Value, out var n) ? n : s.Value), StringComparer.Ordinal);
+    // Slot values are text; a parameter the tool's schema types as a number gets the number.
+    private Dictionary<string, object?> Arguments(ToolForm form, ChatOptions? options)
+    {
+        var schema = _toolbox.For(ToolChatOptions.Session(options))[form.Tool].JsonSchema;
+        return form.Slots.ToDictionary(s => s.Key, s => (object?)(IsNumeric(schema, s.Key) && double.TryParse(s.Value, System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var n) ? (n % 1 == 0 ? (long)n : n) : s.Value), StringComparer.Ordinal);
+    }
+
+    private static bool IsNumeric(System.Text.Json.JsonElement schema, string name) =>
+        schema.TryGetProperty("properties", out var properties) && properties.TryGetProperty(name, out var property)
+        && property.TryGetProperty("type", out var type) && type.ToString() is var text && (text.Contains("integer", StringComparison.Ordinal) || text.Contains("number", StringComparison.Ordinal));
 
     private static ChatResponse Reply(string text, ChatOptions? options, IntentDefinition intent, IReadOnlyList<ToolCallRecord> calls, ToolForm? form)
     {
