@@ -100,7 +100,7 @@ internal sealed partial class SlotExtractor
     [GeneratedRegex(@"-?\d[\d,]*(?:\.\d+)?", RegexOptions.CultureInvariant)]
     private static partial Regex NumberPattern();
 
-    [GeneratedRegex(@"^(?:(?:please|can you|could you|i want to|i'd like to|book|schedule|add|set up|create|put|arrange|make|plan|a|an|my|new|me|in my calendar|to my calendar)\b|帮我|给我|请|安排|预约|预定|添加|一个)\s*|\s*\b(?:for me|please|in my calendar|to my calendar|on my calendar|at|on|for)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:please|can you|could you|i want to|i'd like to|book|schedule|add|set up|create|put|arrange|make|plan|a|an|the|my|new|me|in my calendar|to my calendar)\b|帮我|给我|请|安排|预约|预定|添加|一个)\s*|\s*\b(?:for me|please|in my calendar|to my calendar|on my calendar|at|on|for)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex TitleWords();
 
     [GeneratedRegex(@"^(?:(?:please|can you|could you|move|reschedule|push|shift|cancel|delete|remove|drop|call off|the|my|a|an)\b|把|取消|删除|移到|改到)\s*|\s*\b(?:to|for|please|from my calendar|on|at)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Parley.Bots.Tools;
 using Parley.Cli.Hosting;
 using Parley.Cli.Rendering;
 
@@ -11,10 +12,12 @@ internal static class AskCommand
     {
         var options = new BotOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object: reply, route, intent, sources, tool_calls, session, usage." };
+        var approve = new Option<bool>("--approve") { Description = "Approve tool calls that need approval (calendar changes) up front; without it the reply asks, and nothing changes." };
         var text = new Argument<string[]>("text") { Description = "The message; none or '-' reads standard input.", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("ask", "Ask the bot one question and print the answer.");
         options.AddTo(command);
         command.Options.Add(json);
+        command.Options.Add(approve);
         command.Arguments.Add(text);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -30,7 +33,7 @@ internal static class AskCommand
 
             await using var runtime = await BotRuntime.StartAsync(context, options.Settings(result, context), cancellationToken).ConfigureAwait(false);
             var session = await runtime.OpenSessionAsync(result.GetValue(options.Session), null, cancellationToken).ConfigureAwait(false);
-            var chatOptions = runtime.Bot.CreateOptions();
+            var chatOptions = runtime.Bot.CreateOptions().ForSession(session.Id, result.GetValue(approve));
             if (result.GetValue(json))
             {
                 var response = await session.SendAsync(message.Trim(), chatOptions, cancellationToken).ConfigureAwait(false);

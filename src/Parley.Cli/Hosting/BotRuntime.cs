@@ -21,12 +21,14 @@ public sealed class BotRuntime : IAsyncDisposable
     public const string DefaultModel = "gpt-4o-mini";
 
     private readonly SqliteConversationStore _store;
+    private readonly SqliteCalendarStore _calendar;
     private readonly IChatClient? _llm;
 
-    private BotRuntime(Bot bot, SqliteConversationStore store, IChatClient? llm, ParleySettings settings)
+    private BotRuntime(Bot bot, SqliteConversationStore store, SqliteCalendarStore calendar, IChatClient? llm, ParleySettings settings)
     {
         Bot = bot;
         _store = store;
+        _calendar = calendar;
         _llm = llm;
         Settings = settings;
     }
@@ -49,6 +51,7 @@ public sealed class BotRuntime : IAsyncDisposable
         var model = settings.HasEndpoint ? settings.OpenAI.Model ?? pack.Manifest.Model.Id ?? DefaultModel : null;
         var llm = model is null ? null : LlmEndpoint.Create(settings, model);
         var store = new SqliteConversationStore(settings.StoreOptions(context));
+        var calendar = new SqliteCalendarStore(settings.StoreOptions(context));
 
         try
         {
@@ -63,6 +66,7 @@ public sealed class BotRuntime : IAsyncDisposable
                     ModelsFolder = Path.Combine(ParleySettings.DataDirectory(context), "models"),
                     KnowledgeIndexesFolder = Path.Combine(ParleySettings.DataDirectory(context), "indexes"),
                     KnowledgeProgress = new KnowledgeLines(context.Error, pack.Name),
+                    Tools = new Parley.Bots.Tools.BotToolServices { Calendar = calendar },
                     TrainingProgress = new IntentTrainingProgress
                     {
                         Featurizing = new Once<(int Done, int Total)>(p =>
@@ -85,10 +89,11 @@ public sealed class BotRuntime : IAsyncDisposable
                 await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Intent model trained in {training.Elapsed.TotalSeconds:0.0} s.")).ConfigureAwait(false);
             }
 
-            return new BotRuntime(bot, store, llm, settings);
+            return new BotRuntime(bot, store, calendar, llm, settings);
         }
         catch
         {
+            calendar.Dispose();
             store.Dispose();
             llm?.Dispose();
             throw;
@@ -113,6 +118,7 @@ public sealed class BotRuntime : IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
+        _calendar.Dispose();
         _store.Dispose();
         _llm?.Dispose();
         return ValueTask.CompletedTask;
