@@ -63,15 +63,39 @@ public sealed class LlmToolsChatClient : DelegatingChatClient
         copy.Tools = [.. copy.Tools ?? [], .. tools];
 
         var prompt = messages.ToList();
-        if (prompt.Count >= 2 && prompt[^1].Role == ChatRole.User && prompt[^1].Text is { } answer
-            && prompt[^2].Contents.OfType<ToolApprovalRequestContent>().ToList() is { Count: > 0 } pending
-            && (Words.IsYes(answer) || Words.IsNo(answer) || Words.IsCancel(answer)))
+        var answered = prompt.Count >= 2 && prompt[^1].Role == ChatRole.User && prompt[^1].Text is { } answer
+            && prompt[^2].Contents.OfType<ToolApprovalRequestContent>().Any()
+            && (Words.IsYes(answer) || Words.IsNo(answer) || Words.IsCancel(answer));
+        if (answered)
         {
-            var yes = Words.IsYes(answer);
+            var yes = Words.IsYes(prompt[^1].Text);
+            var pending = prompt[^2].Contents.OfType<ToolApprovalRequestContent>();
             prompt[^1] = new ChatMessage(ChatRole.User, pending.Select(r => (AIContent)r.CreateResponse(yes, yes ? null : "The user said no.")).ToList());
         }
 
-        return (prompt, copy);
+        // Requests of earlier turns were answered (or dropped) then, and the session keeps the user's words, not the
+        // approval responses: without this, the function invoker would find requests with no response.
+        var keep = answered ? prompt.Count - 2 : -1;
+        var cleaned = new List<ChatMessage>(prompt.Count);
+        for (var i = 0; i < prompt.Count; i++)
+        {
+            var message = prompt[i];
+            if (i != keep && message.Contents.Any(c => c is ToolApprovalRequestContent))
+            {
+                var rest = message.Contents.Where(c => c is not ToolApprovalRequestContent).ToList();
+                if (rest.Count == 0)
+                {
+                    continue;
+                }
+
+                message = message.Clone();
+                message.Contents = rest;
+            }
+
+            cleaned.Add(message);
+        }
+
+        return (cleaned, copy);
     }
 
     // The calls made after the history: requests still waiting for approval, approved or denied ones, and their results.
