@@ -26,6 +26,9 @@ public sealed class CliContext
     /// <summary>The environment variables.</summary>
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
 
+    /// <summary>The clock (for ages such as <c>sessions prune --older-than</c>). Default: the system clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The working folder.</summary>
     public required string CurrentDirectory { get; init; }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
 using Parley.Bots.Packs;
 using Parley.Cli.Commands;
 using Parley.Core.Conversations;
@@ -51,6 +52,11 @@ public static class ParleyApp
         catch (CliException e)
         {
             return await FailAsync(context, e.Message, e.ExitCode).ConfigureAwait(false);
+        }
+        catch (OptionsValidationException e)
+        {
+            var what = e.OptionsType == typeof(Server.ParleyServerOptions) ? "server settings" : "settings";
+            return await FailAsync(context, $"invalid {what}: {string.Join("; ", e.Failures)}", ExitCodes.Failure).ConfigureAwait(false);
         }
         catch (Exception e) when (e is BotPackException or ConversationStoreException or UpstreamException)
         {

@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Parley.Hosting;
 using Parley.Server.Chat;
 using Parley.Server.Embeddings;
 using Parley.Server.Errors;
@@ -19,63 +22,84 @@ namespace Parley.Server;
 /// <summary>Builds the OpenAI-compatible server: <c>/v1/models</c>, <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, sessions, health and <c>/metrics</c>.</summary>
 public static class ParleyServer
 {
-    /// <summary>Creates the host builder with the server's services; add to it (for example a test server), then call <see cref="Build(WebApplicationBuilder)"/>.</summary>
-    /// <param name="options">The server options; validated here.</param>
+    /// <summary>
+    /// Creates the host builder with the server's services; add to it (configuration, services of your own, a test
+    /// server), then call <see cref="Build"/>. <see cref="ParleyServerOptions"/> are bound from the
+    /// <c>Parley:Server</c> section of the builder's configuration, then <paramref name="configure"/> runs, and they are
+    /// validated when the server starts; bots are hosted by <see cref="ParleyServiceCollectionExtensions.AddParleyBots"/>.
+    /// </summary>
     /// <param name="args">Host arguments, for example <c>--urls http://127.0.0.1:8080</c>.</param>
-    /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public static WebApplicationBuilder CreateBuilder(ParleyServerOptions options, string[] args)
+    /// <param name="configure">Sets options in code (bot folders, an upstream client, the clock); runs after configuration.</param>
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<ParleyServerOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         var builder = WebApplication.CreateSlimBuilder(args).UseServerLoggingDefaults();
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<BotRegistry>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<BotRegistry>());
-        builder.Services.AddFineTuning();
-        builder.Services.AddApiRateLimiter(options);
-        builder.Services.AddServerTelemetry();
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
-        if (options.CorsOrigins.Count > 0)
-        {
-            builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
-                .WithOrigins([.. options.CorsOrigins])
-                .AllowAnyHeader()
-                .AllowAnyMethod()
-                .WithExposedHeaders(ChatCompletionEndpoints.SessionHeader, "Retry-After")));
-        }
+        var services = builder.Services;
+        services.AddOptions<ParleyServerOptions>().Bind(builder.Configuration.GetSection(ParleyServerOptions.SectionName));
+        services.AddSingleton<IConfigureOptions<ParleyServerOptions>, ServerOptionsSetup>();
+        services.AddOptions<ParleyServerOptions>()
+            .Configure(configure ?? (_ => { }))
+            .PostConfigure<LlmClientFactory>(ServeConfiguredUpstream)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ParleyServerOptions>, ServerOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ParleyServerOptions>>().Value);
+        services.AddSingleton(sp => sp.GetRequiredService<ParleyServerOptions>().TimeProvider);
+        services.AddOptions<KestrelServerOptions>().Configure<ParleyServerOptions>((kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        services.AddOptions<HostOptions>().Configure<ParleyServerOptions>((host, options) => host.ShutdownTimeout = options.ShutdownTimeout);
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<ParleyServerOptions>((cors, options) => cors.AddDefaultPolicy(policy => policy
+            .WithOrigins([.. options.CorsOrigins])
+            .AllowAnyHeader()
+            .AllowAnyMethod()
+            .WithExposedHeaders(ChatCompletionEndpoints.SessionHeader, "Retry-After")));
 
-        builder.Services.Configure<JsonOptions>(o => ServerJson.Configure(o.SerializerOptions));
+        services.AddParleyBots(builder.Configuration);
+        services.AddSingleton<BotRegistry>();
+        services.AddHostedService(sp => sp.GetRequiredService<BotRegistry>());
+        services.AddSingleton<ApiKeys>();
+        services.AddFineTuning();
+        services.AddApiRateLimiter();
+        services.AddServerTelemetry();
+        services.Configure<JsonOptions>(o => ServerJson.Configure(o.SerializerOptions));
         return builder;
     }
 
     /// <summary>Builds the application from <paramref name="builder"/> and maps its endpoints.</summary>
+    /// <exception cref="OptionsValidationException">A server option is invalid.</exception>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        var options = app.Services.GetRequiredService<ParleyServerOptions>();
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseMiddleware<OpenAIErrorMiddleware>();
-        if (app.Services.GetRequiredService<ParleyServerOptions>().CorsOrigins.Count > 0)
+        if (options.CorsOrigins.Count > 0)
         {
-            // Before the key check, so browsers' preflight requests (which carry no key) are answered.
+            // Before the endpoints, so browsers' preflight requests (which carry no key) are answered.
             app.UseCors();
         }
 
-        app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();
         app.MapHealthEndpoints();
-        app.MapModelEndpoints();
-        app.MapChatCompletionEndpoints();
-        app.MapEmbeddingEndpoints();
-        app.MapSessionEndpoints();
-        app.MapFineTuningEndpoints();
         app.MapMetricsEndpoint();
+        var v1 = app.MapApiGroup("/v1");
+        v1.MapModelEndpoints();
+        v1.MapChatCompletionEndpoints();
+        v1.MapEmbeddingEndpoints();
+        v1.MapFineTuningEndpoints();
+        app.MapApiGroup("/api").MapSessionEndpoints();
         return app;
     }
 
-    /// <summary>Creates and builds the server in one step.</summary>
-    /// <param name="options">The server options; validated here.</param>
-    /// <param name="args">Host arguments, for example <c>--urls http://127.0.0.1:8080</c>.</param>
-    public static WebApplication Build(ParleyServerOptions options, string[] args) => Build(CreateBuilder(options, args));
+    /// <summary>
+    /// Serves the endpoint's own model (<c>OpenAI:Model</c>) beside the bots when an endpoint and a model are configured
+    /// and no upstream was given in code.
+    /// </summary>
+    private static void ServeConfiguredUpstream(ParleyServerOptions options, LlmClientFactory llm)
+    {
+        if (options.Upstream is null && llm.IsConfigured && llm.ConfiguredModel is { } model)
+        {
+            options.Upstream = llm.Create(model);
+            options.UpstreamModel = model;
+        }
+    }
 }

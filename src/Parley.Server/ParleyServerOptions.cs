@@ -1,12 +1,17 @@
 using Microsoft.Extensions.AI;
-using Parley.Bots;
-using Parley.Core.Conversations;
+using Microsoft.Extensions.Configuration;
 
 namespace Parley.Server;
 
-/// <summary>How the OpenAI-compatible server is set up. Validated by <see cref="Validate"/> at start-up.</summary>
+/// <summary>
+/// How the OpenAI-compatible server is set up: bound from the <see cref="SectionName"/> configuration section, then
+/// changed in code, and validated by <see cref="Validate"/> when the server starts.
+/// </summary>
 public sealed class ParleyServerOptions
 {
+    /// <summary>The configuration section these options are bound from: <c>Parley:Server</c>.</summary>
+    public const string SectionName = "Parley:Server";
+
     /// <summary>The default request body limit: 1 MiB.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
@@ -27,7 +32,9 @@ public sealed class ParleyServerOptions
     /// <summary>
     /// How many API requests one client (one API key, or one IP address when the API is open) may make per
     /// <see cref="RateLimitWindow"/>; more get 429 with <c>Retry-After</c>. Default: <see cref="DefaultRateLimitPermits"/>.
+    /// Configuration key: <c>RateLimitPerMinute</c>.
     /// </summary>
+    [ConfigurationKeyName("RateLimitPerMinute")]
     public int RateLimitPermits { get; set; } = DefaultRateLimitPermits;
 
     /// <summary>The window over which <see cref="RateLimitPermits"/> are counted. Default: one minute.</summary>
@@ -60,45 +67,15 @@ public sealed class ParleyServerOptions
     /// <summary>The model id of <see cref="Upstream"/>, listed in <c>/v1/models</c>. Default: null; required with <see cref="Upstream"/>.</summary>
     public string? UpstreamModel { get; set; }
 
-    /// <summary>
-    /// Builds a bot from its folder. Default: null, which loads the pack and builds it offline (no LLM) with
-    /// <see cref="Embeddings"/>. The CLI sets it to build bots exactly as <c>parley chat</c> does.
-    /// </summary>
-    public Func<string, CancellationToken, Task<Bot>>? BotFactory { get; set; }
-
-    /// <summary>
-    /// The sentence encoder behind <c>/v1/embeddings</c> and the default bot factory. Default: null, which uses one
-    /// shared in-process MiniLM encoder. The server does not dispose it.
-    /// </summary>
-    public IEmbeddingGenerator<string, Embedding<float>>? Embeddings { get; set; }
-
-    /// <summary>The conversation store for sessions. Default: null, a SQLite store at <see cref="DatabasePath"/>. The server does not dispose a store it is given.</summary>
-    public IConversationStore? Store { get; set; }
-
-    /// <summary>The SQLite file for sessions when <see cref="Store"/> is null. Default: null, <c>parley.db</c> in <see cref="DataDirectory"/>.</summary>
-    public string? DatabasePath { get; set; }
-
-    /// <summary>
-    /// The Parley data folder, under which the defaults live: the session database, the bots' knowledge indexes
-    /// (<c>indexes</c>) and fine-tuning (<c>fine-tuning</c>). Default: null, <c>$PARLEY_DATA_DIR</c> or the user's local data folder.
-    /// </summary>
-    public string? DataDirectory { get; set; }
-
-    /// <summary>The data folder in effect: <see cref="DataDirectory"/>, else <c>$PARLEY_DATA_DIR</c> or the user's local data folder.</summary>
-    internal string ResolvedDataDirectory => DataDirectory ?? Core.ParleyPaths.GetDataDirectory();
-
     /// <summary>The clock for timestamps. Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
-    /// <summary>The folder of fine-tuning files and jobs under the Parley data folder when <see cref="FineTuningDirectory"/> is null: <c>fine-tuning</c>.</summary>
-    public const string DefaultFineTuningFolderName = "fine-tuning";
 
     /// <summary>The default limit of an uploaded fine-tuning file: 100 MiB.</summary>
     public const long DefaultMaxFineTuningFileBytes = 100L * 1024 * 1024;
 
     /// <summary>
     /// Where uploaded fine-tuning files, jobs and fine-tuned models are kept. Default: null, <c>fine-tuning</c> in
-    /// <see cref="DataDirectory"/>.
+    /// the data folder (<see cref="Parley.Hosting.ParleyDataFolder.FineTuning"/>).
     /// </summary>
     public string? FineTuningDirectory { get; set; }
 
@@ -164,11 +141,6 @@ public sealed class ParleyServerOptions
         if (MaxFineTuningFileBytes < 1024)
         {
             throw new ArgumentException($"the fine-tuning file limit must be at least 1024 bytes (was {MaxFineTuningFileBytes})", nameof(MaxFineTuningFileBytes));
-        }
-
-        if (DataDirectory is { } data && string.IsNullOrWhiteSpace(data))
-        {
-            throw new ArgumentException("the data folder is blank: give a path, or null for the default", nameof(DataDirectory));
         }
 
         if (FineTuningDirectory is { } fineTuning && string.IsNullOrWhiteSpace(fineTuning))

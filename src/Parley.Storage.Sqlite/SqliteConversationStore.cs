@@ -305,6 +305,32 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes the sessions (and their messages) last active before <paramref name="cutoff"/>.</summary>
+    /// <param name="cutoff">Sessions updated before this moment are deleted.</param>
+    /// <param name="bot">Only this bot's sessions, or null for every bot's.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>How many sessions were deleted.</returns>
+    /// <exception cref="ConversationStoreException">The database cannot be written.</exception>
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, string? bot = null, CancellationToken cancellationToken = default)
+    {
+        var before = SqliteRows.FormatTimestamp(cutoff);
+        return await _database.WriteAsync($"delete sessions last active before {before}", async (connection, transaction) =>
+        {
+            const string Old = "SELECT id FROM conversations WHERE updated < $before AND ($bot IS NULL OR bot = $bot)";
+            using (var messages = SqliteDatabase.Command(connection, transaction, $"DELETE FROM messages WHERE conversation_id IN ({Old});"))
+            {
+                messages.Parameters.AddWithValue("$before", before);
+                messages.Parameters.AddWithValue("$bot", (object?)bot ?? DBNull.Value);
+                await messages.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            using var conversations = SqliteDatabase.Command(connection, transaction, $"DELETE FROM conversations WHERE id IN ({Old});");
+            conversations.Parameters.AddWithValue("$before", before);
+            conversations.Parameters.AddWithValue("$bot", (object?)bot ?? DBNull.Value);
+            return await conversations.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Releases the pooled connections to the file, so it can be moved or deleted.</summary>
     public void Dispose() => _database.Dispose();
 

@@ -30,11 +30,11 @@ public sealed class KbCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task KbSearch_MissingFolder_FailsWithUsageError()
+    public async Task KbSearch_MissingFolder_FailsAsEveryMissingFileDoes()
     {
         var result = await _cli.RunAsync(["kb", "search", "--docs", Path.Combine(_cli.Directory, "none"), "refunds"]);
 
-        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
         Assert.Contains("does not exist", result.Error);
     }
 
@@ -88,7 +88,7 @@ public sealed class KbCommandTests : IDisposable
 
         var result = await _cli.RunAsync(["kb", "eval", "--docs", Path.Combine(Shop, "knowledge"), "--queries", queries]);
 
-        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
         Assert.Contains("bad.jsonl:1", result.Error);
     }
 

@@ -2,10 +2,13 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenAI;
 using OpenAI.Chat;
 using Parley.Cli.Commands;
 using Parley.Cli.Hosting;
+using Parley.Server;
 
 namespace Parley.Cli.Tests;
 
@@ -43,6 +46,37 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AskThenServe_FreshDataFolder_ServeReusesTheIntentModelAskTrained()
+    {
+        var data = Directory.CreateTempSubdirectory("parley-cli-recipe-").FullName;
+        try
+        {
+            _cli.Environment["PARLEY_DATA_DIR"] = data;
+            var ask = await _cli.RunAsync(["ask", "--json", "how long does shipping take?"]);
+            var url = $"http://127.0.0.1:{FreePort()}";
+            using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            var serving = _cli.RunAsync(["serve", "--urls", url], cancellationToken: stop.Token);
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            await WaitUntilReadyAsync(http, serving);
+            var client = new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(url + "/v1"), RetryPolicy = new ClientRetryPolicy(0) });
+            var completion = (await client.GetChatClient("shop").CompleteChatAsync([new UserChatMessage("how long does shipping take?")])).Value;
+            await stop.CancelAsync();
+            var served = await serving;
+
+            Assert.Equal(0, ask.ExitCode);
+            Assert.Contains("Training the intent model of bot 'shop'", ask.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("Training the intent model", served.Error, StringComparison.Ordinal);
+            Assert.Equal(ask.Json().GetProperty("reply").GetString(), completion.Content[0].Text);
+            Assert.Equal(1, Parley.Hosting.SharedSentenceEncoder.InstancesCreated);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Serve_InvalidConfiguredRateLimit_FailsBeforeServing()
     {
         _cli.Environment["Parley__Server__RateLimitPerMinute"] = "0";
@@ -55,25 +89,24 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task LoadAndMerge_AppSettingsEnvironmentAndFlags_LaterSourcesWin()
+    public async Task CreateBuilder_AppSettingsEnvironmentAndFlags_LaterSourcesWinAndFlagListsReplace()
     {
         var dir = Directory.CreateTempSubdirectory("parley-serve-settings-").FullName;
         try
         {
             await File.WriteAllTextAsync(Path.Combine(dir, "keys.txt"), "# keys\nsk-from-file\n");
             await File.WriteAllTextAsync(Path.Combine(dir, "appsettings.json"), """
-                {"Parley":{"Server":{"Urls":"http://127.0.0.1:9001","ApiKeys":["sk-json"],"ApiKeysFile":"keys.txt","RateLimitPerMinute":50,
+                {"Parley":{"Server":{"Urls":"http://127.0.0.1:9001","ApiKeys":["sk-json","sk-json-2"],"ApiKeysFile":"keys.txt","RateLimitPerMinute":50,
                   "MaxRequestBodyBytes":4096,"CorsOrigins":["https://a.example"],"LogContent":true,"ShutdownTimeoutSeconds":5}}}
                 """);
-            var context = Context(dir, new() { ["Parley__Server__RateLimitPerMinute"] = "70", ["Parley__Server__CorsOrigins__0"] = "https://b.example" });
+            var context = Context(dir, new() { ["Parley__Server__RateLimitPerMinute"] = "70", ["Parley__Server__CorsOrigins__0"] = "https://b.example", ["PARLEY_DATA_DIR"] = dir });
+            var flags = new FlagSettings().Set("Parley:Server:Urls", "http://127.0.0.1:9002").SetList("Parley:Server:ApiKeys", ["sk-flag"]).Set("Parley:Server:LogContent", false);
 
-            var configured = SettingsLoader.Load(context).Server;
-            var merged = ServeCommand.Merge(configured, new ServerSettings { Urls = "http://127.0.0.1:9002", ApiKeys = ["sk-flag"], LogContent = false });
-            var options = await ServeCommand.CreateOptionsAsync(context, merged, CancellationToken.None);
+            var settings = SettingsLoader.Load(context, flags);
+            await using var app = ServeCommand.CreateBuilder(context, settings, [Parley.Testing.TestPaths.ShopBot], "http://127.0.0.1:9002").Build();
+            var options = app.Services.GetRequiredService<IOptions<ParleyServerOptions>>().Value;
 
-            Assert.Equal("http://127.0.0.1:9001", configured.Urls);
-            Assert.Equal(70, configured.RateLimitPerMinute);
-            Assert.Equal("http://127.0.0.1:9002", merged.Urls);
+            Assert.Equal("http://127.0.0.1:9002", settings.Configuration["Parley:Server:Urls"]);
             Assert.Equal(["sk-flag", "sk-from-file"], options.ApiKeys);
             Assert.Equal(70, options.RateLimitPermits);
             Assert.Equal(4096, options.MaxRequestBodyBytes);
@@ -88,23 +121,27 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task CreateOptions_NothingConfigured_ServerDefaults()
+    public async Task CreateBuilder_NothingConfigured_ServerDefaults()
     {
-        var options = await ServeCommand.CreateOptionsAsync(Context(_cli.Directory, []), new ServerSettings(), CancellationToken.None);
+        var context = Context(_cli.Directory, new() { ["PARLEY_DATA_DIR"] = _cli.Directory });
+        await using var app = ServeCommand.CreateBuilder(context, SettingsLoader.Load(context), [Parley.Testing.TestPaths.ShopBot], ServeCommand.DefaultUrls).Build();
+
+        var options = app.Services.GetRequiredService<IOptions<ParleyServerOptions>>().Value;
 
         Assert.Empty(options.ApiKeys);
-        Assert.Equal(Server.ParleyServerOptions.DefaultRateLimitPermits, options.RateLimitPermits);
-        Assert.Equal(Server.ParleyServerOptions.DefaultMaxRequestBodyBytes, options.MaxRequestBodyBytes);
+        Assert.Equal(ParleyServerOptions.DefaultRateLimitPermits, options.RateLimitPermits);
+        Assert.Equal(ParleyServerOptions.DefaultMaxRequestBodyBytes, options.MaxRequestBodyBytes);
         Assert.False(options.LogContent);
         Assert.Equal(TimeSpan.FromSeconds(30), options.ShutdownTimeout);
     }
 
     [Fact]
-    public async Task CreateOptions_MissingKeysFile_FailsNamingIt()
+    public async Task Serve_MissingKeysFile_FailsNamingIt()
     {
-        var error = await Assert.ThrowsAsync<CliException>(() => ServeCommand.CreateOptionsAsync(Context(_cli.Directory, []), new ServerSettings { ApiKeysFile = "no-such-keys.txt" }, CancellationToken.None));
+        var result = await _cli.RunAsync(["serve", "--urls", $"http://127.0.0.1:{FreePort()}", "--api-keys-file", "no-such-keys.txt"]);
 
-        Assert.Contains("no-such-keys.txt", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("no-such-keys.txt", result.Error, StringComparison.Ordinal);
     }
 
     private static CliContext Context(string directory, Dictionary<string, string> environment) => new()

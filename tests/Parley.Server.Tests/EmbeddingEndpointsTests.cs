@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Parley.Nlu.Embeddings;
 
 namespace Parley.Server.Tests;
@@ -51,7 +52,7 @@ public sealed class EmbeddingEndpointsTests(ServerFixture server)
             var cached = new EmbeddingGeneratorBuilder<string, Embedding<float>>(ServerFixture.SharedEncoder)
                 .UseDiskCache(folder)
                 .Build();
-            await using var app = await server.StartServerAsync(o => o.Embeddings = cached);
+            await using var app = await server.StartServerAsync(_ => { }, b => b.Services.AddSingleton(cached));
             using var http = app.GetTestClient();
 
             using var response = await http.PostAsJsonAsync("/v1/embeddings", new JsonObject

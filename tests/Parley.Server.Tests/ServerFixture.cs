@@ -7,6 +7,9 @@ using Microsoft.Extensions.AI;
 using OpenAI;
 using Parley.Bots;
 using Parley.Bots.Packs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Hosting;
 using Parley.Nlu.Embeddings;
 using Parley.Testing;
 
@@ -46,16 +49,13 @@ public sealed class ServerFixture : IAsyncLifetime
     /// </summary>
     public async Task<WebApplication> StartLoopbackServerAsync(Action<ParleyServerOptions>? configure = null)
     {
-        var options = new ParleyServerOptions
+        var builder = ParleyServer.CreateBuilder(["--urls", "http://127.0.0.1:0"], options =>
         {
-            Embeddings = Encoder,
-            DatabasePath = Path.Combine(_folder, "loopback.db"),
-            DataDirectory = _folder,
-            BotFactory = (_, _) => Task.FromResult(Bot),
-        };
-        options.BotFolders.Add(TestPaths.ShopBot);
-        configure?.Invoke(options);
-        var app = ParleyServer.Build(options, ["--urls", "http://127.0.0.1:0"]);
+            options.BotFolders.Add(TestPaths.ShopBot);
+            configure?.Invoke(options);
+        });
+        UseTestServices(builder, "loopback.db", (_, _) => Task.FromResult(Bot));
+        var app = ParleyServer.Build(builder);
         await app.StartAsync();
         return app;
     }
@@ -66,17 +66,13 @@ public sealed class ServerFixture : IAsyncLifetime
     /// </summary>
     public async Task<WebApplication> StartServerAsync(Action<ParleyServerOptions> configure, Action<WebApplicationBuilder>? configureBuilder = null)
     {
-        var options = new ParleyServerOptions
+        var builder = ParleyServer.CreateBuilder([], options =>
         {
-            Embeddings = Encoder,
-            DatabasePath = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".db"),
-            DataDirectory = _folder,
-            BotFactory = (_, _) => Task.FromResult(Bot),
-        };
-        options.BotFolders.Add(TestPaths.ShopBot);
-        configure(options);
-        var builder = ParleyServer.CreateBuilder(options, []);
+            options.BotFolders.Add(TestPaths.ShopBot);
+            configure(options);
+        });
         builder.WebHost.UseTestServer();
+        UseTestServices(builder, Guid.NewGuid().ToString("N") + ".db", (_, _) => Task.FromResult(Bot));
         configureBuilder?.Invoke(builder);
         var app = ParleyServer.Build(builder);
         await app.StartAsync();
@@ -86,23 +82,34 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
-        var options = new ParleyServerOptions
+        var builder = ParleyServer.CreateBuilder([], options =>
         {
-            Embeddings = Encoder,
-            DatabasePath = Path.Combine(_folder, "parley.db"),
-            DataDirectory = _folder,
-            MaxRequestBodyBytes = MaxBodyBytes,
-            BotFactory = async (folder, ct) => Bot = await Bot.CreateAsync(await BotPackLoader.LoadAsync(folder, ct), Encoder, Llm, cancellationToken: ct),
-        };
-        options.BotFolders.Add(TestPaths.ShopBot);
-        options.ApiKeys.Add(ApiKey);
-        var builder = ParleyServer.CreateBuilder(options, []);
+            options.MaxRequestBodyBytes = MaxBodyBytes;
+            options.BotFolders.Add(TestPaths.ShopBot);
+            options.ApiKeys.Add(ApiKey);
+        });
         builder.WebHost.UseTestServer();
+        UseTestServices(builder, "parley.db", async (folder, ct) => Bot = await Bot.CreateAsync(await BotPackLoader.LoadAsync(folder, ct), Encoder, Llm, cancellationToken: ct));
         _app = ParleyServer.Build(builder);
         await _app.StartAsync();
         Http = _app.GetTestClient();
         Http.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
         OpenAI = CreateClient(ApiKey);
+    }
+
+    /// <summary>
+    /// Points a server at the fixture's folder and database, the shared test encoder and a bot factory of the test's own
+    /// (registered after the server's, so they replace them).
+    /// </summary>
+    private void UseTestServices(WebApplicationBuilder builder, string database, Func<string, CancellationToken, Task<Bot>> createBot)
+    {
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Parley:DataDirectory"] = _folder,
+            ["Parley:Database"] = Path.Combine(_folder, database),
+        });
+        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(Encoder);
+        builder.Services.AddSingleton<IBotFactory>(new TestBotFactory(createBot));
     }
 
     /// <summary>An OpenAI SDK client that talks to the in-memory server with <paramref name="apiKey"/>.</summary>

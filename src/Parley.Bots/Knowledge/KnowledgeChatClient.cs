@@ -10,7 +10,8 @@ namespace Parley.Bots.Knowledge;
 
 /// <summary>
 /// Chat-client middleware that looks the user's message up in the bot's knowledge. In <see cref="KnowledgeMode.Quote"/>
-/// mode it answers with the best passage quoted and cited when one scores above the threshold; in
+/// mode it answers, when the best passage scores above the threshold, by quoting the sentences of that passage that
+/// answer (or the whole passage when none stands out) with its source; in
 /// <see cref="KnowledgeMode.Ground"/> mode it gives the relevant passages to the inner LLM as numbered sources and
 /// reports the ones the reply cites.
 /// </summary>
@@ -46,7 +47,7 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
         if (_mode == KnowledgeMode.Quote)
         {
             return hits.Count > 0
-                ? BotReply.Create(Quote(hits[0]), options, new BotReplyInfo(BotRoutes.Retrieval, null, [Cite(hits[0])]))
+                ? BotReply.Create(Quote(hits[0], list), options, new BotReplyInfo(BotRoutes.Retrieval, null, [Cite(hits[0])]))
                 : await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
         }
 
@@ -63,7 +64,7 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
         var hits = await FindAsync(list, cancellationToken).ConfigureAwait(false);
         if (_mode == KnowledgeMode.Quote && hits.Count > 0)
         {
-            var reply = BotReply.Create(Quote(hits[0]), options, new BotReplyInfo(BotRoutes.Retrieval, null, [Cite(hits[0])]));
+            var reply = BotReply.Create(Quote(hits[0], list), options, new BotReplyInfo(BotRoutes.Retrieval, null, [Cite(hits[0])]));
             foreach (var update in BotReply.Stream(reply))
             {
                 yield return update;
@@ -97,12 +98,17 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
         return hits.Where(h => h.Score >= _threshold).ToArray();
     }
 
-    private static string Quote(KnowledgeHit hit)
+    /// <summary>The sentences of the passage that answer the question (<see cref="PassageQuote"/>), quoted, or the whole passage when none stands out.</summary>
+    private static string Quote(KnowledgeHit hit, IReadOnlyList<ChatMessage> messages)
     {
         var passage = hit.Passage;
         var where = passage.Heading.Length > 0 ? passage.Heading : passage.Title;
+        var spans = PassageQuote.Select(passage, BotReply.LastUserText(messages) ?? string.Empty);
+        var body = spans.Count == 0
+            ? passage.Text
+            : string.Join("\n", spans.Select(s => "> " + passage.Text.Substring(s.Start, s.Length).Replace("\n", "\n> ", StringComparison.Ordinal)));
         return $"Here is what our \"{passage.Title}\" page says{(where == passage.Title ? "" : $" under \"{LastHeading(where)}\"")}:\n\n"
-            + passage.Text
+            + body
             + $"\n\nSource: {passage.Source}";
     }
 

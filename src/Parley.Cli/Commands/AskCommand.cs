@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Parley.Bots.Tools;
 using Parley.Cli.Hosting;
 using Parley.Cli.Rendering;
@@ -8,13 +10,16 @@ namespace Parley.Cli.Commands;
 /// <summary><c>parley ask [TEXT]</c>: one question, one answer.</summary>
 internal static class AskCommand
 {
+    /// <summary>The setting that stores every question as a session even without <c>--session</c>.</summary>
+    public const string StoreSessionsKey = "Parley:Ask:StoreSessions";
+
     public static Command Create(CliContext context)
     {
         var options = new BotOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object: reply, route, intent, sources, tool_calls, session, usage." };
         var approve = new Option<bool>("--approve") { Description = "Approve tool calls that need approval (calendar changes) up front; without it the reply asks, and nothing changes." };
         var text = new Argument<string[]>("text") { Description = "The message; none or '-' reads standard input.", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("ask", "Ask the bot one question and print the answer.");
+        var command = new Command("ask", $"Ask the bot one question and print the answer. Nothing is stored unless --session is given (or {StoreSessionsKey} is true).");
         options.AddTo(command);
         command.Options.Add(json);
         command.Options.Add(approve);
@@ -31,23 +36,38 @@ internal static class AskCommand
                 throw new CliException("nothing to ask: give the message as an argument or on standard input", exitCode: ExitCodes.Usage);
             }
 
-            await using var runtime = await BotRuntime.StartAsync(context, options.Settings(result, context), cancellationToken).ConfigureAwait(false);
-            var session = await runtime.OpenSessionAsync(result.GetValue(options.Session), null, cancellationToken).ConfigureAwait(false);
-            var chatOptions = runtime.Bot.CreateOptions().ForSession(session.Id, result.GetValue(approve));
+            var settings = options.Settings(result, context);
+            await using var runtime = await BotRuntime.StartAsync(context, settings, cancellationToken).ConfigureAwait(false);
+            var sessionId = result.GetValue(options.Session);
+            var session = sessionId is not null || settings.Configuration.GetValue<bool>(StoreSessionsKey)
+                ? await runtime.OpenSessionAsync(sessionId, null, cancellationToken).ConfigureAwait(false)
+                : null;
+            // Without a session, calendar tools use one shared calendar, "default".
+            var chatOptions = runtime.Bot.CreateOptions().ForSession(session?.Id ?? "default", result.GetValue(approve));
             if (result.GetValue(json))
             {
-                var response = await session.SendAsync(message.Trim(), chatOptions, cancellationToken).ConfigureAwait(false);
-                await context.Out.WriteLineAsync(AskResult.Serialize(AskResult.From(response, session.Id))).ConfigureAwait(false);
+                var response = session is not null
+                    ? await session.SendAsync(message.Trim(), chatOptions, cancellationToken).ConfigureAwait(false)
+                    : await runtime.Bot.ChatClient.GetResponseAsync(Prompt(runtime, message), chatOptions, cancellationToken).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(AskResult.Serialize(AskResult.From(response, session?.Id))).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
             var writer = new ReplyWriter(context);
-            var reply = await writer.WriteStreamAsync(session.SendStreamingAsync(message.Trim(), chatOptions, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var updates = session is not null
+                ? session.SendStreamingAsync(message.Trim(), chatOptions, cancellationToken)
+                : runtime.Bot.ChatClient.GetStreamingResponseAsync(Prompt(runtime, message), chatOptions, cancellationToken);
+            var reply = await writer.WriteStreamAsync(updates, cancellationToken).ConfigureAwait(false);
             await writer.WriteDetailsAsync(reply).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>The one-turn prompt of an unstored question: the bot's persona, then the question.</summary>
+    private static ChatMessage[] Prompt(BotRuntime runtime, string message) => string.IsNullOrWhiteSpace(runtime.Bot.SystemPrompt)
+        ? [new(ChatRole.User, message.Trim())]
+        : [new(ChatRole.System, runtime.Bot.SystemPrompt), new(ChatRole.User, message.Trim())];
 
     /// <summary>
     /// The message argument takes any number of words, so a mistyped option would be sent as text: refuse it,

@@ -25,15 +25,17 @@ internal sealed class BotOptions
         command.Options.Add(Database);
     }
 
-    /// <summary>Loads the settings and applies the flags over them.</summary>
+    /// <summary>Loads the settings with the flags layered over them.</summary>
     public ParleySettings Settings(ParseResult result, CliContext context)
     {
-        var settings = SettingsLoader.Load(context);
-        settings.Bot = result.GetValue(Bot) ?? settings.Bot;
-        settings.Database = result.GetValue(Database) ?? settings.Database;
-        settings.OpenAI.Model = result.GetValue(Model) ?? settings.OpenAI.Model;
-        settings.OpenAI.BaseUrl = result.GetValue(BaseUrl) ?? settings.OpenAI.BaseUrl;
-        if (result.GetValue(Model) is { } model && !settings.HasEndpoint)
+        var settings = SettingsLoader.Load(context,
+        [
+            new("Parley:Bot", result.GetValue(Bot)),
+            new("Parley:Database", result.GetValue(Database)),
+            new("OpenAI:Model", result.GetValue(Model)),
+            new("OpenAI:BaseUrl", result.GetValue(BaseUrl)),
+        ]);
+        if (result.GetValue(Model) is { } model && !settings.OpenAI.IsConfigured)
         {
             context.Error.WriteLine($"warning: --model {model} has no effect without an LLM endpoint (set OPENAI_BASE_URL or OPENAI_API_KEY, or pass --base-url): the bot answers offline");
         }

@@ -33,18 +33,27 @@ internal sealed class FineTuneEndpointOptions
     /// <exception cref="CliException">The base URL is not an absolute http(s) URL.</exception>
     public (ParleySettings Settings, Uri BaseUrl) Resolve(ParseResult result, CliContext context)
     {
-        var settings = SettingsLoader.Load(context);
-        var text = result.GetValue(BaseUrl) ?? (string.IsNullOrWhiteSpace(settings.OpenAI.BaseUrl) ? null : settings.OpenAI.BaseUrl);
-        var url = FineTuningJobClientOptions.DefaultBaseUrl;
-        if (text is not null && (!Uri.TryCreate(text, UriKind.Absolute, out url!) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        if (result.GetValue(BaseUrl) is { } flag && !IsHttpUrl(flag, out _))
         {
-            throw new CliException($"the base URL '{text}' is not an absolute http(s) URL (expected e.g. {FineTuningJobClientOptions.DefaultBaseUrl})", exitCode: ExitCodes.Usage);
+            throw InvalidUrl(flag);
+        }
+
+        var settings = SettingsLoader.Load(context, [new("OpenAI:BaseUrl", result.GetValue(BaseUrl)), new("OpenAI:ApiKey", result.GetValue(ApiKey))]);
+        var url = FineTuningJobClientOptions.DefaultBaseUrl;
+        if (!string.IsNullOrWhiteSpace(settings.OpenAI.BaseUrl) && !IsHttpUrl(settings.OpenAI.BaseUrl, out url))
+        {
+            throw InvalidUrl(settings.OpenAI.BaseUrl);
         }
 
         settings.OpenAI.BaseUrl = url.ToString();
-        settings.OpenAI.ApiKey = result.GetValue(ApiKey) ?? settings.OpenAI.ApiKey;
         return (settings, url);
     }
+
+    private static bool IsHttpUrl(string text, out Uri url) =>
+        Uri.TryCreate(text, UriKind.Absolute, out url!) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
+
+    private static CliException InvalidUrl(string text) =>
+        new($"the base URL '{text}' is not an absolute http(s) URL (expected e.g. {FineTuningJobClientOptions.DefaultBaseUrl})", exitCode: ExitCodes.Usage);
 
     /// <summary>A job client for the resolved endpoint, with the retry settings of <c>parley</c> (Parley:Retry).</summary>
     public FineTuningJobClient CreateClient(ParseResult result, CliContext context, double? pollSeconds = null)
@@ -54,8 +63,8 @@ internal sealed class FineTuneEndpointOptions
         {
             BaseUrl = url,
             ApiKey = string.IsNullOrWhiteSpace(settings.OpenAI.ApiKey) ? null : settings.OpenAI.ApiKey,
-            MaxAttempts = settings.Retry.MaxAttempts,
-            Deadline = TimeSpan.FromSeconds(settings.Retry.DeadlineSeconds),
+            MaxAttempts = settings.Parley.Retry.MaxAttempts,
+            Deadline = TimeSpan.FromSeconds(settings.Parley.Retry.DeadlineSeconds),
             AttemptTimeout = TimeSpan.FromSeconds(settings.OpenAI.TimeoutSeconds),
         };
         if (pollSeconds is { } seconds)

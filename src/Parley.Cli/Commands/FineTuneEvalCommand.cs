@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 using Parley.Cli.Hosting;
+using Parley.Hosting;
 using Parley.Core.Resilience;
 using Parley.OpenAI.FineTuning;
 
@@ -54,8 +56,9 @@ internal static class FineTuneEvalCommand
 
             var (settings, url) = endpoint.Resolve(result, context);
             var (baseId, tunedId) = (result.GetValue(baseModel)!, result.GetValue(tunedModel)!);
-            using var baseClient = LlmEndpoint.Create(settings, baseId);
-            using var tunedClient = LlmEndpoint.Create(settings, tunedId);
+            using var llm = new LlmClientFactory(Options.Create(settings.OpenAI), Options.Create(settings.Parley));
+            var baseClient = llm.Create(baseId);
+            var tunedClient = llm.Create(tunedId);
             var json = result.GetValue(endpoint.Json);
             await context.Error.WriteLineAsync($"Asking {baseId} and {tunedId} at {url} {examples.Count} examples each...").ConfigureAwait(false);
             ModelComparisonResult comparison;

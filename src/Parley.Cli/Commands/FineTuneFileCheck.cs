@@ -22,7 +22,7 @@ internal static class FineTuneFileCheck
     {
         if (!File.Exists(path))
         {
-            throw new CliException($"{option}: {path} not found: check the path", exitCode: ExitCodes.Usage);
+            throw new CliException($"{option}: {path} not found: check the path");
         }
 
         var content = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);

@@ -115,9 +115,8 @@ internal static class NluCommand
             await model.SaveAsync(folder, cancellationToken: cancellationToken).ConfigureAwait(false);
 
             var runId = $"run-{started:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-            var settings = SettingsLoader.Load(context);
-            settings.Database = result.GetValue(database) ?? settings.Database;
-            using (var runs = new SqliteRunStore(settings.StoreOptions(context)))
+            var settings = SettingsLoader.Load(context, [new("Parley:Database", result.GetValue(database))]);
+            using (var runs = new SqliteRunStore(settings.StoreOptions()))
             {
                 var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = "head" };
                 await runs.SaveAsync(IntentModelTrainer.ToRunRecord(model, runId, started, data.Hash, folder, extra), cancellationToken).ConfigureAwait(false);

@@ -155,9 +155,8 @@ internal static class RunsCommand
 
     private static SqliteRunStore Open(ParseResult result, Option<string?> database, CliContext context)
     {
-        var settings = SettingsLoader.Load(context);
-        settings.Database = result.GetValue(database) ?? settings.Database;
-        return new SqliteRunStore(settings.StoreOptions(context));
+        var settings = SettingsLoader.Load(context, [new("Parley:Database", result.GetValue(database))]);
+        return new SqliteRunStore(settings.StoreOptions());
     }
 
     private static async Task<RunRecord> FindAsync(IRunStore store, string id, CancellationToken cancellationToken) =>

@@ -1,9 +1,13 @@
 using System.CommandLine;
-using Microsoft.Extensions.AI;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Parley.Cli.Hosting;
+using Parley.Cli.Rendering;
+using Parley.Hosting;
 using Parley.Server;
-using Parley.Server.Security;
 
 namespace Parley.Cli.Commands;
 
@@ -38,62 +42,32 @@ internal static class ServeCommand
         command.Options.Add(database);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var settings = SettingsLoader.Load(context);
-            settings.Database = result.GetValue(database) ?? settings.Database;
-            var flags = new ServerSettings
-            {
-                Urls = result.GetValue(urls),
-                ApiKeys = result.GetValue(apiKeys),
-                ApiKeysFile = result.GetValue(apiKeysFile),
-                CorsOrigins = result.GetValue(cors),
-                RateLimitPerMinute = result.GetValue(rateLimit),
-                MaxRequestBodyBytes = result.GetValue(maxBody),
-                LogContent = result.GetValue(logContent),
-                ShutdownTimeoutSeconds = result.GetValue(shutdown),
-            };
-            var server = Merge(settings.Server, flags);
-            var runtimes = new List<BotRuntime>();
-            var options = await CreateOptionsAsync(context, server, cancellationToken).ConfigureAwait(false);
-            options.Embeddings = LocalEmbeddings.Create(context);
-            options.DataDirectory = ParleySettings.DataDirectory(context);
-            options.DatabasePath = settings.DatabasePath(context);
-            options.BotFactory = async (folder, ct) =>
-            {
-                var botSettings = SettingsLoader.Load(context);
-                botSettings.Bot = folder;
-                botSettings.Database = settings.Database;
-                var runtime = await BotRuntime.StartAsync(context, botSettings, ct).ConfigureAwait(false);
-                lock (runtimes)
-                {
-                    runtimes.Add(runtime);
-                }
-
-                return runtime.Bot;
-            };
-            string?[] folders = result.GetValue(bots) is { Length: > 0 } given ? given : new string?[] { null };
-            foreach (var folder in folders)
-            {
-                options.BotFolders.Add(BotLocator.Resolve(context, folder));
-            }
-
-            using var upstream = CreateUpstream(settings);
-            if (upstream is not null)
-            {
-                options.Upstream = upstream;
-                options.UpstreamModel = settings.OpenAI.Model;
-            }
-
-            var address = server.Urls ?? DefaultUrls;
-            if (options.ApiKeys.Count == 0 && !address.Contains("127.0.0.1", StringComparison.Ordinal) && !address.Contains("localhost", StringComparison.OrdinalIgnoreCase))
-            {
-                await context.Error.WriteLineAsync($"warning: no API key configured, so anyone who can reach {address} can use the API").ConfigureAwait(false);
-            }
+            var flags = new FlagSettings()
+                .Set("Parley:Database", result.GetValue(database))
+                .Set("Parley:Server:Urls", result.GetValue(urls))
+                .SetList("Parley:Server:ApiKeys", result.GetValue(apiKeys))
+                .Set("Parley:Server:ApiKeysFile", result.GetValue(apiKeysFile))
+                .SetList("Parley:Server:CorsOrigins", result.GetValue(cors))
+                .Set("Parley:Server:RateLimitPerMinute", result.GetValue(rateLimit))
+                .Set("Parley:Server:MaxRequestBodyBytes", result.GetValue(maxBody))
+                .Set("Parley:Server:LogContent", result.GetValue(logContent))
+                .Set("Parley:Server:ShutdownTimeoutSeconds", result.GetValue(shutdown));
+            var settings = SettingsLoader.Load(context, flags);
+            string?[] given = result.GetValue(bots) is { Length: > 0 } folders ? folders : new string?[] { null };
+            var botFolders = given.Select(folder => BotLocator.Resolve(context, folder)).ToList();
+            var address = settings.Configuration["Parley:Server:Urls"] is { Length: > 0 } configured ? configured : DefaultUrls;
 
             try
             {
-                await using var app = ParleyServer.Build(options, ["--urls", address]);
-                await context.Error.WriteLineAsync($"Serving {string.Join(", ", options.BotFolders)} on {address} (Ctrl+C to stop)").ConfigureAwait(false);
+                var builder = CreateBuilder(context, settings, botFolders, address);
+                await using var app = ParleyServer.Build(builder);
+                if (app.Services.GetRequiredService<ParleyServerOptions>().ApiKeys.Count == 0 && !IsLoopback(address))
+                {
+                    await context.Error.WriteLineAsync($"warning: no API key configured, so anyone who can reach {address} can use the API").ConfigureAwait(false);
+                }
+
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"Serving {string.Join(", ", botFolders)} on {address} (Ctrl+C to stop)").ConfigureAwait(false);
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
@@ -101,82 +75,30 @@ internal static class ServeCommand
             {
                 throw new CliException($"invalid server settings: {e.Message}", e);
             }
-            finally
-            {
-                foreach (var runtime in runtimes)
-                {
-                    await runtime.DisposeAsync().ConfigureAwait(false);
-                }
-            }
         });
         return command;
     }
 
-    /// <summary>The configured server settings with every flag that was given in their place.</summary>
-    internal static ServerSettings Merge(ServerSettings configured, ServerSettings flags) => new()
-    {
-        Urls = flags.Urls ?? configured.Urls,
-        ApiKeys = flags.ApiKeys is { Length: > 0 } ? flags.ApiKeys : configured.ApiKeys,
-        ApiKeysFile = flags.ApiKeysFile ?? configured.ApiKeysFile,
-        CorsOrigins = flags.CorsOrigins is { Length: > 0 } ? flags.CorsOrigins : configured.CorsOrigins,
-        RateLimitPerMinute = flags.RateLimitPerMinute ?? configured.RateLimitPerMinute,
-        MaxRequestBodyBytes = flags.MaxRequestBodyBytes ?? configured.MaxRequestBodyBytes,
-        LogContent = flags.LogContent ?? configured.LogContent,
-        ShutdownTimeoutSeconds = flags.ShutdownTimeoutSeconds ?? configured.ShutdownTimeoutSeconds,
-    };
-
     /// <summary>
-    /// The server options of <paramref name="server"/> (keys, keys file, limits, CORS, logging, shutdown), unset ones
-    /// left at their defaults; bots, encoder, store and upstream are the caller's.
+    /// The server's builder over the command's settings: they are its whole configuration (files, environment, flags
+    /// last), so a list given by flags is not mixed with the host's own reading of the same files.
     /// </summary>
-    /// <exception cref="CliException">The keys file cannot be read.</exception>
-    internal static async Task<ParleyServerOptions> CreateOptionsAsync(CliContext context, ServerSettings server, CancellationToken cancellationToken)
+    internal static WebApplicationBuilder CreateBuilder(CliContext context, ParleySettings settings, IReadOnlyList<string> botFolders, string address)
     {
-        var options = new ParleyServerOptions
+        var builder = ParleyServer.CreateBuilder([], options =>
         {
-            RateLimitPermits = server.RateLimitPerMinute ?? ParleyServerOptions.DefaultRateLimitPermits,
-            MaxRequestBodyBytes = server.MaxRequestBodyBytes ?? ParleyServerOptions.DefaultMaxRequestBodyBytes,
-            LogContent = server.LogContent ?? false,
-        };
-        if (server.ShutdownTimeoutSeconds is { } seconds)
-        {
-            options.ShutdownTimeout = double.IsFinite(seconds) && seconds >= 0
-                ? TimeSpan.FromSeconds(seconds)
-                : throw new CliException($"invalid server settings: the shutdown timeout must be a number of seconds, 0 or more (was {seconds})");
-        }
-
-        foreach (var key in server.ApiKeys ?? [])
-        {
-            options.ApiKeys.Add(key);
-        }
-
-        if (server.ApiKeysFile is { Length: > 0 } keysFile)
-        {
-            try
+            foreach (var folder in botFolders)
             {
-                foreach (var key in await ApiKeyFile.ReadAsync(Path.GetFullPath(keysFile, context.CurrentDirectory), cancellationToken).ConfigureAwait(false))
-                {
-                    options.ApiKeys.Add(key);
-                }
+                options.BotFolders.Add(folder);
             }
-            catch (ArgumentException e)
-            {
-                throw new CliException(e.Message, e);
-            }
-        }
-
-        foreach (var origin in server.CorsOrigins ?? [])
-        {
-            options.CorsOrigins.Add(origin);
-        }
-
-        return options;
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(settings.Configuration);
+        builder.WebHost.UseUrls(address);
+        builder.Services.AddSingleton<IBotStartupReporter>(new BotStartupLines(context.Error));
+        return builder;
     }
 
-    /// <summary>
-    /// The upstream model served beside the bots: the endpoint of OPENAI_BASE_URL/OPENAI_API_KEY with the model named by
-    /// PARLEY_MODEL (or configuration), built with retries as <c>parley chat</c> builds a bot's LLM; null when either is missing.
-    /// </summary>
-    private static IChatClient? CreateUpstream(ParleySettings settings) =>
-        settings.HasEndpoint && !string.IsNullOrWhiteSpace(settings.OpenAI.Model) ? LlmEndpoint.Create(settings, settings.OpenAI.Model) : null;
+    private static bool IsLoopback(string address) =>
+        address.Contains("127.0.0.1", StringComparison.Ordinal) || address.Contains("localhost", StringComparison.OrdinalIgnoreCase);
 }

@@ -9,7 +9,7 @@ using Parley.Storage.Sqlite;
 
 namespace Parley.Cli.Commands;
 
-/// <summary><c>parley sessions list|show|delete</c>: the stored conversations.</summary>
+/// <summary><c>parley sessions list|show|delete|prune</c>: the stored conversations.</summary>
 internal static class SessionsCommand
 {
     public static Command Create(CliContext context)
@@ -90,20 +90,36 @@ internal static class SessionsCommand
             return ExitCodes.Success;
         });
 
-        var command = new Command("sessions", "List, show or delete stored conversations.");
+        var olderThan = new Option<string>("--older-than") { Description = "Delete sessions last active longer ago than this: 90s, 30m, 12h, 30d, 2w.", Required = true };
+        var prune = new Command("prune", "Delete the sessions last active longer ago than --older-than.");
+        prune.Options.Add(olderThan);
+        prune.Options.Add(bot);
+        prune.SetAction(async (result, cancellationToken) =>
+        {
+            var age = DurationArgument.Parse("--older-than", result.GetValue(olderThan)!);
+            using var store = Open(result, database, context);
+            var cutoff = context.Time.GetUtcNow() - age;
+            var deleted = await store.DeleteOlderThanAsync(cutoff, result.GetValue(bot), cancellationToken).ConfigureAwait(false);
+            await context.Out.WriteLineAsync(result.GetValue(json)
+                ? new JsonObject { ["deleted"] = deleted }.ToJsonString()
+                : string.Create(CultureInfo.InvariantCulture, $"Deleted {deleted} session{(deleted == 1 ? "" : "s")} last active before {cutoff.ToLocalTime():yyyy-MM-dd HH:mm}.")).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+
+        var command = new Command("sessions", "List, show, delete or prune stored conversations.");
         command.Options.Add(database);
         command.Options.Add(json);
         command.Subcommands.Add(list);
         command.Subcommands.Add(show);
         command.Subcommands.Add(delete);
+        command.Subcommands.Add(prune);
         return command;
     }
 
     private static SqliteConversationStore Open(ParseResult result, Option<string?> database, CliContext context)
     {
-        var settings = SettingsLoader.Load(context);
-        settings.Database = result.GetValue(database) ?? settings.Database;
-        return new SqliteConversationStore(settings.StoreOptions(context));
+        var settings = SettingsLoader.Load(context, [new("Parley:Database", result.GetValue(database))]);
+        return new SqliteConversationStore(settings.StoreOptions());
     }
 
     private static async Task<Conversation> Find(IConversationStore store, string id, CancellationToken cancellationToken) =>

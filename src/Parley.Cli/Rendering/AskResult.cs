@@ -9,7 +9,7 @@ namespace Parley.Cli.Rendering;
 internal static class AskResult
 {
     /// <summary>Builds the object from a finished reply.</summary>
-    public static JsonObject From(ChatResponse response, string session)
+    public static JsonObject From(ChatResponse response, string? session)
     {
         var info = BotReplyInfo.From(response.AdditionalProperties);
         var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToArray();

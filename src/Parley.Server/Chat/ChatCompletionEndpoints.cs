@@ -24,7 +24,7 @@ public static class ChatCompletionEndpoints
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointRouteBuilder MapChatCompletionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/chat/completions", CompleteAsync);
+        app.MapPost("/chat/completions", CompleteAsync);
         return app;
     }
 

@@ -24,7 +24,7 @@ public static class EmbeddingEndpoints
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointRouteBuilder MapEmbeddingEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/embeddings", EmbedAsync);
+        app.MapPost("/embeddings", EmbedAsync);
         return app;
     }
 

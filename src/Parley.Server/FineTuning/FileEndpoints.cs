@@ -20,11 +20,11 @@ internal static class FileEndpoints
 
     public static IEndpointRouteBuilder MapFileEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/files", UploadAsync);
-        app.MapGet("/v1/files", ListAsync);
-        app.MapGet("/v1/files/{id}", GetAsync);
-        app.MapGet("/v1/files/{id}/content", ContentAsync);
-        app.MapDelete("/v1/files/{id}", Delete);
+        app.MapPost("/files", UploadAsync);
+        app.MapGet("/files", ListAsync);
+        app.MapGet("/files/{id}", GetAsync);
+        app.MapGet("/files/{id}/content", ContentAsync);
+        app.MapDelete("/files/{id}", Delete);
         return app;
     }
 

@@ -13,12 +13,12 @@ internal static class FineTuningJobEndpoints
 {
     public static IEndpointRouteBuilder MapFineTuningJobEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/fine_tuning/jobs", CreateAsync);
-        app.MapGet("/v1/fine_tuning/jobs", ListAsync);
-        app.MapGet("/v1/fine_tuning/jobs/{id}", GetAsync);
-        app.MapPost("/v1/fine_tuning/jobs/{id}/cancel", CancelAsync);
-        app.MapGet("/v1/fine_tuning/jobs/{id}/events", EventsAsync);
-        app.MapGet("/v1/fine_tuning/jobs/{id}/checkpoints", CheckpointsAsync);
+        app.MapPost("/fine_tuning/jobs", CreateAsync);
+        app.MapGet("/fine_tuning/jobs", ListAsync);
+        app.MapGet("/fine_tuning/jobs/{id}", GetAsync);
+        app.MapPost("/fine_tuning/jobs/{id}/cancel", CancelAsync);
+        app.MapGet("/fine_tuning/jobs/{id}/events", EventsAsync);
+        app.MapGet("/fine_tuning/jobs/{id}/checkpoints", CheckpointsAsync);
         return app;
     }
 

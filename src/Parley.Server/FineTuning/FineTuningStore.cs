@@ -20,10 +20,11 @@ internal sealed class FineTuningStore
     private readonly TimeProvider _clock;
     private long _lastSequence;
 
-    public FineTuningStore(ParleyServerOptions options)
+    public FineTuningStore(ParleyServerOptions options, Parley.Hosting.ParleyDataFolder data)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Root = Path.GetFullPath(options.FineTuningDirectory ?? Path.Combine(options.ResolvedDataDirectory, ParleyServerOptions.DefaultFineTuningFolderName));
+        ArgumentNullException.ThrowIfNull(data);
+        Root = Path.GetFullPath(options.FineTuningDirectory ?? data.FineTuning);
         _clock = options.TimeProvider;
         Directory.CreateDirectory(FilesFolder);
         Directory.CreateDirectory(JobsFolder);

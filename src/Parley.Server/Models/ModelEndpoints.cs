@@ -21,9 +21,9 @@ public static class ModelEndpoints
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/models", ListAsync);
-        app.MapGet("/v1/models/{id}", GetAsync);
-        app.MapDelete("/v1/models/{id}", DeleteAsync);
+        app.MapGet("/models", ListAsync);
+        app.MapGet("/models/{id}", GetAsync);
+        app.MapDelete("/models/{id}", DeleteAsync);
         return app;
     }
 

@@ -3,28 +3,33 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Parley.Server.Errors;
 
 namespace Parley.Server.Security;
 
 /// <summary>
-/// Per-client fixed-window rate limits on the API routes: one window per API key, or per client IP address when the
-/// API is open. Runs after <see cref="ApiKeyMiddleware"/>, so only valid keys get a partition.
+/// The API groups' per-client fixed-window rate limit (<see cref="PolicyName"/>): one window per valid API key, or per
+/// client IP address when the API is open or the request has no valid key (so made-up keys cannot add partitions).
 /// </summary>
 internal static class ApiRateLimiter
 {
-    /// <summary>Registers the limiter with the permits and window of <paramref name="options"/>.</summary>
-    public static IServiceCollection AddApiRateLimiter(this IServiceCollection services, ParleyServerOptions options) =>
-        services.AddRateLimiter(limiter =>
+    /// <summary>The rate-limiting policy the API groups require.</summary>
+    public const string PolicyName = "api";
+
+    /// <summary>Registers the policy with the permits and window of the server options.</summary>
+    public static IServiceCollection AddApiRateLimiter(this IServiceCollection services)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ParleyServerOptions>, ApiKeys>((limiter, server, keys) =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => ApiKeyMiddleware.IsProtected(context.Request.Path)
-                ? RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context, options), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = options.RateLimitPermits,
-                    Window = options.RateLimitWindow,
-                    QueueLimit = 0,
-                })
-                : RateLimitPartition.GetNoLimiter(string.Empty));
+            var options = server.Value;
+            limiter.AddPolicy(PolicyName, context => RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context, keys), _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = options.RateLimitPermits,
+                Window = options.RateLimitWindow,
+                QueueLimit = 0,
+            }));
             limiter.OnRejected = (rejected, cancellationToken) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : options.RateLimitWindow;
@@ -35,15 +40,11 @@ internal static class ApiRateLimiter
                 return new ValueTask(OpenAIErrorMiddleware.WriteAsync(rejected.HttpContext, error));
             };
         });
-
-    private static string PartitionKey(HttpContext context, ParleyServerOptions options)
-    {
-        // The key middleware already rejected unknown keys, so the number of partitions is bounded by the configured keys.
-        if (options.ApiKeys.Count > 0)
-        {
-            return "key:" + context.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
-        }
-
-        return "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        return services;
     }
+
+    private static string PartitionKey(HttpContext context, ApiKeys keys) =>
+        !keys.IsOpen && ApiKeys.BearerToken(context.Request) is { } token && keys.IsValid(token)
+            ? "key:" + token
+            : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 }

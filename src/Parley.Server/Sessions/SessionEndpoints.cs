@@ -13,7 +13,7 @@ public static class SessionEndpoints
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/sessions");
+        var group = app.MapGroup("/sessions");
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapDelete("/{id}", DeleteAsync);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.FineTuning;
 using Parley.Nlu.Embeddings;
@@ -23,12 +24,13 @@ internal sealed class FineTuningHost(ServerFixture server) : IAsyncDisposable
     /// <summary>Starts a server over <see cref="Folder"/>; give a gated encoder to hold jobs in training.</summary>
     public async Task<(WebApplication App, OpenAIClient Client)> StartAsync(IEmbeddingGenerator<string, Embedding<float>>? embeddings = null, Action<ParleyServerOptions>? configure = null)
     {
-        var app = await server.StartServerAsync(o =>
-        {
-            o.FineTuningDirectory = Folder;
-            o.Embeddings = embeddings ?? Encoder;
-            configure?.Invoke(o);
-        });
+        var app = await server.StartServerAsync(
+            o =>
+            {
+                o.FineTuningDirectory = Folder;
+                configure?.Invoke(o);
+            },
+            b => b.Services.AddSingleton(embeddings ?? Encoder));
         _apps.Add(app);
         return (app, ServerFixture.CreateClient(app, "unused"));
     }
