@@ -3,14 +3,16 @@ using Parley.Bots.Intents;
 using Parley.Bots.Knowledge;
 using Parley.Bots.Packs;
 using Parley.Bots.Routing;
+using Parley.Bots.Tools;
 using Parley.Retrieval.Knowledge;
 
 namespace Parley.Bots;
 
 /// <summary>
 /// A bot ready to answer: its pack and the chat-client pipeline built from it. The pipeline is
-/// intent routing (templates) → knowledge (quoted offline, or grounding the LLM) → the LLM when one is
-/// configured, else an honest fallback.
+/// tools (offline: intents that name a tool, with slots and forms) → intent routing (templates) → knowledge (quoted
+/// offline, or grounding the LLM) → tools (with an LLM: function calling, approval-gated) → the LLM when one is configured,
+/// else an honest fallback.
 /// </summary>
 public sealed class Bot
 {
@@ -78,12 +80,25 @@ public sealed class Bot
         var classifier = await BotIntentClassifier.CreateAsync(pack, embeddings, options.ModelsFolder, options.TrainingProgress, cancellationToken: cancellationToken).ConfigureAwait(false);
         var knowledge = await BotKnowledge.OpenAsync(pack, embeddings, options, cancellationToken).ConfigureAwait(false);
 
-        var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback))
+        var toolbox = pack.Manifest.Tools.Count == 0 ? null
+            : await BotToolbox.CreateAsync(pack, options.Tools ?? new BotToolServices(), cancellationToken).ConfigureAwait(false);
+        var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback));
+        if (toolbox is not null && llm is null)
+        {
+            builder.Use(inner => new ToolsChatClient(inner, classifier, pack, toolbox));
+        }
+
+        builder
             .Use(inner => knowledge is LexicalKnowledgeSearch
                 ? new IntentRoutingChatClient(inner, classifier, pack, knowledge, IntentRoutingChatClient.LexicalKnowledgeOverride)
                 : new IntentRoutingChatClient(inner, classifier, pack))
             .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, pack.Manifest.Thresholds.Knowledge,
                 messages: BotMessages.For(pack.Manifest.Language)));
+        if (toolbox is not null && llm is not null)
+        {
+            builder.Use(inner => new LlmToolsChatClient(inner, toolbox)).UseFunctionInvocation();
+        }
+
         if (llm is not null)
         {
             options.ConfigureLlm?.Invoke(builder);

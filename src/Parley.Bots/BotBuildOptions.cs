@@ -47,6 +47,12 @@ public sealed class BotBuildOptions
     /// </summary>
     public bool HybridKnowledge { get; init; }
 
+    /// <summary>
+    /// What the pack's tools run on (calendar store, clock, HTTP client); null for the defaults, which have no calendar store,
+    /// so a pack declaring calendar tools then fails to build.
+    /// </summary>
+    public Tools.BotToolServices? Tools { get; init; }
+
     /// <summary>How BM25 and vector rankings are fused when <see cref="HybridKnowledge"/> is on; null for the defaults.</summary>
     public HybridSearchOptions? KnowledgeSearch { get; init; }
 }

@@ -19,7 +19,8 @@ internal sealed class BotFactory(
     IEmbeddingGenerator<string, Embedding<float>> embeddings,
     LlmClientFactory llm,
     IOptions<ParleyOptions> options,
-    IBotStartupReporter reporter) : IBotFactory
+    IBotStartupReporter reporter,
+    Parley.Core.Calendar.ICalendarStore calendar) : IBotFactory
 {
     public async Task<Bot> CreateAsync(string botFolder, CancellationToken cancellationToken = default)
     {
@@ -38,6 +39,7 @@ internal sealed class BotFactory(
                 ModelsFolder = data.Models,
                 KnowledgeIndexesFolder = data.Indexes,
                 KnowledgeProgress = new KnowledgeReports(reporter, pack.Name),
+                Tools = new Parley.Bots.Tools.BotToolServices { Calendar = calendar },
                 TrainingProgress = new IntentTrainingProgress
                 {
                     Featurizing = new Once<(int Done, int Total)>(p =>

@@ -18,7 +18,7 @@ public static class ParleyServiceCollectionExtensions
     /// (section <c>OpenAI</c>) bound from <paramref name="configuration"/> and validated; the <see cref="ParleyDataFolder"/>;
     /// the process's sentence encoder behind the data folder's embedding cache as the
     /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>; the <see cref="LlmClientFactory"/>; the
-    /// <see cref="IBotFactory"/>; and the SQLite <see cref="IConversationStore"/>. Services already registered are kept,
+    /// <see cref="IBotFactory"/>; and the SQLite <see cref="IConversationStore"/> and calendar store (for the calendar tools). Services already registered are kept,
     /// so a test or host can replace any of them by registering it first (or, for single services, after).
     /// </summary>
     /// <param name="services">The services.</param>
@@ -45,6 +45,10 @@ public static class ParleyServiceCollectionExtensions
         {
             Path = sp.GetRequiredService<IOptions<ParleyOptions>>().Value.GetDatabasePath(),
             TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System,
+        }));
+        services.TryAddSingleton<Parley.Core.Calendar.ICalendarStore>(sp => new SqliteCalendarStore(new SqliteConversationStoreOptions
+        {
+            Path = sp.GetRequiredService<IOptions<ParleyOptions>>().Value.GetDatabasePath(),
         }));
         return services;
     }

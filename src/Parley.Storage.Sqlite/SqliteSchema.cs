@@ -7,7 +7,7 @@ namespace Parley.Storage.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this code writes and reads.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     private const string CreateV1 = """
         CREATE TABLE IF NOT EXISTS conversations (
@@ -48,6 +48,28 @@ internal static class SqliteSchema
         PRAGMA user_version = 2;
         """;
 
+    // Version 3 adds the calendar of the calendar tools (SqliteCalendarStore).
+    private const string MigrateV2ToV3 = """
+        CREATE TABLE IF NOT EXISTS calendar_events (
+            calendar   TEXT NOT NULL,
+            id         TEXT NOT NULL,
+            title      TEXT NOT NULL,
+            start      TEXT NOT NULL,
+            end        TEXT NOT NULL,
+            time_zone  TEXT NOT NULL,
+            PRIMARY KEY (calendar, id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_calendar_events_start ON calendar_events (calendar, start);
+        PRAGMA user_version = 3;
+        """;
+
+    // The way back, one version at a time, for a downgrade of Parley (see DowngradeAsync).
+    private static readonly IReadOnlyDictionary<int, string> Downgrades = new Dictionary<int, string>
+    {
+        [3] = "DROP TABLE IF EXISTS calendar_events; PRAGMA user_version = 2;",
+        [2] = "DROP TABLE IF EXISTS runs; PRAGMA user_version = 1;",
+    };
+
     /// <summary>
     /// Refuses a database of another version or another application, switches it to WAL and creates the schema
     /// when the file is new. Safe when several processes open the same new file at once.
@@ -69,6 +91,12 @@ internal static class SqliteSchema
             if (version == 1)
             {
                 await ExecuteAsync(connection, transaction, MigrateV1ToV2, cancellationToken).ConfigureAwait(false);
+                version = 2;
+            }
+
+            if (version == 2)
+            {
+                await ExecuteAsync(connection, transaction, MigrateV2ToV3, cancellationToken).ConfigureAwait(false);
                 transaction.Commit();
             }
             else if (version != CurrentVersion)
@@ -82,6 +110,23 @@ internal static class SqliteSchema
         // Outside the transaction: SQLite cannot change the journal mode inside one. WAL lets readers and a writer
         // in different processes work at the same time; it is stored in the file, so this is a no-op after the first time.
         await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes the schema down to <paramref name="targetVersion"/> (at least 1), dropping what later versions added, in one
+    /// transaction; the data of those versions is lost. For going back to an older Parley.
+    /// </summary>
+    public static async Task DowngradeAsync(SqliteConnection connection, int targetVersion, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetVersion, 1);
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var version = await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        for (; version > targetVersion; version--)
+        {
+            await ExecuteAsync(connection, transaction, Downgrades[version], cancellationToken).ConfigureAwait(false);
+        }
+
+        transaction.Commit();
     }
 
     private static async Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
@@ -98,7 +143,7 @@ internal static class SqliteSchema
         command.Transaction = transaction;
         command.CommandText = """
             SELECT name FROM sqlite_master
-            WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ('conversations', 'messages', 'runs')
+            WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ('conversations', 'messages', 'runs', 'calendar_events')
             LIMIT 1;
             """;
         if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string table)

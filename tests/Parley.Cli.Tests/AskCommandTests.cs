@@ -30,7 +30,8 @@ public sealed class AskCommandTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         var json = result.Json();
         Assert.Equal(intent, json.GetProperty("intent").GetProperty("name").GetString());
-        Assert.Equal("template", json.GetProperty("route").GetString());
+        // Order status is a tool with an order-number slot: without a number the bot asks for it.
+        Assert.Equal(intent == "order_status" ? "tool" : "template", json.GetProperty("route").GetString());
         Assert.False(string.IsNullOrWhiteSpace(json.GetProperty("reply").GetString()));
         Assert.Equal(JsonValueKind.Null, json.GetProperty("usage").ValueKind);
         Assert.Equal(JsonValueKind.Array, json.GetProperty("tool_calls").ValueKind);
@@ -142,5 +143,58 @@ public sealed class AskCommandTests : IDisposable
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("bot.yaml:3", result.Error);
+    }
+
+    [Fact]
+    public async Task AskJson_OrderNumber_AnswersFromTheOrderStatusTool()
+    {
+        var result = await _cli.RunAsync(["ask", "--json", "where is my package? order 10023"]);
+
+        Assert.Equal(0, result.ExitCode);
+        var json = result.Json();
+        Assert.Equal("tool", json.GetProperty("route").GetString());
+        var call = Assert.Single(json.GetProperty("tool_calls").EnumerateArray());
+        Assert.Equal("order_status", call.GetProperty("name").GetString());
+        Assert.Equal("10023", call.GetProperty("arguments").GetProperty("orderId").GetString());
+        Assert.StartsWith("Order 10023", call.GetProperty("result").GetString());
+        Assert.Equal(JsonValueKind.Null, call.GetProperty("approved").ValueKind);
+    }
+
+    [Fact]
+    public async Task Ask_CalendarChangeAcrossCalls_AsksThenBooksOnYesAndApproveBooksAtOnce()
+    {
+        string[] bot = ["--bot", Path.Combine(TestPaths.Root, "samples", "bots", "assistant"), "--session", "me"];
+
+        var asked = (await _cli.RunAsync(["ask", .. bot, "--json", "book a call with Anna tomorrow at 10"])).Json();
+        Assert.Equal("tool", asked.GetProperty("route").GetString());
+        Assert.EndsWith("Shall I go ahead? (yes/no)", asked.GetProperty("reply").GetString());
+        var pending = Assert.Single(asked.GetProperty("tool_calls").EnumerateArray());
+        Assert.Equal(("calendar_create", false), (pending.GetProperty("name").GetString(), pending.GetProperty("approved").GetBoolean()));
+        Assert.Equal(JsonValueKind.Null, pending.GetProperty("result").ValueKind);
+
+        var listed = (await _cli.RunAsync(["ask", .. bot, "--json", "what's on my calendar"])).Json();
+        Assert.StartsWith("Your calendar is free", listed.GetProperty("reply").GetString());
+
+        await _cli.RunAsync(["ask", .. bot, "book a call with Anna tomorrow at 10"]);
+        var booked = (await _cli.RunAsync(["ask", .. bot, "--json", "yes"])).Json();
+        Assert.StartsWith("Booked event 1, call with Anna", booked.GetProperty("reply").GetString());
+        Assert.True(Assert.Single(booked.GetProperty("tool_calls").EnumerateArray()).GetProperty("approved").GetBoolean());
+
+        var direct = (await _cli.RunAsync(["ask", .. bot, "--approve", "--json", "schedule lunch with Sam on friday at 1pm"])).Json();
+        Assert.StartsWith("Booked event 2, lunch with Sam", direct.GetProperty("reply").GetString());
+    }
+
+    [Fact]
+    public async Task Chat_ApprovalPrompt_AsksYesOrNo()
+    {
+        var result = await _cli.RunAsync(
+            ["chat", "--bot", Path.Combine(TestPaths.Root, "samples", "bots", "assistant"), "--session", "c1"],
+            "book a call with Anna tomorrow at 10\nn\nwhat's on my calendar\nbook a call with Anna tomorrow at 10\ny\n/exit\n");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Approve? [y/n]", result.Output);
+        Assert.Contains("OK, I won't do that. Nothing was changed.", result.Output);
+        Assert.Contains("Your calendar is free", result.Output);
+        Assert.Contains("Booked event 1, call with Anna", result.Output);
     }
 }

@@ -14,4 +14,7 @@ public static class TestPaths
 
     /// <summary>The demo bot pack.</summary>
     public static string ShopBot => Path.Combine(Root, "samples", "bots", "shop");
+
+    /// <summary>The assistant sample bot (calendar, weather, time, calculator).</summary>
+    public static string AssistantBot => Path.Combine(Root, "samples", "bots", "assistant");
 }

@@ -30,6 +30,15 @@ public sealed class BotManifest
     /// <summary>The reply when nothing else answers: an honest "I don't know" with a handoff offer.</summary>
     public string Fallback { get; init; } = DefaultFallback;
 
+    /// <summary>The user's IANA time zone for date phrases and calendar times; null for the machine's.</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>The tools the bot may use (the manifest's <c>tools</c>).</summary>
+    public IReadOnlyList<ToolDeclaration> Tools { get; init; } = [];
+
+    /// <summary>The custom entities slots can be filled from (the manifest's <c>entities</c>).</summary>
+    public IReadOnlyList<EntityDefinition> Entities { get; init; } = [];
+
     /// <summary>The intents folder, relative to the pack. Default <c>intents</c>.</summary>
     public string IntentsFolder { get; init; } = "intents";
 

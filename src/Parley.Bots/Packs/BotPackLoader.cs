@@ -120,6 +120,9 @@ public static partial class BotPackLoader
             Fallback = map.String("fallback")?.Trim() is { Length: > 0 } fallback ? fallback : messages.DefaultFallback,
             IntentsFolder = map.String("intents") ?? "intents",
             KnowledgeFolder = map.String("knowledge") ?? "knowledge",
+            TimeZone = map.String("time_zone"),
+            Tools = ToolManifestReader.ReadTools(map),
+            Entities = ToolManifestReader.ReadEntities(map),
             Model = model is null ? new ModelSettings() : new ModelSettings
             {
                 Id = model.String("id"),
@@ -173,6 +176,8 @@ public static partial class BotPackLoader
                 Examples = examples.Select(e => e.Value).ToArray(),
                 Response = item.String("response")?.Trim() is { Length: > 0 } response ? response : null,
                 Source = item.String("source"),
+                Tool = item.String("tool"),
+                Slots = ToolManifestReader.ReadSlots(item),
                 Location = $"{file}:{item.Line}",
             };
             item.RejectUnknownKeys();
@@ -209,6 +214,7 @@ public static partial class BotPackLoader
             }
         }
 
+        ToolManifestReader.Validate(root, manifest, intents, manifestPath);
         if (!Directory.Exists(Path.Combine(root, manifest.IntentsFolder)) && manifest.IntentsFolder != "intents")
         {
             throw new BotPackException(manifestPath, 0, $"intents folder '{manifest.IntentsFolder}' not found");

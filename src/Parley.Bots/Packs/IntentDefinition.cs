@@ -18,6 +18,12 @@ public sealed class IntentDefinition
     /// <summary>The knowledge document (relative to the knowledge folder) the answer is based on, cited with it.</summary>
     public string? Source { get; init; }
 
+    /// <summary>The tool the intent runs (one of the manifest's <c>tools</c>), or null.</summary>
+    public string? Tool { get; init; }
+
+    /// <summary>The tool arguments filled from the message, asked for when missing.</summary>
+    public IReadOnlyList<SlotDefinition> Slots { get; init; } = [];
+
     /// <summary>Where the intent is defined, for messages: <c>file:line</c>.</summary>
     public string Location { get; init; } = "";
 }

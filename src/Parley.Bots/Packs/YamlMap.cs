@@ -74,6 +74,19 @@ internal sealed class YamlMap
         return value;
     }
 
+    public bool? Boolean(string key)
+    {
+        var node = Node(key);
+        if (node is null || IsNull(node))
+        {
+            return null;
+        }
+
+        return node is YamlScalarNode { Value: { } text } && bool.TryParse(text, out var value)
+            ? value
+            : throw Error(node, $"field '{Field(key)}' must be true or false");
+    }
+
     public YamlMap? Map(string key) => Node(key) is { } node && !IsNull(node) ? new YamlMap(File, node, Field(key)) : null;
 
     public IReadOnlyList<(string Value, YamlNode Node)> StringList(string key)

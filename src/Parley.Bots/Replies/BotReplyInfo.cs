@@ -11,8 +11,12 @@ namespace Parley.Bots.Replies;
 /// <param name="Route">One of <see cref="BotRoutes"/>.</param>
 /// <param name="Intent">The recognised intent, or null when none was recognised with confidence.</param>
 /// <param name="Sources">The cited sources, best first.</param>
-public sealed record BotReplyInfo(string Route, IntentMatch? Intent, IReadOnlyList<SourceCitation> Sources)
+/// <param name="ToolCalls">The tool calls made or proposed for the reply, or null when there were none.</param>
+public sealed record BotReplyInfo(string Route, IntentMatch? Intent, IReadOnlyList<SourceCitation> Sources, IReadOnlyList<ToolCallRecord>? ToolCalls = null)
 {
+    /// <summary>The property key of the tool calls (a list of <see cref="ToolCallRecord"/>).</summary>
+    public const string ToolCallsKey = "parley.tool_calls";
+
     /// <summary>The property key of the route (a string).</summary>
     public const string RouteKey = "parley.route";
 
@@ -35,7 +39,8 @@ public sealed record BotReplyInfo(string Route, IntentMatch? Intent, IReadOnlyLi
         var route = Read<string>(properties, RouteKey) ?? defaultRoute;
         var intent = Read<IntentMatch>(properties, IntentKey);
         var sources = Read<SourceCitation[]>(properties, SourcesKey) ?? [];
-        return new BotReplyInfo(route, intent, sources);
+        var calls = Read<ToolCallRecord[]>(properties, ToolCallsKey);
+        return new BotReplyInfo(route, intent, sources, calls);
     }
 
     /// <summary>Records this information in <paramref name="properties"/>.</summary>
@@ -49,6 +54,10 @@ public sealed record BotReplyInfo(string Route, IntentMatch? Intent, IReadOnlyLi
         }
 
         properties[SourcesKey] = Sources.ToArray();
+        if (ToolCalls is { Count: > 0 })
+        {
+            properties[ToolCallsKey] = ToolCalls.ToArray();
+        }
     }
 
     private static T? Read<T>(AdditionalPropertiesDictionary properties, string key) where T : class =>
@@ -57,6 +66,7 @@ public sealed record BotReplyInfo(string Route, IntentMatch? Intent, IReadOnlyLi
             false => null,
             true when value is T typed => typed,
             true when value is IEnumerable<SourceCitation> list && typeof(T) == typeof(SourceCitation[]) => list.ToArray() as T,
+            true when value is IEnumerable<ToolCallRecord> calls && typeof(T) == typeof(ToolCallRecord[]) => calls.ToArray() as T,
             true when value is JsonElement json => json.Deserialize<T>(ReplyJson.Options),
             _ => null,
         };

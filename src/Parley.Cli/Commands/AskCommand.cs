@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
+using Parley.Bots.Tools;
 using Parley.Cli.Hosting;
 using Parley.Cli.Rendering;
 
@@ -16,10 +17,12 @@ internal static class AskCommand
     {
         var options = new BotOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object: reply, route, intent, sources, tool_calls, session, usage." };
+        var approve = new Option<bool>("--approve") { Description = "Approve tool calls that need approval (calendar changes) up front; without it the reply asks, and nothing changes." };
         var text = new Argument<string[]>("text") { Description = "The message; none or '-' reads standard input.", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("ask", $"Ask the bot one question and print the answer. Nothing is stored unless --session is given (or {StoreSessionsKey} is true).");
         options.AddTo(command);
         command.Options.Add(json);
+        command.Options.Add(approve);
         command.Arguments.Add(text);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -39,7 +42,8 @@ internal static class AskCommand
             var session = sessionId is not null || settings.Configuration.GetValue<bool>(StoreSessionsKey)
                 ? await runtime.OpenSessionAsync(sessionId, null, cancellationToken).ConfigureAwait(false)
                 : null;
-            var chatOptions = runtime.Bot.CreateOptions();
+            // Without a session, calendar tools use one shared calendar, "default".
+            var chatOptions = runtime.Bot.CreateOptions().ForSession(session?.Id ?? "default", result.GetValue(approve));
             if (result.GetValue(json))
             {
                 var response = session is not null

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Parley.Bots.Replies;
+using Parley.Bots.Tools;
 using Parley.Cli.Hosting;
 using Parley.Cli.Rendering;
 using Parley.Core.Conversations;
@@ -89,8 +90,23 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
         _turn = turn;
         try
         {
-            var response = await _writer.WriteStreamAsync(session.SendStreamingAsync(text, runtime.Bot.CreateOptions(), turn.Token), turn.Token).ConfigureAwait(false);
+            var response = await _writer.WriteStreamAsync(session.SendStreamingAsync(text, runtime.Bot.CreateOptions().ForSession(session.Id), turn.Token), turn.Token).ConfigureAwait(false);
             await _writer.WriteDetailsAsync(response, runtime.Bot.Messages).ConfigureAwait(false);
+            while (ToolForm.IsAwaitingApproval(response))
+            {
+                // The user's y/n goes back as the next turn: the bot runs the tool on yes, and changes nothing on no.
+                await context.Out.WriteAsync("Approve? [y/n] ").ConfigureAwait(false);
+                await context.Out.FlushAsync(turn.Token).ConfigureAwait(false);
+                var answer = (await context.In.ReadLineAsync(turn.Token).ConfigureAwait(false))?.Trim().ToLowerInvariant();
+                var approved = answer is "y" or "yes";
+                if (answer is null)
+                {
+                    await context.Out.WriteLineAsync().ConfigureAwait(false);
+                }
+
+                response = await _writer.WriteStreamAsync(session.SendStreamingAsync(approved ? "yes" : "no", runtime.Bot.CreateOptions().ForSession(session.Id), turn.Token), turn.Token).ConfigureAwait(false);
+                await _writer.WriteDetailsAsync(response, runtime.Bot.Messages).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (turn.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

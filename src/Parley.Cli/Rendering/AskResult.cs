@@ -27,12 +27,21 @@ internal static class AskResult
                 ["source"] = s.Source,
                 ["score"] = s.Score,
             }).ToArray()),
-            ["tool_calls"] = new JsonArray(calls.Select(c => (JsonNode)new JsonObject
-            {
-                ["name"] = c.Name,
-                ["arguments"] = JsonSerializer.SerializeToNode(c.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions),
-                ["result"] = results.TryGetValue(c.CallId, out var result) ? JsonSerializer.SerializeToNode(result, AIJsonUtilities.DefaultOptions) : null,
-            }).ToArray()),
+            ["tool_calls"] = info.ToolCalls is { Count: > 0 } records
+                ? new JsonArray(records.Select(c => (JsonNode)new JsonObject
+                {
+                    ["name"] = c.Name,
+                    ["arguments"] = JsonSerializer.SerializeToNode(c.Arguments, AIJsonUtilities.DefaultOptions),
+                    ["result"] = c.Result,
+                    ["approved"] = c.Approved,
+                }).ToArray())
+                : new JsonArray(calls.Select(c => (JsonNode)new JsonObject
+                {
+                    ["name"] = c.Name,
+                    ["arguments"] = JsonSerializer.SerializeToNode(c.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions),
+                    ["result"] = results.TryGetValue(c.CallId, out var result) ? JsonSerializer.SerializeToNode(result, AIJsonUtilities.DefaultOptions) : null,
+                    ["approved"] = null,
+                }).ToArray()),
             ["session"] = session,
             ["usage"] = response.Usage is { } usage
                 ? new JsonObject

@@ -45,6 +45,12 @@ internal sealed class ReplyWriter(CliContext context)
     public async Task WriteDetailsAsync(ChatResponse response, BotMessages messages)
     {
         var info = BotReplyInfo.From(response.AdditionalProperties);
+        foreach (var call in info.ToolCalls ?? [])
+        {
+            var arguments = string.Join(", ", call.Arguments.Select(a => $"{a.Key}: {a.Value}"));
+            var state = call.Result is null ? "not run" : Parley.Tools.Invocation.GuardedAIFunction.IsError(call.Result) ? "failed" : "done";
+            await WriteMetaAsync($"Tool: {call.Name}({arguments}) — {state}").ConfigureAwait(false);
+        }
 
         // A quoted passage names its source in the reply itself.
         if (info.Sources.Count == 0 || info.Route == BotRoutes.Retrieval)
