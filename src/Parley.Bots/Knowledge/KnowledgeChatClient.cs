@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
+using Parley.Bots.Packs;
 using Parley.Bots.Replies;
 using Parley.Retrieval.Knowledge;
 
@@ -10,7 +11,8 @@ namespace Parley.Bots.Knowledge;
 
 /// <summary>
 /// Chat-client middleware that looks the user's message up in the bot's knowledge. In <see cref="KnowledgeMode.Quote"/>
-/// mode it answers with the best passage quoted and cited when one scores above the threshold; in
+/// mode it answers, when the best passage scores above the threshold, by quoting the sentences of that passage that
+/// answer (or the whole passage when none stands out) with its source; in
 /// <see cref="KnowledgeMode.Ground"/> mode it gives the relevant passages to the inner LLM as numbered sources and
 /// reports the ones the reply cites.
 /// </summary>
@@ -20,6 +22,7 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
     private readonly KnowledgeMode _mode;
     private readonly double _threshold;
     private readonly int _top;
+    private readonly BotMessages _messages;
 
     /// <summary>Creates the middleware.</summary>
     /// <param name="innerClient">The client that answers when the knowledge does not (Quote) or that generates (Ground).</param>
@@ -27,9 +30,11 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
     /// <param name="mode">Quote offline, or ground an LLM.</param>
     /// <param name="threshold">The minimum passage score to use a passage.</param>
     /// <param name="top">How many passages to give an LLM.</param>
-    public KnowledgeChatClient(IChatClient innerClient, IKnowledgeSearch search, KnowledgeMode mode, double threshold, int top = 3)
+    /// <param name="messages">The wording of a quoted passage's introduction and source line; null for <see cref="BotMessages.English"/>.</param>
+    public KnowledgeChatClient(IChatClient innerClient, IKnowledgeSearch search, KnowledgeMode mode, double threshold, int top = 3, BotMessages? messages = null)
         : base(innerClient)
     {
+        _messages = messages ?? BotMessages.English;
         _search = search ?? throw new ArgumentNullException(nameof(search));
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         _mode = mode;
@@ -46,7 +51,7 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
         if (_mode == KnowledgeMode.Quote)
         {
             return hits.Count > 0
-                ? BotReply.Create(Quote(hits[0]), options, new BotReplyInfo(BotRoutes.Retrieval, null, [Cite(hits[0])]))
+                ? BotReply.Create(Quote(hits[0], list), options, new BotReplyInfo(BotRoutes.Retrieval, null, [Cite(hits[0])]))
                 : await base.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
         }
 
@@ -63,7 +68,7 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
         var hits = await FindAsync(list, cancellationToken).ConfigureAwait(false);
         if (_mode == KnowledgeMode.Quote && hits.Count > 0)
         {
-            var reply = BotReply.Create(Quote(hits[0]), options, new BotReplyInfo(BotRoutes.Retrieval, null, [Cite(hits[0])]));
+            var reply = BotReply.Create(Quote(hits[0], list), options, new BotReplyInfo(BotRoutes.Retrieval, null, [Cite(hits[0])]));
             foreach (var update in BotReply.Stream(reply))
             {
                 yield return update;
@@ -97,13 +102,16 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
         return hits.Where(h => h.Score >= _threshold).ToArray();
     }
 
-    private static string Quote(KnowledgeHit hit)
+    /// <summary>The sentences of the passage that answer the question (<see cref="PassageQuote"/>), quoted, or the whole passage when none stands out.</summary>
+    private string Quote(KnowledgeHit hit, IReadOnlyList<ChatMessage> messages)
     {
         var passage = hit.Passage;
         var where = passage.Heading.Length > 0 ? passage.Heading : passage.Title;
-        return $"Here is what our \"{passage.Title}\" page says{(where == passage.Title ? "" : $" under \"{LastHeading(where)}\"")}:\n\n"
-            + passage.Text
-            + $"\n\nSource: {passage.Source}";
+        var spans = PassageQuote.Select(passage, BotReply.LastUserText(messages) ?? string.Empty);
+        var body = spans.Count == 0
+            ? passage.Text
+            : string.Join("\n", spans.Select(s => "> " + passage.Text.Substring(s.Start, s.Length).Replace("\n", "\n> ", StringComparison.Ordinal)));
+        return _messages.FormatQuote(passage.Title, where == passage.Title ? null : LastHeading(where), body, passage.Source);
     }
 
     private static string LastHeading(string headingPath) => headingPath.Split(" › ")[^1];

@@ -117,7 +117,7 @@ internal static class KbCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var query = new Argument<string[]>("query") { Description = "The question.", Arity = ArgumentArity.OneOrMore };
 
-        var command = new Command("search", "Find the passages that best answer a question. Hybrid and vector scores are cosine similarities; BM25 scores are unbounded.");
+        var command = new Command("search", "Find the passages that best answer a question, ranked. Hybrid hits are ordered by their fused rank score and also show their cosine similarity (what a bot's threshold applies to); vector scores are cosines; BM25 scores are unbounded.");
         var lexicalWeight = LexicalWeightOption();
         foreach (var option in new Option[] { docs, index, top, mode, lexicalWeight, json })
         {
@@ -148,7 +148,9 @@ internal static class KbCommand
                         ["title"] = hit.Passage.Title,
                         ["heading"] = hit.Passage.Heading,
                         ["text"] = hit.Passage.Text,
+                        ["rank"] = results.Count + 1,
                         ["score"] = hit.Score,
+                        ["fused"] = hit.Fused,
                     });
                 }
 
@@ -164,8 +166,11 @@ internal static class KbCommand
             for (var i = 0; i < hits.Count; i++)
             {
                 var hit = hits[i];
+                var scores = hit.Fused is { } fused
+                    ? string.Create(CultureInfo.InvariantCulture, $"fused {fused:0.0000}, cosine {hit.Score:0.0000}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{(search is Bm25KnowledgeIndex ? "bm25" : "cosine")} {hit.Score:0.0000}");
                 await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{i + 1}. {hit.Passage.Source} — {(hit.Passage.Heading.Length > 0 ? hit.Passage.Heading : hit.Passage.Title)} (score {hit.Score:0.0000})")).ConfigureAwait(false);
+                    $"{i + 1}. {hit.Passage.Source} — {(hit.Passage.Heading.Length > 0 ? hit.Passage.Heading : hit.Passage.Title)} ({scores})")).ConfigureAwait(false);
                 await context.Out.WriteLineAsync("   " + Snippet(hit.Passage.Text)).ConfigureAwait(false);
             }
 
@@ -180,9 +185,10 @@ internal static class KbCommand
         var indexFolder = IndexOption();
         var queries = new Option<string>("--queries") { Description = "A JSONL file of {\"query\": str, \"relevant\": [paths relative to the knowledge folder]}.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("eval", "Measure recall@1, recall@5, MRR, nDCG@10 and latency for bm25, vector and hybrid search.");
+        var threshold = new Option<double?>("--threshold") { Description = "Also report precision and recall of answering at this knowledge threshold (e.g. one calibrated on another set)." };
+        var command = new Command("eval", "Measure recall@1, recall@5, MRR, nDCG@10 and latency for bm25, vector and hybrid search; with out-of-scope questions (\"relevant\": []) in the set, calibrate the knowledge threshold and report its precision and recall.");
         var lexicalWeight = LexicalWeightOption();
-        foreach (var option in new Option[] { docs, indexFolder, queries, lexicalWeight, json })
+        foreach (var option in new Option[] { docs, indexFolder, queries, lexicalWeight, threshold, json })
         {
             command.Options.Add(option);
         }
@@ -226,23 +232,69 @@ internal static class KbCommand
                     $"{name,-7} {m.RecallAt1,10:0.000} {m.RecallAt5,10:0.000} {m.Mrr,7:0.000} {m.NdcgAt10,8:0.000} {m.P50Ms,8:0.00} {m.P95Ms,8:0.00}"));
             }
 
+            // Thresholds apply to cosines, so only the vector and hybrid modes are calibrated.
+            var outOfScope = set.Count(q => q.Relevant.Count == 0);
+            var given = result.GetValue(threshold);
+            var thresholdLines = new List<string>();
+            if (outOfScope > 0 || given is not null)
+            {
+                foreach (var (name, search) in modes.Where(m => m.Name != Bm25))
+                {
+                    var best = await KnowledgeThreshold.BestHitsAsync(search, set, cancellationToken).ConfigureAwait(false);
+                    var entry = (JsonObject)report[name]!;
+                    if (outOfScope > 0)
+                    {
+                        var calibrated = KnowledgeThreshold.Calibrate(best);
+                        entry["calibrated_threshold"] = ThresholdJson(calibrated);
+                        thresholdLines.Add(ThresholdLine(name, "calibrated", calibrated));
+                    }
+
+                    if (given is { } t)
+                    {
+                        var at = KnowledgeThreshold.Measure(best, t);
+                        entry["at_threshold"] = ThresholdJson(at);
+                        thresholdLines.Add(ThresholdLine(name, "given", at));
+                    }
+                }
+            }
+
             if (result.GetValue(json))
             {
-                await context.Out.WriteLineAsync(new JsonObject { ["queries"] = set.Count, ["passages"] = index.Count, ["modes"] = report }.ToJsonString(Json)).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(new JsonObject { ["queries"] = set.Count, ["out_of_scope"] = outOfScope, ["passages"] = index.Count, ["modes"] = report }.ToJsonString(Json)).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
-            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{set.Count} queries over {index.Count} passages")).ConfigureAwait(false);
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{set.Count - outOfScope} queries ({outOfScope} out of scope besides) over {index.Count} passages")).ConfigureAwait(false);
             await context.Out.WriteLineAsync("mode     recall@1   recall@5     MRR  nDCG@10  p50 ms   p95 ms").ConfigureAwait(false);
             foreach (var line in lines)
             {
                 await context.Out.WriteLineAsync(line).ConfigureAwait(false);
             }
 
+            if (thresholdLines.Count > 0)
+            {
+                await context.Out.WriteLineAsync("knowledge threshold (answer when the best passage's cosine is at least it; right = from a relevant document):").ConfigureAwait(false);
+                foreach (var line in thresholdLines)
+                {
+                    await context.Out.WriteLineAsync(line).ConfigureAwait(false);
+                }
+            }
+
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static JsonObject ThresholdJson(KnowledgeThresholdResult r) => new()
+    {
+        ["threshold"] = r.Threshold,
+        ["precision"] = Math.Round(r.Precision, 4),
+        ["recall"] = Math.Round(r.Recall, 4),
+        ["out_of_scope_answered"] = r.OutOfScopeAnswered,
+    };
+
+    private static string ThresholdLine(string mode, string kind, KnowledgeThresholdResult r) => string.Create(CultureInfo.InvariantCulture,
+        $"{mode,-7} {kind,-10} {r.Threshold,6:0.000}  precision {r.Precision:0.000}  recall {r.Recall:0.000}  out of scope answered {r.OutOfScopeAnswered}/{r.OutOfScope}");
 
     private static Option<double> LexicalWeightOption() =>
         new("--lexical-weight") { Description = "The weight of the BM25 ranking in hybrid fusion (the vector ranking weighs 1).", DefaultValueFactory = _ => new HybridSearchOptions().LexicalWeight };

@@ -36,8 +36,12 @@ internal static class NluCommand
         var validation = new Option<string?>("--val") { Description = "A separate validation file (default: the data's own validation split, else a stratified 10% of the training data)." };
         var method = new Option<string>("--method") { Description = "What is trained: head (a classifier on frozen features).", DefaultValueFactory = _ => "head" };
         method.AcceptOnlyFromAmong("head");
-        var features = new Option<string>("--features") { Description = "Features: embeddings, char-ngrams (any language) or combined.", DefaultValueFactory = _ => FeaturizerSettings.Embeddings };
-        features.AcceptOnlyFromAmong(FeaturizerSettings.Embeddings, FeaturizerSettings.CharNGrams, FeaturizerSettings.Combined);
+        var features = new Option<string>("--features")
+        {
+            Description = "Features: auto (embeddings for text in Latin letters, else char-ngrams), embeddings, char-ngrams (any language) or combined.",
+            DefaultValueFactory = _ => FeaturizerSettings.Auto,
+        };
+        features.AcceptOnlyFromAmong(FeaturizerSettings.Auto, FeaturizerSettings.Embeddings, FeaturizerSettings.CharNGrams, FeaturizerSettings.Combined);
         var output = new Option<string?>("--out") { Description = "The model folder (default: models/<data name>)." };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or lbfgs.", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("adam", "lbfgs");
@@ -85,6 +89,7 @@ internal static class NluCommand
                 Optimizer = result.GetValue(optimizer) == "lbfgs" ? OptimizerKind.Lbfgs : OptimizerKind.Adam,
                 Seed = result.GetValue(seed),
                 Epochs = result.GetValue(epochs),
+                MinSteps = result.GetResult(epochs) is { Implicit: false } ? 0 : defaults.MinSteps,
                 LearningRate = result.GetValue(learningRate),
                 BatchSize = result.GetValue(batchSize),
                 L2 = result.GetValue(l2),
@@ -101,8 +106,15 @@ internal static class NluCommand
             }
 
             var quiet = result.GetValue(json);
+            await NluDataChecks.BeforeTrainingAsync(context, data.Path, [.. train.Select(i => i.ToExample())], val?.Select(i => i.ToExample()).ToArray(), options).ConfigureAwait(false);
             var progress = new TrainingProgressWriter(context, quiet, options.Epochs);
-            var featurizer = FeaturizerFactory.Create(new FeaturizerSettings { Kind = result.GetValue(features)! }, LocalEmbeddings.Create(context));
+            var (featureSettings, featureReason) = FeatureSelection.Resolve(new FeaturizerSettings { Kind = result.GetValue(features)! }, train.Select(i => i.Text));
+            if (!quiet)
+            {
+                await context.Error.WriteLineAsync(featureReason).ConfigureAwait(false);
+            }
+
+            var featurizer = FeaturizerFactory.Create(featureSettings, LocalEmbeddings.Create(context));
             var model = await IntentModelTrainer.TrainAsync(
                 featurizer,
                 train.Select(i => i.ToExample()).ToArray(),
@@ -131,7 +143,7 @@ internal static class NluCommand
                 ["train"] = model.Manifest.Metrics.GetValueOrDefault("train_count"),
                 ["validation"] = model.Manifest.Metrics.GetValueOrDefault("validation_count"),
                 ["best_epoch"] = model.Manifest.Metrics.GetValueOrDefault("best_epoch"),
-                ["validation_accuracy"] = model.Manifest.Metrics.GetValueOrDefault("validation_accuracy"),
+                ["validation_accuracy"] = model.Manifest.Metrics.GetValueOrDefault("validation_accuracy", double.NaN) is var accuracy && double.IsFinite(accuracy) ? accuracy : null,
                 ["operating_point"] = new JsonObject
                 {
                     ["mode"] = calibration.Mode.ToString(),
@@ -149,10 +161,13 @@ internal static class NluCommand
             }
             else
             {
+                var validationAccuracy = model.Manifest.Metrics.GetValueOrDefault("validation_accuracy", double.NaN);
                 await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Trained {summary["intents"]} intents on {summary["train"]} utterances in {stopwatch.Elapsed.TotalSeconds:0.0} s: best epoch {summary["best_epoch"]}, validation accuracy {model.Manifest.Metrics.GetValueOrDefault("validation_accuracy"):0.0000}.")).ConfigureAwait(false);
-                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Out-of-scope: {calibration.Mode}, threshold {calibration.Threshold:0.000} ({calibration.Criterion}); validation in-scope accuracy {calibration.InScopeAccuracy:0.0000}{(calibration.OosRecall is { } recall ? $", oos recall {recall:0.0000}" : "")}, rejection rate {calibration.RejectionRate:0.0000}.")).ConfigureAwait(false);
+                    $"Trained {summary["intents"]} intents on {summary["train"]} utterances in {stopwatch.Elapsed.TotalSeconds:0.0} s: best epoch {summary["best_epoch"]}, {(double.IsFinite(validationAccuracy) ? $"validation accuracy {validationAccuracy:0.0000}" : "no validation items")}.")).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(calibration.Mode == OosMode.None
+                    ? "Out-of-scope: no threshold (no validation items to calibrate on)."
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"Out-of-scope: {calibration.Mode}, threshold {calibration.Threshold:0.000} ({calibration.Criterion}); validation in-scope accuracy {calibration.InScopeAccuracy:0.0000}{(calibration.OosRecall is { } recall ? $", oos recall {recall:0.0000}" : "")}, rejection rate {calibration.RejectionRate:0.0000}.")).ConfigureAwait(false);
                 await context.Out.WriteLineAsync($"Model: {folder} · run {runId}").ConfigureAwait(false);
             }
 
@@ -189,6 +204,7 @@ internal static class NluCommand
                 : data.Splits.Count == 1 ? data.Splits.Values.First()
                 : throw new CliException($"{data.Path} has no split '{name}' (it has {string.Join(", ", data.Splits.Keys)}): pass --split");
 
+            await NluDataChecks.BeforeEvaluationAsync(context, data.Path, model, items.Select(i => i.Intent)).ConfigureAwait(false);
             var texts = items.Select(i => i.Text).ToArray();
             var predictions = await model.PredictBatchAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
             var uncached = await LoadAsync(context, result.GetValue(modelOption)!, cancellationToken, LocalEmbeddings.Uncached(context)).ConfigureAwait(false);

@@ -23,6 +23,8 @@ public static class FeaturizerFactory
             FeaturizerSettings.CharNGrams => new CharNGramFeaturizer(settings),
             FeaturizerSettings.Combined => new CombinedFeaturizer(
                 new EmbeddingFeaturizer(Checked(settings, embeddings), settings), new CharNGramFeaturizer(settings), settings),
+            FeaturizerSettings.Auto => throw new ArgumentException(
+                $"featurizer kind '{FeaturizerSettings.Auto}' is chosen from the data: resolve it with FeatureSelection.Resolve first", nameof(settings)),
             _ => throw new ArgumentException(
                 $"unknown featurizer kind '{settings.Kind}'; use '{FeaturizerSettings.Embeddings}', '{FeaturizerSettings.CharNGrams}' or '{FeaturizerSettings.Combined}'",
                 nameof(settings)),

@@ -15,6 +15,12 @@ public sealed record FeaturizerSettings
     /// <summary>Both, each L2-normalised and weighted, concatenated.</summary>
     public const string Combined = "combined";
 
+    /// <summary>
+    /// Chosen from the data before training (<see cref="FeatureSelection.Resolve"/>): <see cref="Embeddings"/> for text
+    /// mostly in Latin letters, else <see cref="CharNGrams"/>. A trained model never stores this kind.
+    /// </summary>
+    public const string Auto = "auto";
+
     /// <summary>One of <see cref="Embeddings"/>, <see cref="CharNGrams"/>, <see cref="Combined"/>. Default <see cref="Embeddings"/>.</summary>
     public string Kind { get; init; } = Embeddings;
 

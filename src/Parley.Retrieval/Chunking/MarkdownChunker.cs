@@ -63,6 +63,21 @@ public static partial class MarkdownChunker
             units.Clear();
         }
 
+        // Units are kept in document order and apart: Markdig's spans are not always exact (a link reference
+        // definition group reports the span of the document's first block), and a unit that starts before the one
+        // it follows would make a passage end before it starts.
+        var covered = 0;
+        void AddUnit(SourceSpan span)
+        {
+            var start = Math.Max(span.Start, covered);
+            var end = Math.Min(span.End + 1, markdown.Length);
+            if (end > start)
+            {
+                units.Add((start, end));
+                covered = end;
+            }
+        }
+
         foreach (var block in document)
         {
             if (block is HeadingBlock heading)
@@ -70,14 +85,18 @@ public static partial class MarkdownChunker
                 Flush();
                 headings.RemoveAll(x => x.Level >= heading.Level);
                 headings.Add((heading.Level, InlineText(markdown, heading)));
+                covered = Math.Max(covered, Math.Min(heading.Span.End + 1, markdown.Length));
             }
-            else if (block is ListBlock list)
+            else if (block is ListBlock or LinkReferenceDefinitionGroup)
             {
-                units.AddRange(list.Select(item => (item.Span.Start, Math.Min(item.Span.End + 1, markdown.Length))));
+                foreach (var item in (ContainerBlock)block)
+                {
+                    AddUnit(item.Span);
+                }
             }
             else
             {
-                units.Add((block.Span.Start, Math.Min(block.Span.End + 1, markdown.Length)));
+                AddUnit(block.Span);
             }
         }
 

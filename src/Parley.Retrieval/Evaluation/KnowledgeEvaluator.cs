@@ -12,7 +12,11 @@ public static class KnowledgeEvaluator
     /// <summary>The number of passages retrieved per query before collapsing them to documents.</summary>
     public const int Depth = 50;
 
-    /// <summary>Reads a JSONL file of <c>{"query": str, "relevant": [paths]}</c> lines; other fields are ignored.</summary>
+    /// <summary>
+    /// Reads a JSONL file of <c>{"query": str, "relevant": [paths]}</c> lines; other fields are ignored. An empty
+    /// <c>relevant</c> array marks an out-of-scope question, which the ranking metrics leave out and threshold
+    /// calibration (<see cref="KnowledgeThreshold"/>) uses.
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <exception cref="KnowledgeException">The file is missing or a line is malformed.</exception>
@@ -42,9 +46,9 @@ public static class KnowledgeEvaluator
                 var relevant = root.TryGetProperty("relevant", out var r) && r.ValueKind == JsonValueKind.Array
                     ? r.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!.Replace('\\', '/')).ToArray()
                     : null;
-                if (string.IsNullOrWhiteSpace(query) || relevant is not { Length: > 0 })
+                if (string.IsNullOrWhiteSpace(query) || relevant is null)
                 {
-                    throw new KnowledgeException($"{path}:{lineNumber}: each line needs a \"query\" string and a non-empty \"relevant\" array of document paths.");
+                    throw new KnowledgeException($"{path}:{lineNumber}: each line needs a \"query\" string and a \"relevant\" array of document paths (empty for a question the knowledge does not answer).");
                 }
 
                 queries.Add(new KnowledgeQuery(query, relevant));
@@ -63,7 +67,7 @@ public static class KnowledgeEvaluator
     public static IReadOnlyList<string> RankDocuments(IEnumerable<KnowledgeHit> hits) =>
         hits.Select(h => h.Passage.Source).Distinct(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Runs every query through <paramref name="search"/> and aggregates the metrics.</summary>
+    /// <summary>Runs every in-scope query (one with relevant documents) through <paramref name="search"/> and aggregates the metrics.</summary>
     /// <param name="search">The search to measure.</param>
     /// <param name="queries">The labelled queries.</param>
     /// <param name="timeProvider">The clock for latencies; null for the system clock.</param>
@@ -77,6 +81,7 @@ public static class KnowledgeEvaluator
         ArgumentNullException.ThrowIfNull(search);
         ArgumentNullException.ThrowIfNull(queries);
         timeProvider ??= TimeProvider.System;
+        queries = queries.Where(q => q.Relevant.Count > 0).ToArray();
         double recall1 = 0, recall5 = 0, mrr = 0, ndcg = 0;
         var latencies = new double[queries.Count];
         for (var q = 0; q < queries.Count; q++)

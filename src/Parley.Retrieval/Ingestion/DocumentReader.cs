@@ -30,16 +30,30 @@ public static class DocumentReader
     {
         ArgumentNullException.ThrowIfNull(source);
         chunking ??= ChunkingOptions.Default;
-        var extension = Path.GetExtension(source).ToLowerInvariant();
-        return extension switch
+        var text = ToText(source, content);
+        return IsFaq(source) ? FaqPairs.Chunk(source, text) : MarkdownChunker.Chunk(source, text, chunking);
+    }
+
+    /// <summary>
+    /// The text that <see cref="Read"/> cuts into passages, and that the passages' <see cref="KnowledgePassage.Start"/>
+    /// and <see cref="KnowledgePassage.Length"/> refer to: the Markdown of an MDX, HTML or PDF file, else the file's text.
+    /// </summary>
+    /// <param name="source">The file's path (its extension says how it is read).</param>
+    /// <param name="content">The file's bytes.</param>
+    /// <exception cref="InvalidDataException">The file cannot be read as its extension says (the message says why).</exception>
+    public static string ToText(string source, ReadOnlySpan<byte> content)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return Path.GetExtension(source).ToLowerInvariant() switch
         {
-            ".pdf" => MarkdownChunker.Chunk(source, PdfText.ToMarkdown(content.ToArray()), chunking),
-            ".mdx" => MarkdownChunker.Chunk(source, MdxText.StripJsx(Text(content)), chunking),
-            ".html" or ".htm" => MarkdownChunker.Chunk(source, HtmlText.ToMarkdown(Text(content)), chunking),
-            ".jsonl" => FaqPairs.Chunk(source, Text(content)),
-            _ => MarkdownChunker.Chunk(source, Text(content), chunking),
+            ".pdf" => PdfText.ToMarkdown(content.ToArray()),
+            ".mdx" => MdxText.StripJsx(Text(content)),
+            ".html" or ".htm" => HtmlText.ToMarkdown(Text(content)),
+            _ => Text(content),
         };
     }
+
+    private static bool IsFaq(string source) => Path.GetExtension(source).Equals(".jsonl", StringComparison.OrdinalIgnoreCase);
 
     private static string Text(ReadOnlySpan<byte> content)
     {

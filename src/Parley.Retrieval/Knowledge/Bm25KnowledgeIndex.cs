@@ -138,7 +138,15 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeSearch, IDisposable
     }
 
     /// <summary>The best <paramref name="top"/> passages by BM25, as indexes into <see cref="Passages"/>; passages that share no term with the query are left out.</summary>
-    internal IReadOnlyList<(int Index, float Score)> Rank(string query, int top)
+    /// <param name="query">The query text.</param>
+    /// <param name="top">The most passages returned.</param>
+    /// <param name="fuzzy">
+    /// Whether an English query term of five or more characters (after stemming) that no passage holds (a misspelling)
+    /// matches the passages' terms within one edit (two for terms of seven or more characters) instead; terms the
+    /// passages hold match exactly either way. Shorter terms are left alone: at four letters a real word the passages
+    /// do not use is one edit from too many others ("card" from "care").
+    /// </param>
+    internal IReadOnlyList<(int Index, float Score)> Rank(string query, int top, bool fuzzy = false)
     {
         if (_searcher is null || string.IsNullOrWhiteSpace(query))
         {
@@ -146,8 +154,8 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeSearch, IDisposable
         }
 
         var boolean = new BooleanQuery();
-        AddTerms(boolean, _english, EnglishField, query);
-        AddTerms(boolean, _chinese, ChineseField, query);
+        AddTerms(boolean, _english, EnglishField, query, fuzzy ? _reader : null);
+        AddTerms(boolean, _chinese, ChineseField, query, null);
         if (boolean.Clauses.Count == 0)
         {
             return [];
@@ -168,19 +176,26 @@ public sealed class Bm25KnowledgeIndex : IKnowledgeSearch, IDisposable
         _chinese.Dispose();
     }
 
-    private static void AddTerms(BooleanQuery query, Analyzer analyzer, string field, string text)
+    private static void AddTerms(BooleanQuery query, Analyzer analyzer, string field, string text, IndexReader? fuzzyOver)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         using var stream = analyzer.GetTokenStream(field, text);
-        var term = stream.AddAttribute<ICharTermAttribute>();
+        var attribute = stream.AddAttribute<ICharTermAttribute>();
         stream.Reset();
         while (stream.IncrementToken() && query.Clauses.Count < BooleanQuery.MaxClauseCount)
         {
-            var value = term.ToString();
-            if (seen.Add(value))
+            var value = attribute.ToString();
+            if (!seen.Add(value))
             {
-                query.Add(new TermQuery(new Term(field, value)), Occur.SHOULD);
+                continue;
             }
+
+            var term = new Term(field, value);
+            query.Add(
+                fuzzyOver is not null && value.Length >= 5 && fuzzyOver.DocFreq(term) == 0
+                    ? new FuzzyQuery(term, value.Length >= 7 ? 2 : 1, prefixLength: 0, maxExpansions: 10, transpositions: true)
+                    : new TermQuery(term),
+                Occur.SHOULD);
         }
 
         stream.End();

@@ -17,14 +17,22 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
     private readonly KnowledgePassage[] _passages;
     private readonly float[] _matrix;
     private readonly int _dimensions;
+    private readonly KnowledgeQueryOptions _query;
+    private readonly Lazy<KnowledgeVocabulary> _vocabulary;
 
-    private DenseKnowledgeIndex(IEmbeddingGenerator<string, Embedding<float>> embeddings, KnowledgePassage[] passages, float[] matrix, int dimensions)
+    private DenseKnowledgeIndex(
+        IEmbeddingGenerator<string, Embedding<float>> embeddings, KnowledgePassage[] passages, float[] matrix, int dimensions, KnowledgeQueryOptions? query = null, Lazy<KnowledgeVocabulary>? vocabulary = null)
     {
         _embeddings = embeddings;
         _passages = passages;
         _matrix = matrix;
         _dimensions = dimensions;
+        _query = query ?? KnowledgeQueryOptions.Default;
+        _vocabulary = vocabulary ?? new Lazy<KnowledgeVocabulary>(() => KnowledgeVocabulary.Create(passages));
     }
+
+    /// <summary>How messages are turned into the texts encoded (<see cref="KnowledgeQueryOptions.Default"/> unless changed by <see cref="WithQueryOptions"/>).</summary>
+    public KnowledgeQueryOptions QueryOptions => _query;
 
     /// <inheritdoc />
     public int Count => _passages.Length;
@@ -106,7 +114,7 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
             return [];
         }
 
-        var scores = await ScoreAllAsync(query, cancellationToken).ConfigureAwait(false);
+        var scores = await ScoreMessageAsync(query, cancellationToken).ConfigureAwait(false);
         return TopK.Indexes(scores, Math.Min(top, _passages.Length))
             .Select(i => new KnowledgeHit(_passages[i], Math.Round(scores[i], 4)))
             .ToArray();
@@ -120,22 +128,61 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
     public DenseKnowledgeIndex WithQueryEmbeddings(IEmbeddingGenerator<string, Embedding<float>> queryEmbeddings)
     {
         ArgumentNullException.ThrowIfNull(queryEmbeddings);
-        return new DenseKnowledgeIndex(queryEmbeddings, _passages, _matrix, _dimensions);
+        return new DenseKnowledgeIndex(queryEmbeddings, _passages, _matrix, _dimensions, _query, _vocabulary);
+    }
+
+    /// <summary>Returns an index over the same passages and vectors that plans queries with <paramref name="options"/>.</summary>
+    /// <param name="options">How messages are turned into the texts encoded.</param>
+    public DenseKnowledgeIndex WithQueryOptions(KnowledgeQueryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new DenseKnowledgeIndex(_embeddings, _passages, _matrix, _dimensions, options, _vocabulary);
+    }
+
+    /// <summary>
+    /// Each passage's score for a user's message, in <see cref="Passages"/> order: its best cosine similarity over the
+    /// texts <see cref="QueryOptions"/> makes of the message (the message, its sentences, their corrected spellings).
+    /// </summary>
+    internal async Task<float[]> ScoreMessageAsync(string message, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> texts = _query.SplitSentences ? [.. QueryPlan.Create(message).Select(p => p.Text)] : [message.Trim()];
+        if (_query.CorrectTypos && _passages.Length > 0)
+        {
+            texts = [.. texts, .. texts.Select(_vocabulary.Value.Correct).OfType<string>()];
+        }
+
+        var all = await ScoreAllAsync(texts, cancellationToken).ConfigureAwait(false);
+        var best = all[0];
+        for (var i = 1; i < all.Length; i++)
+        {
+            TensorPrimitives.Max(best, all[i], best);
+        }
+
+        return best;
     }
 
     /// <summary>The cosine similarity of the query to every passage, in <see cref="Passages"/> order.</summary>
-    internal async Task<float[]> ScoreAllAsync(string query, CancellationToken cancellationToken)
+    internal async Task<float[]> ScoreAllAsync(string query, CancellationToken cancellationToken) =>
+        (await ScoreAllAsync([query], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>The cosine similarity of each query to every passage (queries encoded in one call), in <see cref="Passages"/> order.</summary>
+    internal async Task<float[][]> ScoreAllAsync(IReadOnlyList<string> queries, CancellationToken cancellationToken)
     {
-        var scores = new float[_passages.Length];
+        var scores = new float[queries.Count][];
         if (_passages.Length == 0)
         {
-            return scores;
+            return [.. queries.Select(_ => Array.Empty<float>())];
         }
 
-        var vector = (await _embeddings.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
-        for (var i = 0; i < _passages.Length; i++)
+        var vectors = await _embeddings.GenerateAsync(queries, cancellationToken: cancellationToken).ConfigureAwait(false);
+        for (var q = 0; q < queries.Count; q++)
         {
-            scores[i] = TensorPrimitives.Dot(vector.Span, _matrix.AsSpan(i * _dimensions, _dimensions));
+            var vector = vectors[q].Vector.Span;
+            scores[q] = new float[_passages.Length];
+            for (var i = 0; i < _passages.Length; i++)
+            {
+                scores[q][i] = TensorPrimitives.Dot(vector, _matrix.AsSpan(i * _dimensions, _dimensions));
+            }
         }
 
         return scores;

@@ -79,7 +79,11 @@ public sealed class HybridKnowledgeSearch : IKnowledgeSearch, IDisposable
     }
 
     /// <inheritdoc />
-    /// <remarks>Hits are in fused order; each hit's score is its dense cosine similarity (see the class remarks).</remarks>
+    /// <remarks>
+    /// Hits are in fused order, each with its fused score in <see cref="KnowledgeHit.Fused"/>; each hit's
+    /// <see cref="KnowledgeHit.Score"/> is its dense score: its best cosine similarity over the texts the dense index
+    /// makes of the message (see the class remarks and <see cref="KnowledgeQueryOptions"/>).
+    /// </remarks>
     public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(string query, int top = 3, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -90,13 +94,13 @@ public sealed class HybridKnowledgeSearch : IKnowledgeSearch, IDisposable
         }
 
         var candidates = Math.Min(Math.Max(top, _options.Candidates), Count);
-        var cosines = await Dense.ScoreAllAsync(query, cancellationToken).ConfigureAwait(false);
+        var cosines = await Dense.ScoreMessageAsync(query, cancellationToken).ConfigureAwait(false);
         var dense = TopK.Indexes(cosines, candidates);
-        var lexical = Lexical.Rank(query, candidates).Select(r => r.Index).ToArray();
+        var lexical = Lexical.Rank(query, candidates, _options.FuzzyTerms).Select(r => r.Index).ToArray();
         var passages = Dense.Passages;
         return ReciprocalRankFusion.Fuse<int>([(lexical, _options.LexicalWeight), (dense, _options.DenseWeight)], _options.K)
             .Take(top)
-            .Select(f => new KnowledgeHit(passages[f.Item], Math.Round(cosines[f.Item], 4)))
+            .Select(f => new KnowledgeHit(passages[f.Item], Math.Round(cosines[f.Item], 4), Math.Round(f.Score, 6)))
             .ToArray();
     }
 

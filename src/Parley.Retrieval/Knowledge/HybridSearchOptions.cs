@@ -25,6 +25,12 @@ public sealed class HybridSearchOptions
     /// <summary>How many passages each ranking contributes before fusion (at least the number of hits asked for). Default 50.</summary>
     public int Candidates { get; set; } = 50;
 
+    /// <summary>
+    /// Whether a BM25 query term of five or more characters that no passage holds (a misspelling) matches the
+    /// passages' terms within one edit (two for terms of seven or more characters) instead. Default true.
+    /// </summary>
+    public bool FuzzyTerms { get; set; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> when an option is out of range.</summary>
     public void Validate()
     {
@@ -34,5 +40,6 @@ public sealed class HybridSearchOptions
         {
             throw new ArgumentException("The lexical and dense weights must be finite, non-negative and not both zero.", nameof(LexicalWeight));
         }
+
     }
 }

@@ -10,6 +10,9 @@ public static class KnowledgeFolder
     /// <summary>The file extensions indexed from a knowledge folder (see <see cref="DocumentReader"/>).</summary>
     public static readonly IReadOnlySet<string> Extensions = DocumentReader.Extensions;
 
+    // Unreadable subfolders are passed over rather than failing the whole listing; hidden files are indexed as before.
+    private static readonly EnumerationOptions Enumeration = new() { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+
     /// <summary>The indexable files under <paramref name="folder"/>, as full paths in ordinal order of their relative paths.</summary>
     /// <param name="folder">The knowledge folder; a missing folder has no files.</param>
     public static IReadOnlyList<string> ListFiles(string folder)
@@ -17,7 +20,7 @@ public static class KnowledgeFolder
         ArgumentNullException.ThrowIfNull(folder);
         return !Directory.Exists(folder)
             ? []
-            : Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            : Directory.EnumerateFiles(folder, "*", Enumeration)
                 .Where(f => Extensions.Contains(Path.GetExtension(f)))
                 .OrderBy(f => SourcePath(folder, f), StringComparer.Ordinal)
                 .ToArray();
@@ -75,9 +78,10 @@ public static class KnowledgeFolder
         {
             return (await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false), null);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return (null, e.Message);
+            // Whatever goes wrong with one file (a broken link, no permission, a device that fails) leaves the rest indexed.
+            return (null, Describe(e));
         }
     }
 
@@ -96,5 +100,14 @@ public static class KnowledgeFolder
             error = e.Message;
             return false;
         }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // A bug in a reader or the chunker must not take the whole index down: the file is skipped and named.
+            passages = [];
+            error = "it could not be chunked: " + Describe(e);
+            return false;
+        }
     }
+
+    private static string Describe(Exception e) => e is IOException or UnauthorizedAccessException ? e.Message : $"{e.GetType().Name}: {e.Message}";
 }

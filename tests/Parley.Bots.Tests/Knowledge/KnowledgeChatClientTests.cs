@@ -47,6 +47,24 @@ public sealed class KnowledgeChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_QuoteModeLongPassage_QuotesOnlyTheSentencesThatAnswer()
+    {
+        var search = new FixedSearch(FixedSearch.Hit(
+            "damaged-items.md",
+            "What happens next",
+            "- **Replacement:** we dispatch a replacement within 2 business days.\n- **Refund:** we refund the item in full to your original payment method.\n- **Broken glass:** you do not need to send these back.\n- **Other items:** we may email you a free return label.",
+            0.49));
+        var client = new KnowledgeChatClient(Inner([], "fallback"), search, KnowledgeMode.Quote, threshold: 0.45);
+
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi, my kettle arrived yesterday and the lid is dented. Can you replace it or refund me?")]);
+
+        Assert.Contains("> - **Replacement:** we dispatch a replacement within 2 business days.", response.Text);
+        Assert.Contains("> - **Refund:** we refund the item in full", response.Text);
+        Assert.DoesNotContain("Broken glass", response.Text);
+        Assert.Contains("Source: damaged-items.md", response.Text);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_QuoteModeNothingRelevant_Delegates()
     {
         var calls = new List<List<ChatMessage>>();

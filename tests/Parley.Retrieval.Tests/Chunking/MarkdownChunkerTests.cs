@@ -50,6 +50,19 @@ public sealed class MarkdownChunkerTests
     }
 
     [Fact]
+    public void Chunk_LinkReferenceAfterEmptyFencesAndHeading_DoesNotThrowAndOffsetsHold()
+    {
+        // Markdig gives the link reference definition group the span of the document's first block.
+        const string markdown = "```\n```\n#### Example conversation\n```\n```\n[1]: https://example.com/library";
+
+        var passages = MarkdownChunker.Chunk("library.md", markdown);
+
+        Assert.All(passages, p => Assert.Equal(p.Text, markdown.Substring(p.Start, p.Length)));
+        Assert.Equal("Example conversation", Assert.Single(passages, p => p.Text.Contains("[1]:", StringComparison.Ordinal)).Heading);
+        Assert.True(passages.Zip(passages.Skip(1)).All(x => x.First.Start <= x.Second.Start));
+    }
+
+    [Fact]
     public void Chunk_ShortSection_StaysOnePassageWithItsListItems()
     {
         var passage = MarkdownChunker.Chunk("shipping.md", Document)[1];

@@ -307,6 +307,38 @@ public sealed class KnowledgeIndexStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task BuildAsync_FileThatThrowsInReadingOrChunking_IsNamedInAWarningAndTheRestIndexed()
+    {
+        // Reading a link to a file that does not exist throws; the chunker's token counter throws on one file.
+        File.CreateSymbolicLink(Path.Combine(Docs, "gone.md"), Path.Combine(_root, "nowhere.md"));
+        Write("explodes.md", "# Explodes\n\nThis passage makes the token counter throw.\n");
+        Write("library.md", "```\n```\n#### Example conversation\n```\n```\n[1]: https://example.com/library\n");
+        var chunking = new ChunkingOptions
+        {
+            CountTokens = text => text.Contains("token counter throw", StringComparison.Ordinal)
+                ? throw new InvalidOperationException("counter failed")
+                : ChunkingOptions.EstimateTokens(text),
+            CounterName = "throws-on-one-file",
+        };
+        var warnings = new List<string>();
+
+        var report = await KnowledgeIndexStore.BuildAsync(Docs, Index, _embeddings, new SyncProgress(p =>
+        {
+            if (p.Warning is not null)
+            {
+                warnings.Add(p.Warning);
+            }
+        }), chunking);
+
+        Assert.Equal(["explodes.md", "gone.md"], report.Skipped.Select(s => s.Source).Order().ToArray());
+        Assert.Contains(warnings, w => w.StartsWith("skipped gone.md: ", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("skipped explodes.md: ", StringComparison.Ordinal) && w.Contains("InvalidOperationException: counter failed", StringComparison.Ordinal));
+        Assert.Equal(5, report.Files);
+        using var search = await KnowledgeIndexStore.LoadAsync(Index, _embeddings);
+        Assert.Contains(search.Dense.Passages, p => p.Source == "library.md" && p.Text.Contains("example.com/library", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BuildAsync_MissingDocsFolder_Throws()
     {
         await Assert.ThrowsAsync<KnowledgeException>(() => KnowledgeIndexStore.BuildAsync(Path.Combine(_root, "none"), Index, _embeddings));
