@@ -45,6 +45,9 @@ public sealed class Bot
     /// <summary>The knowledge search.</summary>
     public IKnowledgeSearch Knowledge { get; }
 
+    /// <summary>The wording of what the bot writes itself, in the pack's language.</summary>
+    public BotMessages Messages => BotMessages.For(Pack.Manifest.Language);
+
     /// <summary>The system prompt: the bot's persona.</summary>
     public string SystemPrompt => Pack.Manifest.Persona;
 
@@ -76,8 +79,11 @@ public sealed class Bot
         var knowledge = await BotKnowledge.OpenAsync(pack, embeddings, options, cancellationToken).ConfigureAwait(false);
 
         var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback))
-            .Use(inner => new IntentRoutingChatClient(inner, classifier, pack))
-            .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, pack.Manifest.Thresholds.Knowledge));
+            .Use(inner => knowledge is LexicalKnowledgeSearch
+                ? new IntentRoutingChatClient(inner, classifier, pack, knowledge, IntentRoutingChatClient.LexicalKnowledgeOverride)
+                : new IntentRoutingChatClient(inner, classifier, pack))
+            .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, pack.Manifest.Thresholds.Knowledge,
+                messages: BotMessages.For(pack.Manifest.Language)));
         if (llm is not null)
         {
             options.ConfigureLlm?.Invoke(builder);

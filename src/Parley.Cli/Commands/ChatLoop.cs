@@ -90,7 +90,7 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
         try
         {
             var response = await _writer.WriteStreamAsync(session.SendStreamingAsync(text, runtime.Bot.CreateOptions(), turn.Token), turn.Token).ConfigureAwait(false);
-            await _writer.WriteDetailsAsync(response).ConfigureAwait(false);
+            await _writer.WriteDetailsAsync(response, runtime.Bot.Messages).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (turn.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -34,8 +34,9 @@ internal static class NluCommand
     {
         var dataset = new DatasetArguments(recursive: false);
         var validation = new Option<string?>("--val") { Description = "A separate validation file (default: the data's own validation split, else a stratified 10% of the training data)." };
-        var method = new Option<string>("--method") { Description = "What is trained: head (a classifier on frozen features).", DefaultValueFactory = _ => "head" };
-        method.AcceptOnlyFromAmong("head");
+        var method = new Option<string>("--method") { Description = "What is trained: head (a classifier on frozen features), or the encoder too: full, lora or contrastive (docs/intent-models.md).", DefaultValueFactory = _ => "head" };
+        method.AcceptOnlyFromAmong(["head", .. EncoderTrainingArguments.Methods]);
+        var encoderTraining = new EncoderTrainingArguments();
         var features = new Option<string>("--features")
         {
             Description = "Features: auto (embeddings for text in Latin letters, else char-ngrams), embeddings, char-ngrams (any language) or combined.",
@@ -61,6 +62,7 @@ internal static class NluCommand
 
         var command = new Command("train", "Train an intent model on labelled utterances and record the run.");
         dataset.AddTo(command);
+        encoderTraining.AddTo(command);
         foreach (var option in new Option[] { validation, method, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, classWeights, conflicts, database, json })
         {
             command.Options.Add(option);
@@ -114,23 +116,27 @@ internal static class NluCommand
                 await context.Error.WriteLineAsync(featureReason).ConfigureAwait(false);
             }
 
-            var featurizer = FeaturizerFactory.Create(featureSettings, LocalEmbeddings.Create(context));
-            var model = await IntentModelTrainer.TrainAsync(
-                featurizer,
+            var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("models", data.Name), context.CurrentDirectory);
+            var methodName = result.GetValue(method)!;
+            using var fineTuned = EncoderTrainingArguments.IsFineTuning(methodName)
+                ? await encoderTraining.TrainAsync(context, result, methodName, featureSettings.Kind, folder, train.Select(i => i.ToExample()).ToArray(), val?.Select(i => i.ToExample()).ToArray(), options, progress, quiet, cancellationToken).ConfigureAwait(false)
+                : null;
+            var model = fineTuned?.Model ?? await IntentModelTrainer.TrainAsync(
+                FeaturizerFactory.Create(featureSettings, LocalEmbeddings.Create(context)),
                 train.Select(i => i.ToExample()).ToArray(),
                 val?.Select(i => i.ToExample()).ToArray(),
                 options,
                 progress.Progress,
                 cancellationToken).ConfigureAwait(false);
 
-            var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("models", data.Name), context.CurrentDirectory);
             await model.SaveAsync(folder, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var encoderRecord = fineTuned is null ? null : await encoderTraining.FinishAsync(context, result, fineTuned, folder, cancellationToken).ConfigureAwait(false);
 
             var runId = $"run-{started:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
             var settings = SettingsLoader.Load(context, [new("Parley:Database", result.GetValue(database))]);
             using (var runs = new SqliteRunStore(settings.StoreOptions()))
             {
-                var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = "head" };
+                var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = methodName, ["encoder"] = encoderRecord };
                 await runs.SaveAsync(IntentModelTrainer.ToRunRecord(model, runId, started, data.Hash, folder, extra), cancellationToken).ConfigureAwait(false);
             }
 
@@ -155,6 +161,11 @@ internal static class NluCommand
                 },
                 ["seconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
             };
+            if (encoderRecord is not null)
+            {
+                summary["encoder"] = encoderRecord.DeepClone();
+            }
+
             if (quiet)
             {
                 await context.Out.WriteLineAsync(summary.ToJsonString(Json)).ConfigureAwait(false);
@@ -168,6 +179,12 @@ internal static class NluCommand
                     ? "Out-of-scope: no threshold (no validation items to calibrate on)."
                     : string.Create(CultureInfo.InvariantCulture,
                         $"Out-of-scope: {calibration.Mode}, threshold {calibration.Threshold:0.000} ({calibration.Criterion}); validation in-scope accuracy {calibration.InScopeAccuracy:0.0000}{(calibration.OosRecall is { } recall ? $", oos recall {recall:0.0000}" : "")}, rejection rate {calibration.RejectionRate:0.0000}.")).ConfigureAwait(false);
+                if (fineTuned is { Training: var tuning })
+                {
+                    await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"Encoder ({methodName}): best epoch {tuning.BestEpoch} of {tuning.History.Count}, {tuning.TrainableParameters:N0} of {tuning.TotalParameters:N0} weights trained ({100.0 * tuning.TrainableParameters / tuning.TotalParameters:0.00}%){(tuning.ResumedAtStep > 0 ? $", resumed after step {tuning.ResumedAtStep}" : "")}{(encoderRecord?["adapter_bytes"] is { } bytes ? $", adapters {bytes} bytes" : "")}.")).ConfigureAwait(false);
+                }
+
                 await context.Out.WriteLineAsync($"Model: {folder} · run {runId}").ConfigureAwait(false);
             }
 

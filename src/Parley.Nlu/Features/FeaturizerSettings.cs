@@ -39,6 +39,13 @@ public sealed record FeaturizerSettings
     /// </summary>
     public int HashBits { get; init; } = 12;
 
+    /// <summary>
+    /// A fine-tuned encoder (an ONNX model of all-MiniLM-L6-v2's graph, from Parley.Nlu.Torch) that computes the
+    /// embeddings instead of the package's model: an absolute path while training, the file's name inside the model
+    /// folder once saved. Default null: the package's model.
+    /// </summary>
+    public string? EncoderFile { get; init; }
+
     /// <summary>The weight of the n-gram block in <see cref="Combined"/> features (embeddings weigh 1). Default 0.5.</summary>
     public float NGramWeight { get; init; } = 0.5f;
 }
