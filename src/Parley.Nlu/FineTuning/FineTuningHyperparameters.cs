@@ -27,12 +27,12 @@ public sealed class FineTuningHyperparameters
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public TrainerOptions ToTrainerOptions()
     {
-        var options = new TrainerOptions { Seed = Seed };
+        // Epochs keep their OpenAI meaning (n_epochs, or at most TrainerOptions.Epochs): no minimum-steps raise.
+        var options = new TrainerOptions { Seed = Seed, MinSteps = 0 };
         if (Epochs is { } epochs)
         {
             options.Epochs = epochs;
             options.Patience = 0;
-            options.MinSteps = 0;
         }
 
         if (BatchSize is { } batchSize)

@@ -52,7 +52,9 @@ public sealed class FineTuningApiTests(ServerFixture server) : IAsyncLifetime
         Assert.Contains(events, e => e.Kind == FineTuningJobEventKind.Metrics && e.Data is not null);
         Assert.Contains(events, e => e.Message.Contains("successfully completed", StringComparison.Ordinal));
         Assert.Contains("Created fine-tuning job", events[^1].Message, StringComparison.Ordinal);
-        Assert.Contains(events, e => e.Level == "warn" && e.Message.StartsWith("Too few validation examples (5)", StringComparison.Ordinal));
+        // 5 validation examples are too few on their own, but out-of-fold predictions of the training data calibrate the
+        // threshold (issue 11), so the "too few validation examples" warning of an uncalibrated model is not given.
+        Assert.DoesNotContain(events, e => e.Message.StartsWith("Too few validation examples", StringComparison.Ordinal));
         Assert.Equal(events.Count, events.Select(e => e.Id).Distinct().Count());
 
         var checkpoints = new List<FineTuningCheckpoint>();
