@@ -4,7 +4,6 @@ using Parley.Bots.Knowledge;
 using Parley.Bots.Packs;
 using Parley.Bots.Routing;
 using Parley.Bots.Tools;
-using Parley.Nlu.Intents;
 using Parley.Retrieval.Knowledge;
 
 namespace Parley.Bots;
@@ -48,6 +47,9 @@ public sealed class Bot
     /// <summary>The knowledge search.</summary>
     public IKnowledgeSearch Knowledge { get; }
 
+    /// <summary>The wording of what the bot writes itself, in the pack's language.</summary>
+    public BotMessages Messages => BotMessages.For(Pack.Manifest.Language);
+
     /// <summary>The system prompt: the bot's persona.</summary>
     public string SystemPrompt => Pack.Manifest.Persona;
 
@@ -75,12 +77,7 @@ public sealed class Bot
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(embeddings);
         options ??= new BotBuildOptions();
-        var examples = pack.Intents.SelectMany(i => i.Examples.Select(e => new LabeledExample(e, i.Name)));
-        var nearest = await NearestExampleIntentClassifier.CreateAsync(embeddings, examples, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var trained = options.ModelsFolder is { } folder
-            ? await PackIntentModels.LoadOrTrainAsync(pack, embeddings, folder, options.TrainingProgress, cancellationToken).ConfigureAwait(false)
-            : null;
-        var classifier = new BotIntentClassifier(nearest, trained, pack.Manifest.Thresholds.Intent);
+        var classifier = await BotIntentClassifier.CreateAsync(pack, embeddings, options.ModelsFolder, options.TrainingProgress, cancellationToken: cancellationToken).ConfigureAwait(false);
         var knowledge = await BotKnowledge.OpenAsync(pack, embeddings, options, cancellationToken).ConfigureAwait(false);
 
         var toolbox = pack.Manifest.Tools.Count == 0 ? null
@@ -92,8 +89,11 @@ public sealed class Bot
         }
 
         builder
-            .Use(inner => new IntentRoutingChatClient(inner, classifier, pack))
-            .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, pack.Manifest.Thresholds.Knowledge));
+            .Use(inner => knowledge is LexicalKnowledgeSearch
+                ? new IntentRoutingChatClient(inner, classifier, pack, knowledge, IntentRoutingChatClient.LexicalKnowledgeOverride)
+                : new IntentRoutingChatClient(inner, classifier, pack))
+            .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, pack.Manifest.Thresholds.Knowledge,
+                messages: BotMessages.For(pack.Manifest.Language)));
         if (toolbox is not null && llm is not null)
         {
             builder.Use(inner => new LlmToolsChatClient(inner, toolbox)).UseFunctionInvocation();

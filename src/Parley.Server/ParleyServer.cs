@@ -55,6 +55,7 @@ public static class ParleyServer
         services.AddParleyBots(builder.Configuration);
         services.AddSingleton<BotRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<BotRegistry>());
+        services.AddSingleton<SessionLocks>();
         services.AddSingleton<ApiKeys>();
         services.AddFineTuning();
         services.AddApiRateLimiter();

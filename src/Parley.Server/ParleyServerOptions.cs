@@ -15,8 +15,8 @@ public sealed class ParleyServerOptions
     /// <summary>The default request body limit: 1 MiB.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
-    /// <summary>The default number of requests a client may make per <see cref="RateLimitWindow"/>: 600.</summary>
-    public const int DefaultRateLimitPermits = 600;
+    /// <summary>The default number of requests a client may make per <see cref="RateLimitWindow"/>: 0, no limit.</summary>
+    public const int DefaultRateLimitPermits = 0;
 
     /// <summary>The bot folders to serve; each bot's model id is its name. Default: none (set at least one).</summary>
     public IList<string> BotFolders { get; } = [];
@@ -31,7 +31,7 @@ public sealed class ParleyServerOptions
 
     /// <summary>
     /// How many API requests one client (one API key, or one IP address when the API is open) may make per
-    /// <see cref="RateLimitWindow"/>; more get 429 with <c>Retry-After</c>. Default: <see cref="DefaultRateLimitPermits"/>.
+    /// <see cref="RateLimitWindow"/>; more get 429 with <c>Retry-After</c>. 0 turns rate limiting off. Default: 0, off.
     /// Configuration key: <c>RateLimitPerMinute</c>.
     /// </summary>
     [ConfigurationKeyName("RateLimitPerMinute")]
@@ -94,6 +94,18 @@ public sealed class ParleyServerOptions
     /// </summary>
     public string? FineTunedFallbackReply { get; set; }
 
+    /// <summary>
+    /// The longest a streamed reply may run; a stream still going is cut with an error event and <c>[DONE]</c>.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for no limit. Default: 10 minutes.
+    /// </summary>
+    public TimeSpan StreamTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The longest a streamed reply may go without an update from the model (before the first one included); a stream
+    /// that stalls is cut as at <see cref="StreamTimeout"/>. <see cref="Timeout.InfiniteTimeSpan"/> for no limit. Default: 60 seconds.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public void Validate()
@@ -113,9 +125,9 @@ public sealed class ParleyServerOptions
             throw new ArgumentException("an API key is empty", nameof(ApiKeys));
         }
 
-        if (RateLimitPermits < 1)
+        if (RateLimitPermits < 0)
         {
-            throw new ArgumentException($"the rate limit must allow at least 1 request per window (was {RateLimitPermits})", nameof(RateLimitPermits));
+            throw new ArgumentException($"the rate limit must be 0 (off) or a number of requests per window (was {RateLimitPermits})", nameof(RateLimitPermits));
         }
 
         if (RateLimitWindow <= TimeSpan.Zero)
@@ -131,6 +143,14 @@ public sealed class ParleyServerOptions
         if (ShutdownTimeout < TimeSpan.Zero)
         {
             throw new ArgumentException($"the shutdown timeout must not be negative (was {ShutdownTimeout})", nameof(ShutdownTimeout));
+        }
+
+        foreach (var (name, value) in new[] { (nameof(StreamTimeout), StreamTimeout), (nameof(StreamIdleTimeout), StreamIdleTimeout) })
+        {
+            if (value != Timeout.InfiniteTimeSpan && (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1)))
+            {
+                throw new ArgumentException($"{name} must be positive and at most a day, or infinite (was {value})", name);
+            }
         }
 
         if (MaxConcurrentFineTuningJobs < 1)

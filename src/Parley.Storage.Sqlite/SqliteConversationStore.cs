@@ -254,7 +254,13 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
     /// line, cut to 60 characters with an ellipsis; ties in the update time are ordered newest-created first.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not positive.</exception>
-    public async Task<IReadOnlyList<ConversationSummary>> ListAsync(string? bot = null, int limit = 50, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ConversationSummary>> ListAsync(string? bot = null, int limit = 50, CancellationToken cancellationToken = default) =>
+        ListPageAsync(bot, limit, after: null, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>A keyset query on (updated, created, id): pages cost the same however deep they are.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not positive.</exception>
+    public async Task<IReadOnlyList<ConversationSummary>> ListPageAsync(string? bot, int limit, string? after, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return await _database.ReadAsync("list conversations", async (connection, transaction) =>
@@ -264,11 +270,15 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
                        (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id),
                        (SELECT m.payload FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.seq LIMIT 1)
                 FROM conversations c
-                WHERE $bot IS NULL OR c.bot = $bot
+                LEFT JOIN conversations a ON a.id = $after
+                WHERE ($bot IS NULL OR c.bot = $bot)
+                  AND ($after IS NULL OR (a.id IS NOT NULL AND (c.updated < a.updated
+                       OR (c.updated = a.updated AND (c.created < a.created OR (c.created = a.created AND c.id > a.id))))))
                 ORDER BY c.updated DESC, c.created DESC, c.id
                 LIMIT $limit;
                 """);
             command.Parameters.AddWithValue("$bot", (object?)bot ?? DBNull.Value);
+            command.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
             command.Parameters.AddWithValue("$limit", limit);
             var summaries = new List<ConversationSummary>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

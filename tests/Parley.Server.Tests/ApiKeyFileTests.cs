@@ -33,9 +33,9 @@ public sealed class ApiKeyFileTests
     }
 
     [Theory]
-    [InlineData(0)]
     [InlineData(-1)]
-    public void Validate_RateLimitBelowOne_Throws(int permits)
+    [InlineData(-600)]
+    public void Validate_RateLimitNegative_Throws(int permits)
     {
         var options = new ParleyServerOptions { RateLimitPermits = permits };
         options.BotFolders.Add("bot");
@@ -43,5 +43,16 @@ public sealed class ApiKeyFileTests
         var error = Assert.Throws<ArgumentException>(options.Validate);
 
         Assert.Equal(nameof(ParleyServerOptions.RateLimitPermits), error.ParamName);
+    }
+
+    [Fact]
+    public void Validate_RateLimitZero_MeansOffAndIsTheDefault()
+    {
+        var options = new ParleyServerOptions { RateLimitPermits = 0 };
+        options.BotFolders.Add("bot");
+
+        options.Validate();
+
+        Assert.Equal(0, new ParleyServerOptions().RateLimitPermits);
     }
 }

@@ -77,6 +77,46 @@ public sealed class EmbeddingEndpointsTests(ServerFixture server)
         }
     }
 
+    [Theory]
+    [InlineData(256)]
+    [InlineData("384")]
+    public async Task PostEmbeddings_Dimensions_Returns400NamingIt(object dimensions)
+    {
+        var body = new JsonObject { ["model"] = "all-MiniLM-L6-v2", ["input"] = "hello", ["dimensions"] = JsonValue.Create(dimensions) };
+
+        using var response = await server.Http.PostAsJsonAsync("/v1/embeddings", body);
+        var error = (await response.Content.ReadFromJsonAsync<JsonNode>())!["error"]!;
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("dimensions", (string?)error["param"]);
+    }
+
+    [Fact]
+    public async Task PostEmbeddings_NativeDimensions_Accepted()
+    {
+        var body = new JsonObject { ["model"] = "all-MiniLM-L6-v2", ["input"] = "hello", ["dimensions"] = 384 };
+
+        using var response = await server.Http.PostAsJsonAsync("/v1/embeddings", body);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostEmbeddings_OverTheWorkCap_Returns400NamingTheLimit()
+    {
+        await using var app = await server.StartServerAsync(_ => { });
+        using var http = app.GetTestClient();
+        var input = new JsonArray([.. Enumerable.Range(0, 130).Select(_ => (JsonNode?)string.Join(' ', Enumerable.Repeat("a", 300)))]);
+
+        using var response = await http.PostAsJsonAsync("/v1/embeddings", new JsonObject { ["model"] = "all-MiniLM-L6-v2", ["input"] = input });
+        var error = (await response.Content.ReadFromJsonAsync<JsonNode>())!["error"]!;
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("input", (string?)error["param"]);
+        Assert.Equal("too_many_tokens", (string?)error["code"]);
+        Assert.Contains("32768", (string?)error["message"], StringComparison.Ordinal);
+    }
+
     private async Task<JsonNode> PostAsync(JsonObject body)
     {
         using var response = await server.Http.PostAsJsonAsync("/v1/embeddings", body);

@@ -20,6 +20,10 @@ public sealed class ErrorTests(ServerFixture server)
     [InlineData("{\"model\":\"shop\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":0}", "invalid_value", "max_tokens")]
     [InlineData("{\"model\":\"shop\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":2}", "invalid_value", "n")]
     [InlineData("{\"model\":\"all-MiniLM-L6-v2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "invalid_value", "model")]
+    [InlineData("{\"model\":\"shop\",\"model\":\"other\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "invalid_json", null)]
+    [InlineData("{\"model\":\"shop\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"content\":\"ho\"}]}", "invalid_json", null)]
+    [InlineData("{\"model\":\"shop\",\"messages\":[{\"role\":\"user\",\"content\":\"a\\ud800b\"}]}", "invalid_json", null)]
+    [InlineData("{\"model\":\"shop\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"tool\",\"content\":\"42\"}]}", "invalid_value", "messages[1].tool_call_id")]
     public async Task PostChat_InvalidRequest_Returns400InOpenAIShape(string body, string code, string? param)
     {
         var (status, error) = await PostAsync("/v1/chat/completions", body);
@@ -82,6 +86,55 @@ public sealed class ErrorTests(ServerFixture server)
         using var response = await server.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostChat_InvalidUtf8Bytes_Returns400InvalidJson()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"model\":\"shop\",\"messages\":[{\"role\":\"user\",\"content\":\"hi X\"}]}");
+        body[Array.IndexOf(body, (byte)'X')] = 0xFF;
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await server.Http.PostAsync("/v1/chat/completions", content);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_json", (string?)error["code"]);
+        Assert.Contains("UTF-8", (string?)error["message"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "/v1/nothing-here", HttpStatusCode.NotFound, "unknown_url")]
+    [InlineData("POST", "/v2/chat/completions", HttpStatusCode.NotFound, "unknown_url")]
+    [InlineData("DELETE", "/v1/chat/completions", HttpStatusCode.MethodNotAllowed, "method_not_allowed")]
+    [InlineData("PUT", "/v1/models", HttpStatusCode.MethodNotAllowed, "method_not_allowed")]
+    public async Task Send_UnknownRouteOrWrongMethod_AnswersInOpenAIShape(string method, string path, HttpStatusCode expected, string code)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+        using var response = await server.Http.SendAsync(request);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(code, (string?)error["code"]);
+        Assert.Equal("invalid_request_error", (string?)error["type"]);
+        Assert.Contains(path, (string?)error["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Upload_MultipartWithoutClosingBoundary_Returns400()
+    {
+        const string boundary = "b0undary";
+        var body = $"--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nfine-tune\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jsonl\"\r\n\r\n{{\"text\":\"hi\",\"label\":\"greet\"}}\n";
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
+
+        using var response = await server.Http.PostAsync("/v1/files", content);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_multipart", (string?)error["code"]);
     }
 
     private static HttpRequestMessage WithoutAuth(HttpRequestMessage request)

@@ -26,6 +26,19 @@ public sealed class RateLimitTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task GetModels_RateLimitNotConfigured_NeverLimited()
+    {
+        await using var app = await server.StartServerAsync(_ => { });
+        using var http = app.GetTestClient();
+
+        for (var i = 0; i < 700; i++)
+        {
+            using var response = await http.GetAsync("/v1/models");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task GetModels_OneKeyOverLimit_OtherKeyStillServed()
     {
         await using var app = await server.StartServerAsync(o =>

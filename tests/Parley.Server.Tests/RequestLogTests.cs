@@ -120,4 +120,19 @@ public sealed class RequestLogTests(ServerFixture server)
         Assert.Contains("answered 401", message, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-wrong-guess", message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PostChat_ModelNameWithNewline_LogsItEscapedOnOneLine()
+    {
+        var logs = new LogCollector();
+        await using var app = await server.StartServerAsync(_ => { }, b => b.Services.AddSingleton<ILoggerProvider>(logs));
+        using var http = app.GetTestClient();
+
+        using var response = await http.PostAsync("/v1/chat/completions", new StringContent("{\"model\":\"shop\\nINFO forged line\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        var (_, message, _) = Assert.Single(logs.Entries, e => e.Category.EndsWith("RequestLogMiddleware", StringComparison.Ordinal));
+        Assert.DoesNotContain('\n', message);
+        Assert.Contains("shop\\nINFO forged line", message, StringComparison.Ordinal);
+    }
 }

@@ -45,9 +45,21 @@ public sealed class ServerOptionsTests(ServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task CreateBuilder_StreamLimits_BoundFromConfiguration()
+    {
+        var builder = Builder(new() { ["Parley:Server:StreamTimeout"] = "00:02:00", ["Parley:Server:StreamIdleTimeout"] = "00:00:15" });
+        await using var app = builder.Build();
+
+        var options = app.Services.GetRequiredService<IOptions<ParleyServerOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromMinutes(2), options.StreamTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.StreamIdleTimeout);
+    }
+
+    [Fact]
     public async Task Start_InvalidConfiguredRateLimit_FailsNamingIt()
     {
-        var builder = Builder(new() { ["Parley:Server:RateLimitPerMinute"] = "0" });
+        var builder = Builder(new() { ["Parley:Server:RateLimitPerMinute"] = "-5" });
 
         var error = Assert.Throws<OptionsValidationException>(() => ParleyServer.Build(builder));
 

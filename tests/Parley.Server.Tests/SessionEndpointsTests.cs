@@ -65,12 +65,128 @@ public sealed class SessionEndpointsTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
     }
 
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("line\u0001break")]
+    [InlineData("../../etc/passwd")]
+    public async Task PostChat_SessionHeaderWithOtherCharacters_Returns400NamingIt(string session)
+    {
+        var (status, error) = await PostWithSessionAsync(session, "hello");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("X-Parley-Session", (string?)error!["param"]);
+        Assert.Equal("invalid_session_id", (string?)error["code"]);
+    }
+
+    [Fact]
+    public async Task PostChat_SessionHeaderTooLong_Returns400()
+    {
+        var (status, error) = await PostWithSessionAsync(new string('a', 129), "hello");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("X-Parley-Session", (string?)error!["param"]);
+    }
+
+    [Fact]
+    public async Task PostChat_ConcurrentTurnsOnOneNewSession_AreServedOneAfterTheOther()
+    {
+        server.ResetLlm();
+        var running = 0;
+        var overlapped = false;
+        server.Llm.GetResponseAsyncCallback = async (messages, _, ct) =>
+        {
+            overlapped |= Interlocked.Increment(ref running) > 1;
+            await Task.Delay(200, ct);
+            Interlocked.Decrement(ref running);
+            return new Microsoft.Extensions.AI.ChatResponse(new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.Assistant, "answer to " + messages.Last().Text));
+        };
+        var id = "s-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => PostWithSessionAsync(id, $"zqx vlorp question {i}")));
+
+            Assert.All(replies, r => Assert.True(r.Status == HttpStatusCode.OK, r.Error?.ToJsonString()));
+            Assert.False(overlapped);
+            var session = await server.Http.GetFromJsonAsync<JsonNode>($"/api/sessions/{id}");
+            var messages = session!["messages"]!.AsArray();
+            Assert.Equal(8, messages.Count);
+            for (var i = 0; i < 8; i += 2)
+            {
+                Assert.Equal("user", (string?)messages[i]!["role"]);
+                Assert.Equal("answer to " + (string?)messages[i]!["content"], (string?)messages[i + 1]!["content"]);
+            }
+        }
+        finally
+        {
+            server.ResetLlm();
+        }
+    }
+
+    [Fact]
+    public async Task ListSessions_PagedWithLimitAndAfter_WalksEverySessionOnce()
+    {
+        var mine = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = "s-page-" + Guid.NewGuid().ToString("N");
+            await SendAsync(id, "hello");
+            mine.Add(id);
+        }
+
+        var seen = new List<string>();
+        string? after = null;
+        for (var pages = 0; pages < 1000; pages++)
+        {
+            var page = await server.Http.GetFromJsonAsync<JsonNode>("/api/sessions?limit=2" + (after is null ? string.Empty : "&after=" + after));
+            var ids = page!["data"]!.AsArray().Select(s => (string)s!["id"]!).ToList();
+            Assert.InRange(ids.Count, 0, 2);
+            seen.AddRange(ids);
+            if (!(bool)page["has_more"]!)
+            {
+                break;
+            }
+
+            after = (string?)page["last_id"];
+        }
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(mine.AsEnumerable().Reverse(), seen.Where(mine.Contains));
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=abc", "limit")]
+    [InlineData("after=s-does-not-exist", "after")]
+    public async Task ListSessions_BadPaging_Returns400NamingTheParameter(string query, string param)
+    {
+        using var response = await server.Http.GetAsync("/api/sessions?" + query);
+        var error = (await response.Content.ReadFromJsonAsync<JsonNode>())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(param, (string?)error["param"]);
+    }
+
     [Fact]
     public async Task GetReadyz_AfterStart_IsReady()
     {
         using var response = await server.Http.GetAsync("/readyz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode? Error)> PostWithSessionAsync(string session, string text)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new JsonObject
+            {
+                ["model"] = "shop",
+                ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = text }),
+            }),
+        };
+        request.Headers.TryAddWithoutValidation("X-Parley-Session", session);
+        using var response = await server.Http.SendAsync(request);
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())?["error"]);
     }
 
     private async Task SendAsync(string session, string text)

@@ -183,6 +183,12 @@ public sealed class OpenAITestServer : IAsyncDisposable
             return;
         }
 
+        if (step.Kind is ServerStepKind.RawStatus or ServerStepKind.EchoKeyError)
+        {
+            await WriteFaultAsync(context, step, recorded).ConfigureAwait(false);
+            return;
+        }
+
         var messages = body?["messages"]?.AsArray() ?? [];
         var model = body?["model"]?.GetValue<string>() ?? DefaultModel;
         var stream = body?["stream"]?.GetValue<bool>() ?? false;
@@ -209,6 +215,12 @@ public sealed class OpenAITestServer : IAsyncDisposable
             }
 
             await WriteJsonAsync(context, completion, 200).ConfigureAwait(false);
+            return;
+        }
+
+        if (step.Kind is ServerStepKind.Stall or ServerStepKind.Endless)
+        {
+            await StreamForeverAsync(context, step, id, created, model, aborted.Token).ConfigureAwait(false);
             return;
         }
 
@@ -263,6 +275,62 @@ public sealed class OpenAITestServer : IAsyncDisposable
             ["owned_by"] = "parley-test",
         })]);
         await WriteJsonAsync(context, new JsonObject { ["object"] = "list", ["data"] = data }, 200).ConfigureAwait(false);
+    }
+
+    private static async Task WriteFaultAsync(HttpContext context, ServerStep step, RecordedHttpRequest request)
+    {
+        if (step.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers["retry-after"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (step.Kind == ServerStepKind.EchoKeyError)
+        {
+            var key = request.Header("Authorization")?.Replace("Bearer ", string.Empty, StringComparison.Ordinal) ?? "(none)";
+            await WriteJsonAsync(context, OpenAIWire.Error(step.StatusCode, $"Incorrect API key provided: {key}. You can find your API key at https://platform.openai.com/account/api-keys."), step.StatusCode).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = step.StatusCode;
+        context.Response.ContentType = step.ContentType;
+        await context.Response.WriteAsync(step.Text ?? string.Empty, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>A stream that stalls after some chunks, or never stops sending them; it ends only when the client leaves or the server stops.</summary>
+    private async Task StreamForeverAsync(HttpContext context, ServerStep step, string id, long created, string model, CancellationToken cancellationToken)
+    {
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        var words = OpenAIWire.Chunks(id, created, model, step.Text ?? ServerStep.DefaultText, null, 0, includeUsage: false).Take(step.Chunks);
+        try
+        {
+            foreach (var chunk in step.Kind == ServerStepKind.Stall ? words : Forever(id, created, model))
+            {
+                if (step.Kind == ServerStepKind.Endless && !await WaitAsync(step.ChunkDelay, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                await context.Response.WriteAsync($"data: {chunk.ToJsonString()}\n\n", cancellationToken).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        context.Abort();
+    }
+
+    private static IEnumerable<JsonObject> Forever(string id, long created, string model)
+    {
+        yield return OpenAIWire.Chunks(id, created, model, string.Empty, null, 0, includeUsage: false)[0];
+        for (var i = 0; ; i++)
+        {
+            yield return OpenAIWire.Chunks(id, created, model, i.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ", null, 0, includeUsage: false).ElementAt(1);
+        }
     }
 
     /// <summary>Waits, or returns false when the client went away or the server is stopping.</summary>

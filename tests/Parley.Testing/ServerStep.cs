@@ -42,6 +42,8 @@ public sealed class ServerStep
 
     internal ServerStep? Then { get; private init; }
 
+    internal string? ContentType { get; private init; }
+
     /// <summary>Replies "echo: &lt;last user message&gt;" (what the server does when the queue is empty).</summary>
     public static ServerStep Echo() => new(ServerStepKind.Echo);
 
@@ -82,4 +84,30 @@ public sealed class ServerStep
     /// <summary>Waits <paramref name="wait"/> before sending anything, then does <paramref name="then"/> (default: echo).</summary>
     public static ServerStep Delay(TimeSpan wait, ServerStep? then = null) =>
         new(ServerStepKind.Delay) { Wait = wait, Then = then };
+
+    /// <summary>
+    /// Fails with an HTTP status and a body that is not OpenAI's error JSON, such as the HTML page a proxy or load
+    /// balancer answers with; <paramref name="retryAfterSeconds"/> sets <c>retry-after</c>.
+    /// </summary>
+    public static ServerStep Raw(int statusCode, string body = "<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>503 Service Temporarily Unavailable</h1><hr>nginx</body></html>", string contentType = "text/html", int? retryAfterSeconds = null) =>
+        new(ServerStepKind.RawStatus) { StatusCode = statusCode, Text = body, ContentType = contentType, RetryAfterSeconds = retryAfterSeconds };
+
+    /// <summary>
+    /// Fails with an HTTP status whose error message echoes the request's API key, as some servers do
+    /// ("Incorrect API key provided: sk-…"): a body that must never reach Parley's clients.
+    /// </summary>
+    public static ServerStep EchoKeyError(int statusCode = 401) => new(ServerStepKind.EchoKeyError) { StatusCode = statusCode };
+
+    /// <summary>Never answers: waits until the client gives up or the server stops.</summary>
+    public static ServerStep Hang() => Delay(Timeout.InfiniteTimeSpan);
+
+    /// <summary>Starts a stream, sends <paramref name="chunks"/> SSE events (the role, then a word each), then sends nothing more and never ends.</summary>
+    public static ServerStep StallAfter(int chunks)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(chunks);
+        return new ServerStep(ServerStepKind.Stall) { Chunks = chunks, Text = DefaultText };
+    }
+
+    /// <summary>A stream that never ends: a word every <paramref name="chunkDelay"/>, forever.</summary>
+    public static ServerStep Endless(TimeSpan chunkDelay) => new(ServerStepKind.Endless) { ChunkDelay = chunkDelay };
 }

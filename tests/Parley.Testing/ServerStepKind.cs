@@ -8,4 +8,8 @@ internal enum ServerStepKind
     Status,
     Cut,
     Delay,
+    RawStatus,
+    EchoKeyError,
+    Stall,
+    Endless,
 }

@@ -23,13 +23,22 @@ internal static class BotKnowledge
         return Path.Combine(Path.GetFullPath(indexesFolder), $"{MarkdownChunker.Slug(pack.Name)}-{hash}");
     }
 
-    /// <summary>Opens the pack's knowledge: hybrid when <see cref="BotBuildOptions.HybridKnowledge"/> is on, else its dense half alone.</summary>
+    /// <summary>
+    /// Opens the pack's knowledge: lexical (<see cref="LexicalKnowledgeSearch"/>) for a Chinese pack, else hybrid when
+    /// <see cref="BotBuildOptions.HybridKnowledge"/> is on, else its dense half alone.
+    /// </summary>
     public static async Task<IKnowledgeSearch> OpenAsync(
         BotPack pack, IEmbeddingGenerator<string, Embedding<float>> embeddings, BotBuildOptions options, CancellationToken cancellationToken)
     {
         var chunking = options.Chunking ?? WordPieceChunking.Create();
+        var lexical = pack.Manifest.Language == BotLanguages.Chinese;
         if (options.KnowledgeIndexesFolder is not { } indexes || !Directory.Exists(pack.KnowledgePath))
         {
+            if (lexical)
+            {
+                return new LexicalKnowledgeSearch(await Bm25KnowledgeIndex.BuildAsync(pack.KnowledgePath, chunking, cancellationToken).ConfigureAwait(false));
+            }
+
             // In memory: no BM25 index is built unless it is searched.
             return options.HybridKnowledge
                 ? await HybridKnowledgeSearch.BuildAsync(embeddings, pack.KnowledgePath, options.KnowledgeSearch, chunking, cancellationToken).ConfigureAwait(false)
@@ -38,6 +47,12 @@ internal static class BotKnowledge
 
         var (_, search) = await KnowledgeIndexStore.UpdateAndOpenAsync(
             pack.KnowledgePath, IndexFolder(indexes, pack), embeddings, options.KnowledgeProgress, chunking, options.KnowledgeSearch, cancellationToken).ConfigureAwait(false);
+        if (lexical)
+        {
+            // The passages' vectors are kept in the index but not searched: MiniLM does not read Chinese.
+            return new LexicalKnowledgeSearch(search.Lexical);
+        }
+
         if (options.HybridKnowledge)
         {
             return search;

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
+using Parley.Bots.Packs;
 using Parley.Bots.Replies;
 using Parley.Retrieval.Knowledge;
 
@@ -21,6 +22,7 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
     private readonly KnowledgeMode _mode;
     private readonly double _threshold;
     private readonly int _top;
+    private readonly BotMessages _messages;
 
     /// <summary>Creates the middleware.</summary>
     /// <param name="innerClient">The client that answers when the knowledge does not (Quote) or that generates (Ground).</param>
@@ -28,9 +30,11 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
     /// <param name="mode">Quote offline, or ground an LLM.</param>
     /// <param name="threshold">The minimum passage score to use a passage.</param>
     /// <param name="top">How many passages to give an LLM.</param>
-    public KnowledgeChatClient(IChatClient innerClient, IKnowledgeSearch search, KnowledgeMode mode, double threshold, int top = 3)
+    /// <param name="messages">The wording of a quoted passage's introduction and source line; null for <see cref="BotMessages.English"/>.</param>
+    public KnowledgeChatClient(IChatClient innerClient, IKnowledgeSearch search, KnowledgeMode mode, double threshold, int top = 3, BotMessages? messages = null)
         : base(innerClient)
     {
+        _messages = messages ?? BotMessages.English;
         _search = search ?? throw new ArgumentNullException(nameof(search));
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         _mode = mode;
@@ -99,7 +103,7 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
     }
 
     /// <summary>The sentences of the passage that answer the question (<see cref="PassageQuote"/>), quoted, or the whole passage when none stands out.</summary>
-    private static string Quote(KnowledgeHit hit, IReadOnlyList<ChatMessage> messages)
+    private string Quote(KnowledgeHit hit, IReadOnlyList<ChatMessage> messages)
     {
         var passage = hit.Passage;
         var where = passage.Heading.Length > 0 ? passage.Heading : passage.Title;
@@ -107,9 +111,7 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
         var body = spans.Count == 0
             ? passage.Text
             : string.Join("\n", spans.Select(s => "> " + passage.Text.Substring(s.Start, s.Length).Replace("\n", "\n> ", StringComparison.Ordinal)));
-        return $"Here is what our \"{passage.Title}\" page says{(where == passage.Title ? "" : $" under \"{LastHeading(where)}\"")}:\n\n"
-            + body
-            + $"\n\nSource: {passage.Source}";
+        return _messages.FormatQuote(passage.Title, where == passage.Title ? null : LastHeading(where), body, passage.Source);
     }
 
     private static string LastHeading(string headingPath) => headingPath.Split(" › ")[^1];

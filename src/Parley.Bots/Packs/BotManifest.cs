@@ -3,10 +3,10 @@ namespace Parley.Bots.Packs;
 /// <summary>The settings of a bot, read from <c>bot.yaml</c> or <c>bot.json</c>. See <c>docs/bot-packs.md</c>.</summary>
 public sealed class BotManifest
 {
-    /// <summary>The default persona when the manifest gives none.</summary>
+    /// <summary>The default persona when an English manifest gives none (<see cref="BotMessages.DefaultPersona"/> for other languages).</summary>
     public const string DefaultPersona = "You are a helpful, concise assistant. When you do not know something, say so.";
 
-    /// <summary>The default fallback reply when the manifest gives none.</summary>
+    /// <summary>The default fallback reply when an English manifest gives none (<see cref="BotMessages.DefaultFallback"/> for other languages).</summary>
     public const string DefaultFallback = "I'm sorry, I don't know the answer to that. Would you like me to connect you with a person?";
 
     /// <summary>The bot's name: lowercase letters, digits, <c>-</c> and <c>_</c>.</summary>
@@ -44,4 +44,10 @@ public sealed class BotManifest
 
     /// <summary>The knowledge folder, relative to the pack. Default <c>knowledge</c>.</summary>
     public string KnowledgeFolder { get; init; } = "knowledge";
+
+    /// <summary>
+    /// The language of the bot's users and documents (<see cref="BotLanguages"/>): it chooses the wording of the
+    /// messages the bot writes itself, the default persona and fallback, and how the knowledge is searched. Default <c>en</c>.
+    /// </summary>
+    public string Language { get; init; } = BotLanguages.English;
 }

@@ -101,15 +101,23 @@ public static partial class BotPackLoader
             throw map.Error(map.Node("name")!, $"field 'name' must be lowercase letters, digits, '-' or '_' (got '{name}')");
         }
 
+        var language = map.String("language") ?? BotLanguages.English;
+        if (!BotLanguages.All.Contains(language, StringComparer.Ordinal))
+        {
+            throw map.Error(map.Node("language")!, $"field 'language' must be one of {string.Join(", ", BotLanguages.All)} (got '{language}')");
+        }
+
+        var messages = BotMessages.For(language);
         var model = map.Map("model");
         var thresholds = map.Map("thresholds");
         var manifest = new BotManifest
         {
             Name = name,
+            Language = language,
             DisplayName = map.String("display_name"),
             Description = map.String("description"),
-            Persona = map.String("persona")?.Trim() is { Length: > 0 } persona ? persona : BotManifest.DefaultPersona,
-            Fallback = map.String("fallback")?.Trim() is { Length: > 0 } fallback ? fallback : BotManifest.DefaultFallback,
+            Persona = map.String("persona")?.Trim() is { Length: > 0 } persona ? persona : messages.DefaultPersona,
+            Fallback = map.String("fallback")?.Trim() is { Length: > 0 } fallback ? fallback : messages.DefaultFallback,
             IntentsFolder = map.String("intents") ?? "intents",
             KnowledgeFolder = map.String("knowledge") ?? "knowledge",
             TimeZone = map.String("time_zone"),
@@ -124,7 +132,7 @@ public static partial class BotPackLoader
             },
             Thresholds = thresholds is null ? new BotThresholds() : new BotThresholds
             {
-                Intent = thresholds.Number("intent", -1, 1) ?? 0.70,
+                Intent = thresholds.Number("intent", -1, 1),
                 Knowledge = thresholds.Number("knowledge", -1, 1) ?? 0.45,
             },
         };

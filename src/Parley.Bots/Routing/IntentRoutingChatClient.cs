@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using Parley.Bots.Packs;
 using Parley.Bots.Replies;
 using Parley.Nlu.Intents;
+using Parley.Retrieval.Knowledge;
 
 namespace Parley.Bots.Routing;
 
@@ -14,18 +15,36 @@ namespace Parley.Bots.Routing;
 /// </summary>
 public sealed class IntentRoutingChatClient : DelegatingChatClient
 {
+    /// <summary>
+    /// The passage score (share of the question's words, <see cref="Knowledge.LexicalKnowledgeSearch"/>) from which bots
+    /// with lexical knowledge let the knowledge answer instead of a template of another document. Chosen on the shop-zh
+    /// pack's eval files (docs/BENCHMARKS.md).
+    /// </summary>
+    public const double LexicalKnowledgeOverride = 0.7;
+
     private readonly IIntentClassifier _classifier;
     private readonly BotPack _pack;
+    private readonly IKnowledgeSearch? _knowledge;
+    private readonly double _knowledgeOverride;
 
     /// <summary>Creates the middleware.</summary>
     /// <param name="innerClient">The client that answers what the templates do not.</param>
     /// <param name="classifier">The intent classifier.</param>
     /// <param name="pack">The bot pack with the intents, templates and threshold.</param>
-    public IntentRoutingChatClient(IChatClient innerClient, IIntentClassifier classifier, BotPack pack)
+    /// <param name="knowledge">
+    /// When given, a template gives way to the knowledge: the message goes on when the best passage scores at least
+    /// <paramref name="knowledgeOverride"/> and comes from another document than the intent's <c>source</c>. Bots use
+    /// it with lexical knowledge search (Chinese packs), whose character n-gram intent gate lets through questions
+    /// that only share a few characters with an example; see docs/BENCHMARKS.md.
+    /// </param>
+    /// <param name="knowledgeOverride">The passage score from which the knowledge wins over a template of another document.</param>
+    public IntentRoutingChatClient(IChatClient innerClient, IIntentClassifier classifier, BotPack pack, IKnowledgeSearch? knowledge = null, double knowledgeOverride = 1)
         : base(innerClient)
     {
         _classifier = classifier ?? throw new ArgumentNullException(nameof(classifier));
         _pack = pack ?? throw new ArgumentNullException(nameof(pack));
+        _knowledge = knowledge;
+        _knowledgeOverride = knowledgeOverride;
     }
 
     /// <inheritdoc />
@@ -95,6 +114,12 @@ public sealed class IntentRoutingChatClient : DelegatingChatClient
         if (intent.Response is null)
         {
             return (match, null);
+        }
+
+        if (_knowledge is not null && (await _knowledge.SearchAsync(text, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault() is { } passage
+            && passage.Score >= _knowledgeOverride && !string.Equals(passage.Passage.Source, intent.Source, StringComparison.Ordinal))
+        {
+            return (null, null);
         }
 
         IReadOnlyList<SourceCitation> sources = intent.Source is { } source

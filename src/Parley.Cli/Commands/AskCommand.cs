@@ -58,7 +58,7 @@ internal static class AskCommand
                 ? session.SendStreamingAsync(message.Trim(), chatOptions, cancellationToken)
                 : runtime.Bot.ChatClient.GetStreamingResponseAsync(Prompt(runtime, message), chatOptions, cancellationToken);
             var reply = await writer.WriteStreamAsync(updates, cancellationToken).ConfigureAwait(false);
-            await writer.WriteDetailsAsync(reply).ConfigureAwait(false);
+            await writer.WriteDetailsAsync(reply, runtime.Bot.Messages).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;

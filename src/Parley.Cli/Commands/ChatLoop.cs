@@ -91,7 +91,7 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
         try
         {
             var response = await _writer.WriteStreamAsync(session.SendStreamingAsync(text, runtime.Bot.CreateOptions().ForSession(session.Id), turn.Token), turn.Token).ConfigureAwait(false);
-            await _writer.WriteDetailsAsync(response).ConfigureAwait(false);
+            await _writer.WriteDetailsAsync(response, runtime.Bot.Messages).ConfigureAwait(false);
             while (ToolForm.IsAwaitingApproval(response))
             {
                 // The user's y/n goes back as the next turn: the bot runs the tool on yes, and changes nothing on no.
@@ -105,7 +105,7 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
                 }
 
                 response = await _writer.WriteStreamAsync(session.SendStreamingAsync(approved ? "yes" : "no", runtime.Bot.CreateOptions().ForSession(session.Id), turn.Token), turn.Token).ConfigureAwait(false);
-                await _writer.WriteDetailsAsync(response).ConfigureAwait(false);
+                await _writer.WriteDetailsAsync(response, runtime.Bot.Messages).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (turn.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

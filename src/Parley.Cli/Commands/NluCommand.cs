@@ -34,10 +34,15 @@ internal static class NluCommand
     {
         var dataset = new DatasetArguments(recursive: false);
         var validation = new Option<string?>("--val") { Description = "A separate validation file (default: the data's own validation split, else a stratified 10% of the training data)." };
-        var method = new Option<string>("--method") { Description = "What is trained: head (a classifier on frozen features).", DefaultValueFactory = _ => "head" };
-        method.AcceptOnlyFromAmong("head");
-        var features = new Option<string>("--features") { Description = "Features: embeddings, char-ngrams (any language) or combined.", DefaultValueFactory = _ => FeaturizerSettings.Embeddings };
-        features.AcceptOnlyFromAmong(FeaturizerSettings.Embeddings, FeaturizerSettings.CharNGrams, FeaturizerSettings.Combined);
+        var method = new Option<string>("--method") { Description = "What is trained: head (a classifier on frozen features), or the encoder too: full, lora or contrastive (docs/intent-models.md).", DefaultValueFactory = _ => "head" };
+        method.AcceptOnlyFromAmong(["head", .. EncoderTrainingArguments.Methods]);
+        var encoderTraining = new EncoderTrainingArguments();
+        var features = new Option<string>("--features")
+        {
+            Description = "Features: auto (embeddings for text in Latin letters, else char-ngrams), embeddings, char-ngrams (any language) or combined.",
+            DefaultValueFactory = _ => FeaturizerSettings.Auto,
+        };
+        features.AcceptOnlyFromAmong(FeaturizerSettings.Auto, FeaturizerSettings.Embeddings, FeaturizerSettings.CharNGrams, FeaturizerSettings.Combined);
         var output = new Option<string?>("--out") { Description = "The model folder (default: models/<data name>)." };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or lbfgs.", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("adam", "lbfgs");
@@ -57,6 +62,7 @@ internal static class NluCommand
 
         var command = new Command("train", "Train an intent model on labelled utterances and record the run.");
         dataset.AddTo(command);
+        encoderTraining.AddTo(command);
         foreach (var option in new Option[] { validation, method, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, classWeights, conflicts, database, json })
         {
             command.Options.Add(option);
@@ -85,6 +91,7 @@ internal static class NluCommand
                 Optimizer = result.GetValue(optimizer) == "lbfgs" ? OptimizerKind.Lbfgs : OptimizerKind.Adam,
                 Seed = result.GetValue(seed),
                 Epochs = result.GetValue(epochs),
+                MinSteps = result.GetResult(epochs) is { Implicit: false } ? 0 : defaults.MinSteps,
                 LearningRate = result.GetValue(learningRate),
                 BatchSize = result.GetValue(batchSize),
                 L2 = result.GetValue(l2),
@@ -101,24 +108,35 @@ internal static class NluCommand
             }
 
             var quiet = result.GetValue(json);
+            await NluDataChecks.BeforeTrainingAsync(context, data.Path, [.. train.Select(i => i.ToExample())], val?.Select(i => i.ToExample()).ToArray(), options).ConfigureAwait(false);
             var progress = new TrainingProgressWriter(context, quiet, options.Epochs);
-            var featurizer = FeaturizerFactory.Create(new FeaturizerSettings { Kind = result.GetValue(features)! }, LocalEmbeddings.Create(context));
-            var model = await IntentModelTrainer.TrainAsync(
-                featurizer,
+            var (featureSettings, featureReason) = FeatureSelection.Resolve(new FeaturizerSettings { Kind = result.GetValue(features)! }, train.Select(i => i.Text));
+            if (!quiet)
+            {
+                await context.Error.WriteLineAsync(featureReason).ConfigureAwait(false);
+            }
+
+            var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("models", data.Name), context.CurrentDirectory);
+            var methodName = result.GetValue(method)!;
+            using var fineTuned = EncoderTrainingArguments.IsFineTuning(methodName)
+                ? await encoderTraining.TrainAsync(context, result, methodName, featureSettings.Kind, folder, train.Select(i => i.ToExample()).ToArray(), val?.Select(i => i.ToExample()).ToArray(), options, progress, quiet, cancellationToken).ConfigureAwait(false)
+                : null;
+            var model = fineTuned?.Model ?? await IntentModelTrainer.TrainAsync(
+                FeaturizerFactory.Create(featureSettings, LocalEmbeddings.Create(context)),
                 train.Select(i => i.ToExample()).ToArray(),
                 val?.Select(i => i.ToExample()).ToArray(),
                 options,
                 progress.Progress,
                 cancellationToken).ConfigureAwait(false);
 
-            var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("models", data.Name), context.CurrentDirectory);
             await model.SaveAsync(folder, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var encoderRecord = fineTuned is null ? null : await encoderTraining.FinishAsync(context, result, fineTuned, folder, cancellationToken).ConfigureAwait(false);
 
             var runId = $"run-{started:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
             var settings = SettingsLoader.Load(context, [new("Parley:Database", result.GetValue(database))]);
             using (var runs = new SqliteRunStore(settings.StoreOptions()))
             {
-                var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = "head" };
+                var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = methodName, ["encoder"] = encoderRecord };
                 await runs.SaveAsync(IntentModelTrainer.ToRunRecord(model, runId, started, data.Hash, folder, extra), cancellationToken).ConfigureAwait(false);
             }
 
@@ -131,7 +149,7 @@ internal static class NluCommand
                 ["train"] = model.Manifest.Metrics.GetValueOrDefault("train_count"),
                 ["validation"] = model.Manifest.Metrics.GetValueOrDefault("validation_count"),
                 ["best_epoch"] = model.Manifest.Metrics.GetValueOrDefault("best_epoch"),
-                ["validation_accuracy"] = model.Manifest.Metrics.GetValueOrDefault("validation_accuracy"),
+                ["validation_accuracy"] = model.Manifest.Metrics.GetValueOrDefault("validation_accuracy", double.NaN) is var accuracy && double.IsFinite(accuracy) ? accuracy : null,
                 ["operating_point"] = new JsonObject
                 {
                     ["mode"] = calibration.Mode.ToString(),
@@ -143,16 +161,30 @@ internal static class NluCommand
                 },
                 ["seconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
             };
+            if (encoderRecord is not null)
+            {
+                summary["encoder"] = encoderRecord.DeepClone();
+            }
+
             if (quiet)
             {
                 await context.Out.WriteLineAsync(summary.ToJsonString(Json)).ConfigureAwait(false);
             }
             else
             {
+                var validationAccuracy = model.Manifest.Metrics.GetValueOrDefault("validation_accuracy", double.NaN);
                 await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Trained {summary["intents"]} intents on {summary["train"]} utterances in {stopwatch.Elapsed.TotalSeconds:0.0} s: best epoch {summary["best_epoch"]}, validation accuracy {model.Manifest.Metrics.GetValueOrDefault("validation_accuracy"):0.0000}.")).ConfigureAwait(false);
-                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Out-of-scope: {calibration.Mode}, threshold {calibration.Threshold:0.000} ({calibration.Criterion}); validation in-scope accuracy {calibration.InScopeAccuracy:0.0000}{(calibration.OosRecall is { } recall ? $", oos recall {recall:0.0000}" : "")}, rejection rate {calibration.RejectionRate:0.0000}.")).ConfigureAwait(false);
+                    $"Trained {summary["intents"]} intents on {summary["train"]} utterances in {stopwatch.Elapsed.TotalSeconds:0.0} s: best epoch {summary["best_epoch"]}, {(double.IsFinite(validationAccuracy) ? $"validation accuracy {validationAccuracy:0.0000}" : "no validation items")}.")).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(calibration.Mode == OosMode.None
+                    ? "Out-of-scope: no threshold (no validation items to calibrate on)."
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"Out-of-scope: {calibration.Mode}, threshold {calibration.Threshold:0.000} ({calibration.Criterion}); validation in-scope accuracy {calibration.InScopeAccuracy:0.0000}{(calibration.OosRecall is { } recall ? $", oos recall {recall:0.0000}" : "")}, rejection rate {calibration.RejectionRate:0.0000}.")).ConfigureAwait(false);
+                if (fineTuned is { Training: var tuning })
+                {
+                    await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"Encoder ({methodName}): best epoch {tuning.BestEpoch} of {tuning.History.Count}, {tuning.TrainableParameters:N0} of {tuning.TotalParameters:N0} weights trained ({100.0 * tuning.TrainableParameters / tuning.TotalParameters:0.00}%){(tuning.ResumedAtStep > 0 ? $", resumed after step {tuning.ResumedAtStep}" : "")}{(encoderRecord?["adapter_bytes"] is { } bytes ? $", adapters {bytes} bytes" : "")}.")).ConfigureAwait(false);
+                }
+
                 await context.Out.WriteLineAsync($"Model: {folder} · run {runId}").ConfigureAwait(false);
             }
 
@@ -189,6 +221,7 @@ internal static class NluCommand
                 : data.Splits.Count == 1 ? data.Splits.Values.First()
                 : throw new CliException($"{data.Path} has no split '{name}' (it has {string.Join(", ", data.Splits.Keys)}): pass --split");
 
+            await NluDataChecks.BeforeEvaluationAsync(context, data.Path, model, items.Select(i => i.Intent)).ConfigureAwait(false);
             var texts = items.Select(i => i.Text).ToArray();
             var predictions = await model.PredictBatchAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
             var uncached = await LoadAsync(context, result.GetValue(modelOption)!, cancellationToken, LocalEmbeddings.Uncached(context)).ConfigureAwait(false);

@@ -24,7 +24,7 @@ internal static class ServeCommand
         var apiKeys = new Option<string[]>("--api-key") { Description = "An API key clients must send as 'Authorization: Bearer KEY'; repeat for more (default: none, the API is open)." };
         var apiKeysFile = new Option<string?>("--api-keys-file") { Description = "A file of API keys, one per line ('#' starts a comment); added to the other keys." };
         var cors = new Option<string[]>("--cors") { Description = "An origin browsers may call the API from, e.g. https://app.example.com; repeat or list several (default: none, CORS off).", AllowMultipleArgumentsPerToken = true };
-        var rateLimit = new Option<int?>("--rate-limit") { Description = $"Requests per minute allowed per API key, or per client IP when open (default: {ParleyServerOptions.DefaultRateLimitPermits})." };
+        var rateLimit = new Option<int?>("--rate-limit") { Description = "Requests per minute allowed per API key, or per client IP when open; 0 (the default) is no limit." };
         var maxBody = new Option<long?>("--max-request-body-bytes") { Description = $"The largest request body accepted; larger ones get 413 (default: {ParleyServerOptions.DefaultMaxRequestBodyBytes})." };
         var logContent = new Option<bool?>("--log-content") { Description = "Log prompts and replies (default: off; API keys are never logged)." };
         var shutdown = new Option<double?>("--shutdown-timeout") { Description = "Seconds stopping waits for open requests and streams to finish (default: 30)." };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.AI;
+using Parley.Bots.Packs;
 using Parley.Bots.Replies;
 
 namespace Parley.Cli.Rendering;
@@ -40,8 +41,8 @@ internal sealed class ReplyWriter(CliContext context)
         return received.ToChatResponse();
     }
 
-    /// <summary>Writes the sources and tool calls of a finished reply, dimmed on a terminal.</summary>
-    public async Task WriteDetailsAsync(ChatResponse response)
+    /// <summary>Writes the sources and tool calls of a finished reply, dimmed on a terminal, in the bot's wording.</summary>
+    public async Task WriteDetailsAsync(ChatResponse response, BotMessages messages)
     {
         var info = BotReplyInfo.From(response.AdditionalProperties);
         foreach (var call in info.ToolCalls ?? [])
@@ -58,7 +59,7 @@ internal sealed class ReplyWriter(CliContext context)
         }
 
         var sources = string.Join("; ", info.Sources.Select((s, i) => string.Create(CultureInfo.InvariantCulture, $"[{i + 1}] {s.Title} ({s.Source})")));
-        await WriteMetaAsync($"Sources: {sources}").ConfigureAwait(false);
+        await WriteMetaAsync(string.Format(CultureInfo.InvariantCulture, messages.SourcesLine, sources)).ConfigureAwait(false);
     }
 
     /// <summary>Writes a line of information about the conversation (not the reply itself).</summary>

@@ -35,6 +35,31 @@ public interface IConversationStore
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     Task<IReadOnlyList<ConversationSummary>> ListAsync(string? bot = null, int limit = 50, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Lists one page of conversations, most recently updated first: those after the conversation
+    /// <paramref name="after"/> in that order (the last id of the page before), or from the start when it is null.
+    /// </summary>
+    /// <param name="bot">Only conversations of this bot, or all when <see langword="null"/>.</param>
+    /// <param name="limit">The maximum number of conversations to return.</param>
+    /// <param name="after">The id of the last conversation of the page before; a conversation that no longer exists gives an empty page.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <remarks>The default lists every conversation and skips to <paramref name="after"/>; stores override it with a query that does not.</remarks>
+    async Task<IReadOnlyList<ConversationSummary>> ListPageAsync(string? bot, int limit, string? after, CancellationToken cancellationToken = default)
+    {
+        var all = await ListAsync(bot, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        var start = 0;
+        if (after is not null)
+        {
+            start = all.Select(c => c.Id).ToList().IndexOf(after) + 1;
+            if (start == 0)
+            {
+                return [];
+            }
+        }
+
+        return [.. all.Skip(start).Take(limit)];
+    }
+
     /// <summary>Deletes a conversation and its messages.</summary>
     /// <returns><see langword="true"/> when a conversation was deleted.</returns>
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);

@@ -15,16 +15,20 @@ public static class AtomicFolder
     /// <summary>
     /// Moves <paramref name="staged"/> into place as <paramref name="target"/>: an existing target is first moved aside
     /// (<c>&lt;target&gt;.old-&lt;guid&gt;</c>), and put back if the second move fails; the old one is then deleted
-    /// (best effort: a leftover sibling folder is harmless).
+    /// (best effort: a leftover sibling folder is harmless). Durable: the staged files and folders are flushed to the
+    /// disk before the renames, and the parent folder after them.
     /// </summary>
     public static void Replace(string staged, string target)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(staged);
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
         target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
+        var parent = Path.GetDirectoryName(target)!;
+        DiskFlush.Tree(staged);
         if (!Directory.Exists(target))
         {
             Directory.Move(staged, target);
+            DiskFlush.Folder(parent);
             return;
         }
 
@@ -40,6 +44,7 @@ public static class AtomicFolder
             throw;
         }
 
+        DiskFlush.Folder(parent);
         TryDelete(aside);
     }
 

@@ -175,7 +175,10 @@ internal sealed class RetryCall : IDisposable
     private UpstreamException GiveUp(string message, int? statusCode, Exception failure)
     {
         RetryLog.GaveUp(_logger, message);
-        return new UpstreamException(message, statusCode, Attempt, Elapsed, failure);
+        return new UpstreamException(message, statusCode, Attempt, Elapsed, failure) 
+        {
+            RetryAfter = _lastFailure is { } last && last.StatusCode == statusCode ? last.RetryAfter : null,
+        };
     }
 
     private static string Sentence(string text) => text.TrimEnd().TrimEnd('.') + ".";

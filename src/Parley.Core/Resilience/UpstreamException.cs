@@ -28,4 +28,10 @@ public sealed class UpstreamException : Exception
 
     /// <summary>The time from the start of the first attempt until giving up.</summary>
     public TimeSpan Elapsed { get; }
+
+    /// <summary>
+    /// How long the endpoint asked the client to wait (its <c>Retry-After</c>) with the last failure, or
+    /// <see langword="null"/> when it did not say; a server passing the failure on can pass the wait on too.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

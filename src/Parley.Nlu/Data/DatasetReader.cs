@@ -23,7 +23,7 @@ public static class DatasetReader
             throw new DatasetException(path, 0, Directory.Exists(path) ? "is a folder: give the path of a data file" : "data file not found: check the path");
         }
 
-        var text = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        var text = Decode(path, await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
         var format = options.Format == DatasetFormat.Auto ? DetectFormat(path, text) : options.Format;
         return format switch
         {
@@ -85,6 +85,47 @@ public static class DatasetReader
 
         return header.Contains(',') ? DatasetFormat.Csv : throw Unknown(path, "the content is not CSV, TSV, JSONL, CLINC JSON or Rasa YAML");
     }
+
+    /// <summary>The file's text as strict UTF-8 (a byte-order mark is skipped); invalid bytes are an error naming their line.</summary>
+    /// <exception cref="DatasetException">The file is not valid UTF-8.</exception>
+    internal static string Decode(string path, byte[] bytes)
+    {
+        var start = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        try
+        {
+            return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (DecoderFallbackException e)
+        {
+            // Find the line of the first invalid byte: decode line by line until one fails.
+            var line = 1;
+            var lineStart = start;
+            for (var i = start; i <= bytes.Length; i++)
+            {
+                if (i < bytes.Length && bytes[i] != (byte)'\n')
+                {
+                    continue;
+                }
+
+                try
+                {
+                    StrictUtf8.GetString(bytes, lineStart, i - lineStart);
+                }
+                catch (DecoderFallbackException)
+                {
+                    break;
+                }
+
+                line++;
+                lineStart = i + 1;
+            }
+
+            throw new DatasetException(path, line,
+                "is not valid UTF-8 text (saved in another encoding, such as Latin-1 or GBK?): save the file as UTF-8 and try again", e);
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static bool IsJsonLines(string content) =>
         content.Split('\n').Where(l => l.Trim().Length > 0).All(l => l.TrimStart().StartsWith('{') && l.TrimEnd().EndsWith('}'));

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Parley.Nlu.Data;
 
 /// <summary>
-/// Checks a dataset before it is used. Errors: lines that could not be read, empty text, a missing label, and the same
-/// text (ignoring case and spacing) with different labels. Warnings: intents with few examples, heavy imbalance,
+/// Checks a dataset before it is used. Errors: no examples at all, lines that could not be read, empty text, a missing
+/// label, and the same text (ignoring case and spacing) with different labels. Warnings: intents with few examples, heavy imbalance,
 /// duplicates within a split, and exact or near duplicates across splits (leakage).
 /// </summary>
 public static class DatasetValidator
@@ -86,6 +86,11 @@ public static class DatasetValidator
             {
                 nearSeen.TryAdd(near, (split, first.Line, first.Canonical));
             }
+        }
+
+        if (dataset.Count == 0 && errors.Count == 0)
+        {
+            errors.Add(new(DatasetIssueSeverity.Error, file, 0, null, "no examples: the file has no data rows (only a header, or nothing but blank lines); add utterances with their intents"));
         }
 
         AddClassWarnings(dataset, options, warnings);

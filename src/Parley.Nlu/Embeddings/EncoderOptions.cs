@@ -32,6 +32,13 @@ public sealed class EncoderOptions
     public string? ModelCacheDirectory { get; init; }
 
     /// <summary>
+    /// An ONNX model file with all-MiniLM-L6-v2's graph to run instead of the package's model — an encoder fine-tuned by
+    /// Parley.Nlu.Torch, which an intent model folder keeps beside its head. <see cref="ModelCacheDirectory"/> is then
+    /// not used. Default null: the package's model.
+    /// </summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>
     /// Whether ONNX Runtime keeps a memory arena for inference buffers. Default true: without it batched encoding was
     /// about 10% slower (866 against 962 sentences/s) and an idle server no smaller (docs/BENCHMARKS.md); the arena does
     /// keep its peak (a batch of long texts) for the life of the process, so turn it off for a process that encodes one

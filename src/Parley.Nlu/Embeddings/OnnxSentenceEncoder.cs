@@ -43,7 +43,9 @@ public sealed class OnnxSentenceEncoder : IDisposable
             EnableCpuMemArena = _options.UseMemoryArena,
         };
 
-        _session = ModelFile(_options.ModelCacheDirectory) is { } file
+        _session = _options.ModelPath is { } model
+            ? new InferenceSession(model, sessionOptions)
+            : ModelFile(_options.ModelCacheDirectory) is { } file
             ? new InferenceSession(file, sessionOptions)
             : new InferenceSession(ReadModel(), sessionOptions);
         Dimensions = (int)_session.OutputMetadata[HiddenStateOutput].Dimensions[^1];

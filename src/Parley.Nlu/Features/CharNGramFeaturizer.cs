@@ -92,6 +92,12 @@ public sealed class CharNGramFeaturizer : IFeaturizer
             {
                 for (var s = 0; s + n <= runes; s++)
                 {
+                    // The padding alone (the unigram " ") is in every text and would only add to every similarity.
+                    if (n == 1 && chars[starts[s]] == ' ')
+                    {
+                        continue;
+                    }
+
                     var hash = Hash(chars.AsSpan(starts[s], starts[s + n] - starts[s]));
                     vector[hash & mask] += 1;
                 }

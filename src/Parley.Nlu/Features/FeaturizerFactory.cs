@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Parley.Nlu.Embeddings;
 
 namespace Parley.Nlu.Features;
 
@@ -11,18 +12,30 @@ public static class FeaturizerFactory
     /// The sentence-embedding generator (wrap it in the on-disk cache); required for <see cref="FeaturizerSettings.Embeddings"/>
     /// and <see cref="FeaturizerSettings.Combined"/>, ignored for <see cref="FeaturizerSettings.CharNGrams"/>.
     /// </param>
+    /// <remarks>
+    /// Settings with an <see cref="FeaturizerSettings.EncoderFile"/> get embeddings from that model (an ONNX Runtime
+    /// session of its own), not from <paramref name="embeddings"/>.
+    /// </remarks>
     /// <exception cref="ArgumentException">
     /// The kind is unknown, the generator is missing, or it runs a different model than <see cref="FeaturizerSettings.EmbeddingModel"/>.
     /// </exception>
     public static IFeaturizer Create(FeaturizerSettings settings, IEmbeddingGenerator<string, Embedding<float>>? embeddings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (settings.EncoderFile is { } encoder && settings.Kind != FeaturizerSettings.CharNGrams)
+        {
+            // A fine-tuned encoder runs in a session of its own, never behind the package model's embedding cache.
+            embeddings = new MiniLmEmbeddingGenerator(new EncoderOptions { ModelPath = encoder });
+        }
+
         return settings.Kind switch
         {
             FeaturizerSettings.Embeddings => new EmbeddingFeaturizer(Checked(settings, embeddings), settings),
             FeaturizerSettings.CharNGrams => new CharNGramFeaturizer(settings),
             FeaturizerSettings.Combined => new CombinedFeaturizer(
                 new EmbeddingFeaturizer(Checked(settings, embeddings), settings), new CharNGramFeaturizer(settings), settings),
+            FeaturizerSettings.Auto => throw new ArgumentException(
+                $"featurizer kind '{FeaturizerSettings.Auto}' is chosen from the data: resolve it with FeatureSelection.Resolve first", nameof(settings)),
             _ => throw new ArgumentException(
                 $"unknown featurizer kind '{settings.Kind}'; use '{FeaturizerSettings.Embeddings}', '{FeaturizerSettings.CharNGrams}' or '{FeaturizerSettings.Combined}'",
                 nameof(settings)),

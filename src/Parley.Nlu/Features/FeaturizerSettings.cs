@@ -15,6 +15,12 @@ public sealed record FeaturizerSettings
     /// <summary>Both, each L2-normalised and weighted, concatenated.</summary>
     public const string Combined = "combined";
 
+    /// <summary>
+    /// Chosen from the data before training (<see cref="FeatureSelection.Resolve"/>): <see cref="Embeddings"/> for text
+    /// mostly in Latin letters, else <see cref="CharNGrams"/>. A trained model never stores this kind.
+    /// </summary>
+    public const string Auto = "auto";
+
     /// <summary>One of <see cref="Embeddings"/>, <see cref="CharNGrams"/>, <see cref="Combined"/>. Default <see cref="Embeddings"/>.</summary>
     public string Kind { get; init; } = Embeddings;
 
@@ -32,6 +38,13 @@ public sealed record FeaturizerSettings
     /// 2^14 made CLINC150's 18,000 training texts take over 1 GB and the head 16k inputs wide.
     /// </summary>
     public int HashBits { get; init; } = 12;
+
+    /// <summary>
+    /// A fine-tuned encoder (an ONNX model of all-MiniLM-L6-v2's graph, from Parley.Nlu.Torch) that computes the
+    /// embeddings instead of the package's model: an absolute path while training, the file's name inside the model
+    /// folder once saved. Default null: the package's model.
+    /// </summary>
+    public string? EncoderFile { get; init; }
 
     /// <summary>The weight of the n-gram block in <see cref="Combined"/> features (embeddings weigh 1). Default 0.5.</summary>
     public float NGramWeight { get; init; } = 0.5f;

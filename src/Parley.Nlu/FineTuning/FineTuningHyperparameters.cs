@@ -32,6 +32,7 @@ public sealed class FineTuningHyperparameters
         {
             options.Epochs = epochs;
             options.Patience = 0;
+            options.MinSteps = 0;
         }
 
         if (BatchSize is { } batchSize)

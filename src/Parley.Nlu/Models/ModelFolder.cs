@@ -10,6 +10,9 @@ namespace Parley.Nlu.Models;
 /// <summary>Writes and reads model folders.</summary>
 internal static class ModelFolder
 {
+    /// <summary>The name of a fine-tuned encoder inside a model folder.</summary>
+    public const string EncoderFileName = "encoder.onnx";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -36,8 +39,10 @@ internal static class ModelFolder
             Directory.CreateDirectory(temp);
             var head = HeadFile.Serialize(model.Head);
             await WriteAsync(Path.Combine(temp, model.Manifest.HeadFile), head, cancellationToken).ConfigureAwait(false);
+            var featurizer = await CopyEncoderAsync(model.Manifest.Featurizer, temp, cancellationToken).ConfigureAwait(false);
             var manifest = model.Manifest with
             {
+                Featurizer = featurizer,
                 FormatVersion = ModelManifest.CurrentFormatVersion,
                 Created = timeProvider.GetUtcNow(),
                 HeadSha256 = Convert.ToHexStringLower(SHA256.HashData(head)),
@@ -87,13 +92,52 @@ internal static class ModelFolder
             throw new ModelFormatException($"{headPath} {problem}; re-train the model or restore the file.");
         }
 
-        var featurizer = featurizerFactory(manifest.Featurizer);
+        var settings = manifest.Featurizer;
+        if (settings.EncoderFile is { } encoderFile)
+        {
+            var encoderPath = Path.Combine(folder, encoderFile);
+            if (Path.IsPathRooted(encoderFile) || !File.Exists(encoderPath))
+            {
+                throw new ModelFormatException($"{encoderPath} (the model's fine-tuned encoder) is missing; re-train the model or restore the file.");
+            }
+
+            settings = settings with { EncoderFile = encoderPath };
+        }
+
+        var featurizer = featurizerFactory(settings);
         if (featurizer.Dimensions != head.Dimensions)
         {
             throw new ModelFormatException($"The featurizer built from {manifestPath} produces {featurizer.Dimensions} values but the head expects {head.Dimensions}.");
         }
 
         return new IntentModel(featurizer, head, manifest);
+    }
+
+    /// <summary>
+    /// Copies a fine-tuned encoder (<see cref="FeaturizerSettings.EncoderFile"/>, an absolute path) into the folder being
+    /// written as <see cref="EncoderFileName"/>; the settings saved name it relative to the folder.
+    /// </summary>
+    private static async Task<FeaturizerSettings> CopyEncoderAsync(FeaturizerSettings settings, string folder, CancellationToken cancellationToken)
+    {
+        if (settings.EncoderFile is not { } source)
+        {
+            return settings;
+        }
+
+        var path = Path.GetFullPath(source);
+        var target = Path.Combine(folder, EncoderFileName);
+        var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        await using (input.ConfigureAwait(false))
+        {
+            var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await using (output.ConfigureAwait(false))
+            {
+                await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                output.Flush(flushToDisk: true);
+            }
+        }
+
+        return settings with { EncoderFile = EncoderFileName };
     }
 
     private static ModelManifest ReadManifest(string path, string folder, byte[] json)

@@ -4,11 +4,12 @@ namespace Parley.Nlu.Training;
 
 /// <summary>
 /// Measures each epoch on the validation data, keeps the parameters of the best epoch (highest accuracy, ties broken by
-/// lower loss) and says when to stop: after <c>patience</c> epochs without improvement.
+/// lower loss) and says when to stop: after <c>patience</c> epochs without improvement. With <c>keepLast</c> it never stops
+/// and keeps the last epoch (validation too small to choose by; the epochs are still measured and reported).
 /// </summary>
 internal sealed class EarlyStopping(
     int classes, int dimensions, float[][] validationFeatures, int[] validationLabels, int patience, bool withOosClass,
-    IProgress<EpochMetrics>? progress)
+    IProgress<EpochMetrics>? progress, bool keepLast = false)
 {
     private readonly long _started = TimeProvider.System.GetTimestamp();
     private readonly List<EpochMetrics> _history = [];
@@ -27,7 +28,8 @@ internal sealed class EarlyStopping(
         var metrics = new EpochMetrics(epoch, trainLoss, loss, accuracy, TimeProvider.System.GetElapsedTime(_started), withOosClass);
         _history.Add(metrics);
         progress?.Report(metrics);
-        var improved = validationFeatures.Length == 0
+        var improved = keepLast
+            || validationFeatures.Length == 0
             || accuracy > _bestAccuracy
             || (accuracy == _bestAccuracy && loss < _bestLoss);
         if (improved)
@@ -39,7 +41,7 @@ internal sealed class EarlyStopping(
             parameters.CopyTo(_best, 0);
         }
 
-        return patience > 0 && epoch - BestEpoch >= patience;
+        return !keepLast && patience > 0 && epoch - BestEpoch >= patience;
     }
 
     public SoftmaxHead BestHead()

@@ -15,12 +15,12 @@ internal static class HeadFitter
 
     public static Fit Run(
         float[][] features, int[] labels, int classes, float[][] validationFeatures, int[] validationLabels,
-        TrainerOptions options, bool withOosClass, IProgress<EpochMetrics>? progress, CancellationToken cancellationToken)
+        TrainerOptions options, bool withOosClass, IProgress<EpochMetrics>? progress, CancellationToken cancellationToken, bool keepLast = false)
     {
         var dimensions = features[0].Length;
         var weights = options.ClassWeighting == ClassWeighting.Balanced ? BalancedWeights(labels, classes) : null;
         var objective = new SoftmaxObjective(features, labels, weights, classes, options.L2);
-        var tracker = new EarlyStopping(classes, dimensions, validationFeatures, validationLabels, options.Patience, withOosClass, progress);
+        var tracker = new EarlyStopping(classes, dimensions, validationFeatures, validationLabels, options.Patience, withOosClass, progress, keepLast);
         var parameters = new float[classes * dimensions + classes];
         if (options.Optimizer == OptimizerKind.Adam)
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -68,10 +70,15 @@ public static class HeadTrainer
         var inScope = Index(intents);
         var trainIn = Enumerable.Range(0, trainY.Length).Where(i => trainY[i] != OutOfScope.Label).ToArray();
         var validIn = Enumerable.Range(0, validY.Length).Where(i => validY[i] != OutOfScope.Label).ToArray();
+        // Too few validation items to stop on: train a fixed budget and keep the last epoch (see MinValidationItemsPerIntent).
+        var small = validIn.Length < options.MinValidationItemsPerIntent * intents.Length;
+        var fitOptions = small ? WithMinSteps(options, trainIn.Length) : options;
+        var inX = trainIn.Select(i => trainX[i]).ToArray();
+        var inY = trainIn.Select(i => inScope[trainY[i]]).ToArray();
         var fit = HeadFitter.Run(
-            trainIn.Select(i => trainX[i]).ToArray(), trainIn.Select(i => inScope[trainY[i]]).ToArray(), intents.Length,
+            inX, inY, intents.Length,
             validIn.Select(i => validX[i]).ToArray(), validIn.Select(i => inScope.GetValueOrDefault(validY[i], -1)).ToArray(),
-            options, withOosClass: false, progress, cancellationToken);
+            fitOptions, withOosClass: false, progress, cancellationToken, keepLast: small);
 
         TrainingResult Result(HeadFitter.Fit chosen, string[] labels, OosCalibration calibration) => new()
         {
@@ -94,7 +101,18 @@ public static class HeadTrainer
         var items = OosCalibrator.Score(fit.Head, validX, validY, inScope, oosClass: -1);
         if (!validY.Contains(OutOfScope.Label))
         {
-            return Result(fit, intents, OosCalibrator.Target(items, intents, OosMode.Threshold, options));
+            if (!small)
+            {
+                return Result(fit, intents, OosCalibrator.Target(items, intents, OosMode.Threshold, options));
+            }
+
+            items = [.. items, .. OutOfFold(inX, inY, intents.Length, fitOptions, cancellationToken)];
+            var target = OosCalibrator.Target(items, intents, OosMode.Threshold, options);
+            return Result(fit, intents, target with
+            {
+                Criterion = string.Create(CultureInfo.InvariantCulture,
+                    $"reject {options.TargetRejectionRate:0.###} of in-scope items: the {validIn.Length} validation items and {options.CalibrationFolds}-fold out-of-fold predictions of the training data (too few validation items for {intents.Length} intents)"),
+            });
         }
 
         var candidates = new List<(OosCalibration Calibration, HeadFitter.Fit Fit, string[] Labels)>
@@ -127,6 +145,63 @@ public static class HeadTrainer
             .Select(c => new OosCandidate(c.Calibration.Mode, c.Calibration.Threshold, c.Calibration.InScopeAccuracy, c.Calibration.OosRecall, OosCalibrator.Criterion(c.Calibration)))
             .ToArray();
         return Result(best.Fit, best.Labels, best.Calibration with { Candidates = compared });
+    }
+
+    private static TrainerOptions WithMinSteps(TrainerOptions options, int count)
+    {
+        if (options.Optimizer != OptimizerKind.Adam || count == 0)
+        {
+            return options;
+        }
+
+        var stepsPerEpoch = (count + options.BatchSize - 1) / options.BatchSize;
+        var copy = options.Copy();
+        copy.Epochs = Math.Max(options.Epochs, (options.MinSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        return copy;
+    }
+
+    /// <summary>
+    /// Each training item scored by a head trained without it (<see cref="TrainerOptions.CalibrationFolds"/> stratified
+    /// folds, the same budget as the real head): how confident the model is on in-scope wordings it has not seen.
+    /// </summary>
+    private static OosCalibrator.Item[] OutOfFold(float[][] features, int[] labels, int classes, TrainerOptions options, CancellationToken cancellationToken)
+    {
+        var folds = options.CalibrationFolds;
+        var fold = new int[labels.Length];
+        var random = new Random(options.Seed);
+        foreach (var group in Enumerable.Range(0, labels.Length).GroupBy(i => labels[i]))
+        {
+            var members = group.ToArray();
+            random.Shuffle(members);
+            for (var k = 0; k < members.Length; k++)
+            {
+                fold[members[k]] = k % folds;
+            }
+        }
+
+        var items = new List<OosCalibrator.Item>(labels.Length);
+        var probabilities = new float[classes];
+        for (var f = 0; f < folds; f++)
+        {
+            var held = Enumerable.Range(0, labels.Length).Where(i => fold[i] == f).ToArray();
+            var kept = Enumerable.Range(0, labels.Length).Where(i => fold[i] != f).ToArray();
+            if (held.Length == 0 || kept.Length == 0)
+            {
+                continue;
+            }
+
+            var head = HeadFitter.Run(
+                kept.Select(i => features[i]).ToArray(), kept.Select(i => labels[i]).ToArray(), classes, [], [],
+                options, withOosClass: false, progress: null, cancellationToken, keepLast: true).Head;
+            foreach (var i in held)
+            {
+                head.Predict(features[i], probabilities);
+                var predicted = TensorPrimitives.IndexOfMax(probabilities);
+                items.Add(new OosCalibrator.Item(predicted, probabilities[predicted], IsOos: false, Correct: predicted == labels[i], Forced: false));
+            }
+        }
+
+        return [.. items];
     }
 
     private static Dictionary<string, int> Index(string[] labels) =>

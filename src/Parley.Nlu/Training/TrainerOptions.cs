@@ -70,6 +70,30 @@ public sealed class TrainerOptions
     /// </summary>
     public bool CompareOosClass { get; set; } = true;
 
+    /// <summary>
+    /// The validation items per intent (in scope, on average) below which the validation data is too small to stop on or
+    /// to calibrate on. Default 5. Below it, early stopping is off (all <see cref="Epochs"/> are trained and the last is
+    /// kept; Adam takes at least <see cref="MinSteps"/> steps), and without labelled <c>oos</c> validation items the
+    /// threshold is set on out-of-fold predictions of the training data as well (<see cref="CalibrationFolds"/>). A
+    /// 10% split of 15 examples per intent leaves 1–2: one item more or less right moved the best epoch to epoch 2
+    /// (confidences 0.18–0.29) and rounded the 5% rejection target to no rejection at all (threshold 0).
+    /// </summary>
+    public int MinValidationItemsPerIntent { get; set; } = 5;
+
+    /// <summary>
+    /// Adam's least number of mini-batch steps when early stopping is off (see <see cref="MinValidationItemsPerIntent"/>):
+    /// the epochs are raised to reach it (0: train exactly <see cref="Epochs"/>, as <c>--epochs</c> and <c>n_epochs</c> do). Default 300: small data has few steps per epoch. On 6 intents × 12 training
+    /// examples (3 steps per epoch) the least confidence on a training sentence was 0.76 after 150 steps, 0.91 after 300
+    /// and 0.96 after 510, with the same out-of-fold accuracy (0.90).
+    /// </summary>
+    public int MinSteps { get; set; } = 300;
+
+    /// <summary>
+    /// The folds of the cross-validation whose out-of-fold confidences calibrate the threshold when the validation data is
+    /// small (<see cref="MinValidationItemsPerIntent"/>). Default 5. Costs that many extra (small) trainings.
+    /// </summary>
+    public int CalibrationFolds { get; set; } = 5;
+
     /// <summary>The number of correction pairs L-BFGS remembers. Default 10.</summary>
     public int LbfgsMemory { get; set; } = 10;
 
@@ -99,6 +123,9 @@ public sealed class TrainerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Patience, nameof(Patience));
         ArgumentOutOfRangeException.ThrowIfLessThan(LbfgsMemory, 1, nameof(LbfgsMemory));
         ArgumentOutOfRangeException.ThrowIfLessThan(MinItemsPerIntentThreshold, 1, nameof(MinItemsPerIntentThreshold));
+        ArgumentOutOfRangeException.ThrowIfNegative(MinValidationItemsPerIntent, nameof(MinValidationItemsPerIntent));
+        ArgumentOutOfRangeException.ThrowIfNegative(MinSteps, nameof(MinSteps));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CalibrationFolds, 2, nameof(CalibrationFolds));
         if (!(L2 >= 0) || double.IsInfinity(L2))
         {
             throw new ArgumentOutOfRangeException(nameof(L2), L2, "L2 must be zero or a positive number.");

@@ -21,8 +21,12 @@ namespace Parley.Retrieval.Indexing;
 public static class KnowledgeIndexStore
 {
     /// <summary>The on-disk format version; bumped whenever the files or the chunking change.</summary>
-    /// <remarks>Version 2: passages cut within a token limit with overlap, and the chunking settings in the manifest.</remarks>
-    public const int FormatVersion = 2;
+    /// <remarks>
+    /// Version 2: passages cut within a token limit with overlap, and the chunking settings in the manifest. Version 3:
+    /// link reference definitions chunked from their own spans (version 2 took Markdig's span of their group, which is
+    /// the document's first block, so such files could hold passages out of order), so every file is chunked again.
+    /// </remarks>
+    public const int FormatVersion = 3;
 
     /// <summary>The manifest's file name.</summary>
     public const string ManifestFileName = "manifest.json";

@@ -58,7 +58,22 @@ internal sealed class BotTurn
             return new BotTurn(bot, prompt, null, null);
         }
 
-        var session = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, sessionId, bot.SystemPrompt, cancellationToken: cancellationToken).ConfigureAwait(false);
+        ChatSession session;
+        try
+        {
+            session = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, sessionId, bot.SystemPrompt, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConversationStoreException) when (sessionId is not null)
+        {
+            // The store's own message is for the command line (it names flags and files); the client gets one for it.
+            if (await store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false) is { } other && other.Bot != bot.Name)
+            {
+                throw new ApiException(400, $"the session '{sessionId}' belongs to the model '{other.Bot}', not '{bot.Name}'", ChatCompletionEndpoints.SessionHeader, "session_model_mismatch");
+            }
+
+            throw;
+        }
+
         if (sessionId is null)
         {
             await SeedAsync(session, request.Messages.Take(request.Messages.Count - 1).ToArray(), cancellationToken).ConfigureAwait(false);

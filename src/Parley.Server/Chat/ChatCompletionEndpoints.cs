@@ -1,16 +1,17 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Parley.Bots.Replies;
 using Parley.Nlu.Embeddings;
 using Parley.Server.Errors;
 using Parley.Server.FineTuning;
 using Parley.Server.Hosting;
 using Parley.Server.Models;
+using Parley.Server.Sessions;
 using Parley.Server.Telemetry;
 
 namespace Parley.Server.Chat;
@@ -29,7 +30,15 @@ public static class ChatCompletionEndpoints
     }
 
     private static async Task<IResult> CompleteAsync(
-        HttpContext context, BotRegistry registry, ParleyServerOptions options, ServerMetrics metrics, ContentLog contentLog, FineTunedModels fineTuned, CancellationToken cancellationToken)
+        HttpContext context,
+        BotRegistry registry,
+        ParleyServerOptions options,
+        ServerMetrics metrics,
+        ContentLog contentLog,
+        FineTunedModels fineTuned,
+        ILoggerFactory loggers,
+        SessionLocks locks,
+        CancellationToken cancellationToken)
     {
         var started = options.TimeProvider.GetTimestamp();
         var request = ChatCompletionRequest.Parse(await RequestBody.ReadObjectAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false));
@@ -38,7 +47,7 @@ public static class ChatCompletionEndpoints
         var bots = await registry.GetBotsAsync(cancellationToken).ConfigureAwait(false);
         var completionId = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var created = options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var stream = new StreamContext(metrics, options.TimeProvider, started, contentLog);
+        var stream = new StreamContext(metrics, options, started, contentLog, loggers.CreateLogger(typeof(ChatCompletionEndpoints)));
         if (!bots.TryGetValue(request.Model, out var bot))
         {
             if (options.Upstream is { } upstream && request.Model == options.UpstreamModel)
@@ -58,7 +67,14 @@ public static class ChatCompletionEndpoints
                 : ModelEndpoints.UnknownModel(request.Model);
         }
 
-        var sessionId = context.Request.Headers[SessionHeader].FirstOrDefault() is { Length: > 0 } header ? header : null;
+        var sessionId = SessionIds.Check(context.Request.Headers[SessionHeader].FirstOrDefault(), SessionHeader);
+        var lease = sessionId is null ? null : await locks.AcquireAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        if (lease is not null)
+        {
+            // Released when the turn is done, and at the latest when the request ends.
+            context.Response.RegisterForDispose(lease);
+        }
+
         var turn = await BotTurn.StartAsync(bot, request, sessionId, registry.Store, cancellationToken).ConfigureAwait(false);
         if (turn.SessionId is { } id)
         {
@@ -68,10 +84,25 @@ public static class ChatCompletionEndpoints
         var chatOptions = turn.CreateOptions(request);
         if (request.Stream)
         {
-            return TypedResults.ServerSentEvents(StreamAsync(turn, request, chatOptions, completionId, created, stream, cancellationToken));
+            var source = await ChatStream.StartAsync(token => turn.GetStreamingResponseAsync(chatOptions, token), request.Model, stream, cancellationToken).ConfigureAwait(false);
+            return TypedResults.ServerSentEvents(StreamAsync(source, turn, lease, request, completionId, created, stream, cancellationToken));
         }
 
-        var response = await turn.GetResponseAsync(chatOptions, cancellationToken).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await turn.GetResponseAsync(chatOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (UpstreamErrors.IsUpstream(e) && !cancellationToken.IsCancellationRequested)
+        {
+            // The bot's LLM failed: answered as a pass-through model's failure is, not as a server error.
+            throw UpstreamErrors.ToApiException(e, request.Model, stream.Logger);
+        }
+        finally
+        {
+            lease?.Dispose();
+        }
+
         var limiter = new ReplyLimiter(turn.Counter, request.MaxTokens);
         limiter.Append(response.Text);
         var reply = limiter.Text;
@@ -84,20 +115,43 @@ public static class ChatCompletionEndpoints
     }
 
     private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
-        BotTurn turn, ChatCompletionRequest request, ChatOptions chatOptions, string id, long created, StreamContext stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+        ChatStream source,
+        BotTurn turn,
+        IDisposable? lease,
+        ChatCompletionRequest request,
+        string id,
+        long created,
+        StreamContext stream,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ChatCompletionChunk Chunk(ChunkDelta delta, string? finish = null, ParleyReplyInfo? parley = null) =>
             new(id, created, request.Model, [new ChunkChoice(0, delta, finish)], Parley: parley);
 
+        await using var _ = source;
         stream.Metrics.StreamChanged(+1);
         try
         {
-            yield return Data(Chunk(new ChunkDelta("assistant", string.Empty)));
+            yield return SseEvents.Data(Chunk(new ChunkDelta("assistant", string.Empty)));
             var limiter = new ReplyLimiter(turn.Counter, request.MaxTokens);
             var updates = new List<ChatResponseUpdate>();
             var first = true;
-            await foreach (var update in turn.GetStreamingResponseAsync(chatOptions, cancellationToken).ConfigureAwait(false))
+            while (true)
             {
+                cancellationToken.ThrowIfCancellationRequested();
+                var (more, failure) = await source.TryMoveNextAsync(request.Model, stream).ConfigureAwait(false);
+                if (failure is not null)
+                {
+                    yield return SseEvents.Error(failure);
+                    yield return SseEvents.Done;
+                    yield break;
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                var update = source.Current;
                 updates.Add(update);
                 var piece = limiter.Append(update.Text);
                 if (piece.Length > 0)
@@ -108,7 +162,7 @@ public static class ChatCompletionEndpoints
                         stream.Metrics.RecordTimeToFirstToken(request.Model, stream.Clock.GetElapsedTime(stream.Started));
                     }
 
-                    yield return Data(Chunk(new ChunkDelta(null, piece)));
+                    yield return SseEvents.Data(Chunk(new ChunkDelta(null, piece)));
                 }
 
                 if (limiter.Cut)
@@ -122,21 +176,20 @@ public static class ChatCompletionEndpoints
             var reply = limiter.Text;
             stream.Content.Reply(request.Model, reply);
             var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
-            yield return Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId)));
+            yield return SseEvents.Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId)));
             var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(reply));
             stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
             if (request.IncludeUsage)
             {
-                yield return Data(new ChatCompletionChunk(id, created, request.Model, [], usage));
+                yield return SseEvents.Data(new ChatCompletionChunk(id, created, request.Model, [], usage));
             }
 
-            yield return new SseItem<string>("[DONE]");
+            yield return SseEvents.Done;
         }
         finally
         {
             stream.Metrics.StreamChanged(-1);
+            lease?.Dispose();
         }
     }
-
-    private static SseItem<string> Data(ChatCompletionChunk chunk) => new(JsonSerializer.Serialize(chunk, ServerJson.Options));
 }

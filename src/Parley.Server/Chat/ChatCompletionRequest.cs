@@ -107,8 +107,13 @@ internal sealed class ChatCompletionRequest
             };
             var calls = chatRole == ChatRole.Assistant ? ToolWire.ParseToolCalls(message["tool_calls"], $"{param}.tool_calls").ToList() : [];
             var text = ParseContent(message["content"], $"{param}.content", chatRole == ChatRole.Assistant);
-            if (chatRole == ChatRole.Tool && message["tool_call_id"] is JsonValue callId && callId.GetValueKind() == JsonValueKind.String)
+            if (chatRole == ChatRole.Tool)
             {
+                if (message["tool_call_id"] is not JsonValue callId || callId.GetValueKind() != JsonValueKind.String || callId.GetValue<string>().Length == 0)
+                {
+                    throw ApiException.Invalid($"{param}.tool_call_id", $"'{param}.tool_call_id' is required for a tool message: the id of the assistant's tool call it answers");
+                }
+
                 messages.Add(new ChatMessage(chatRole, [new FunctionResultContent(callId.GetValue<string>(), text)]));
             }
             else if (calls.Count > 0)

@@ -1,6 +1,5 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Parley.Server.Errors;
@@ -40,7 +39,8 @@ internal static class UpstreamCompletions
 
         if (request.Stream)
         {
-            return TypedResults.ServerSentEvents(StreamAsync(upstream, request, chatOptions, id, created, stream, cancellationToken));
+            var source = await ChatStream.StartAsync(token => upstream.GetStreamingResponseAsync(request.Messages, chatOptions, token), request.Model, stream, cancellationToken).ConfigureAwait(false);
+            return TypedResults.ServerSentEvents(StreamAsync(source, request, id, created, stream, cancellationToken));
         }
 
         ChatResponse response;
@@ -50,8 +50,9 @@ internal static class UpstreamCompletions
         }
         catch (Exception e) when (e is not OperationCanceledException and not ApiException)
         {
-            // The upstream's own status (401, 429, 500...) concerns Parley's key and quota, not the client's request.
-            throw new ApiException(502, $"the upstream model failed: {e.Message}", code: "upstream_error");
+            // The upstream's own status (401, 500...) concerns Parley's key and quota, not the client's request: a 502
+            // without the upstream's message (it can echo the key), or a 429 with its Retry-After.
+            throw UpstreamErrors.IsUpstream(e) ? UpstreamErrors.ToApiException(e, request.Model, stream.Logger) : UpstreamErrors.ForStream(e, request.Model, stream.Logger);
         }
 
         var calls = ToolWire.ToToolCalls(response.Messages.SelectMany(m => m.Contents));
@@ -64,19 +65,35 @@ internal static class UpstreamCompletions
     }
 
     private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
-        IChatClient upstream, ChatCompletionRequest request, ChatOptions chatOptions, string id, long created, StreamContext stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+        ChatStream source, ChatCompletionRequest request, string id, long created, StreamContext stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ChatCompletionChunk Chunk(ChunkDelta delta, string? finish = null) => new(id, created, request.Model, [new ChunkChoice(0, delta, finish)]);
 
+        await using var _ = source;
         stream.Metrics.StreamChanged(+1);
         try
         {
-            yield return Data(Chunk(new ChunkDelta("assistant", string.Empty)));
+            yield return SseEvents.Data(Chunk(new ChunkDelta("assistant", string.Empty)));
             var updates = new List<ChatResponseUpdate>();
             var callCount = 0;
             var first = true;
-            await foreach (var update in upstream.GetStreamingResponseAsync(request.Messages, chatOptions, cancellationToken).ConfigureAwait(false))
+            while (true)
             {
+                cancellationToken.ThrowIfCancellationRequested();
+                var (more, failure) = await source.TryMoveNextAsync(request.Model, stream).ConfigureAwait(false);
+                if (failure is not null)
+                {
+                    yield return SseEvents.Error(failure);
+                    yield return SseEvents.Done;
+                    yield break;
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                var update = source.Current;
                 updates.Add(update);
                 if (update.Text is { Length: > 0 } piece)
                 {
@@ -86,13 +103,13 @@ internal static class UpstreamCompletions
                         stream.Metrics.RecordTimeToFirstToken(request.Model, stream.Clock.GetElapsedTime(stream.Started));
                     }
 
-                    yield return Data(Chunk(new ChunkDelta(null, piece)));
+                    yield return SseEvents.Data(Chunk(new ChunkDelta(null, piece)));
                 }
 
                 var calls = ToolWire.ToToolCalls(update.Contents);
                 if (calls.Count > 0)
                 {
-                    yield return Data(Chunk(new ChunkDelta(null, null, [.. calls.Select(c => new ChunkToolCall(callCount++, c.Id, c.Function))])));
+                    yield return SseEvents.Data(Chunk(new ChunkDelta(null, null, [.. calls.Select(c => new ChunkToolCall(callCount++, c.Id, c.Function))])));
                 }
             }
 
@@ -102,15 +119,15 @@ internal static class UpstreamCompletions
                 stream.Content.Reply(request.Model, response.Text);
             }
 
-            yield return Data(Chunk(new ChunkDelta(null, null), Finish(response.FinishReason, callCount > 0)));
+            yield return SseEvents.Data(Chunk(new ChunkDelta(null, null), Finish(response.FinishReason, callCount > 0)));
             var usage = Usage(response.Usage);
             stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
             if (request.IncludeUsage)
             {
-                yield return Data(new ChatCompletionChunk(id, created, request.Model, [], usage));
+                yield return SseEvents.Data(new ChatCompletionChunk(id, created, request.Model, [], usage));
             }
 
-            yield return new SseItem<string>("[DONE]");
+            yield return SseEvents.Done;
         }
         finally
         {
@@ -130,6 +147,4 @@ internal static class UpstreamCompletions
 
     private static CompletionUsage Usage(UsageDetails? usage) =>
         new((int)(usage?.InputTokenCount ?? 0), (int)(usage?.OutputTokenCount ?? 0));
-
-    private static SseItem<string> Data(ChatCompletionChunk chunk) => new(JsonSerializer.Serialize(chunk, ServerJson.Options));
 }

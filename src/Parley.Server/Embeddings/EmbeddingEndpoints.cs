@@ -21,6 +21,16 @@ public static class EmbeddingEndpoints
     /// <summary>The most inputs one request may embed.</summary>
     public const int MaxInputs = 2048;
 
+    /// <summary>
+    /// The most work one request may ask for: the sum over its inputs of their tokens (cl100k_base, as usage counts
+    /// them), each input counted up to <see cref="TokensPerInputCounted"/>. About 32 k tokens is a few seconds of the
+    /// in-process encoder on one core.
+    /// </summary>
+    public const int MaxTokensPerRequest = 32_768;
+
+    /// <summary>How many tokens of one input count toward <see cref="MaxTokensPerRequest"/>: the encoder cuts longer inputs at 256 word pieces.</summary>
+    public const int TokensPerInputCounted = 256;
+
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointRouteBuilder MapEmbeddingEndpoints(this IEndpointRouteBuilder app)
     {
@@ -50,14 +60,31 @@ public static class EmbeddingEndpoints
             "base64" => true,
             _ => throw ApiException.Invalid("encoding_format", "'encoding_format' must be 'float' or 'base64'"),
         };
+        if (body["dimensions"] is { } dimensions
+            && !(dimensions is JsonValue d && d.TryGetValue(out int wanted) && wanted == MiniLmEmbeddingGenerator.Dimensions))
+        {
+            throw ApiException.Invalid("dimensions", $"'dimensions' is not supported: {MiniLmEmbeddingGenerator.ModelId} always returns {MiniLmEmbeddingGenerator.Dimensions} dimensions (leave the field out)");
+        }
+
         var inputs = ParseInput(body["input"]);
+        var counter = ChatTokenCounter.ForEncoding(ChatTokenCounter.Cl100kBase);
+        var tokens = inputs.Select(counter.CountTokens).ToArray();
+        var work = tokens.Sum(t => (long)Math.Min(t, TokensPerInputCounted));
+        if (work > MaxTokensPerRequest)
+        {
+            throw new ApiException(
+                400,
+                $"'input' asks for too much work in one request: {work} tokens over {inputs.Length} inputs, more than the limit of {MaxTokensPerRequest} (each input counted up to {TokensPerInputCounted} tokens). Split it into several requests.",
+                "input",
+                "too_many_tokens");
+        }
+
         // Clients' texts are encoded past the on-disk embedding cache: that cache is for the bots' and training corpora,
         // and persisting (and holding in memory) every text a client ever sends would grow without bound.
         var generator = registry.Embeddings.GetService<CachingEmbeddingGenerator>()?.Uncached ?? registry.Embeddings;
         var embeddings = await generator.GenerateAsync(inputs, cancellationToken: cancellationToken).ConfigureAwait(false);
         var data = embeddings.Select((e, i) => new EmbeddingItem(i, base64 ? Convert.ToBase64String(MemoryMarshal.AsBytes(e.Vector.Span)) : e.Vector.ToArray())).ToArray();
-        var counter = ChatTokenCounter.ForEncoding(ChatTokenCounter.Cl100kBase);
-        return TypedResults.Ok(new EmbeddingList(data, model, new EmbeddingUsage(inputs.Sum(counter.CountTokens))));
+        return TypedResults.Ok(new EmbeddingList(data, model, new EmbeddingUsage(tokens.Sum())));
     }
 
     private static string[] ParseInput(JsonNode? input) => input switch

@@ -99,12 +99,35 @@ internal static class FileEndpoints
         {
             throw new ApiException(400, $"The multipart body is malformed: {e.Message}", "file", "invalid_multipart");
         }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (await IsBodyEndAsync(request.Body, cancellationToken).ConfigureAwait(false))
+            {
+                throw new ApiException(400, "The multipart body ended before its closing boundary: send the whole form.", "file", "invalid_multipart");
+            }
+
+            throw;
+        }
         finally
         {
             if (upload is not null)
             {
                 File.Delete(upload);
             }
+        }
+    }
+
+    // The reader fails with an IOException when the body ends inside a section (no closing boundary); by then the
+    // whole body has been read. A failure writing the upload (a full disk) leaves body unread and stays a 500.
+    private static async Task<bool> IsBodyEndAsync(Stream body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) == 0;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or NotSupportedException)
+        {
+            return false;
         }
     }
 

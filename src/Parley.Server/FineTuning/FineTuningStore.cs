@@ -1,16 +1,21 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Core.IO;
+using Parley.OpenAI.FineTuning;
+using Parley.Server.Telemetry;
 
 namespace Parley.Server.FineTuning;
 
 /// <summary>
 /// The fine-tuning files and jobs on disk: <c>files/&lt;id&gt;.jsonl</c> + <c>files/&lt;id&gt;.json</c>, and per job
 /// <c>jobs/&lt;id&gt;/job.json</c> (rewritten atomically on every change), <c>events.jsonl</c> (appended),
-/// <c>checkpoints.json</c> and the trained <c>model/</c>.
+/// <c>checkpoints.json</c> and the trained <c>model/</c>. A record that cannot be read (damaged by hand or by a crash)
+/// never breaks a list: a file's is skipped, a job's marks that job failed; both with a warning.
 /// </summary>
-internal sealed class FineTuningStore
+internal sealed partial class FineTuningStore
 {
     private const string JobFile = "job.json";
     private const string EventsFile = "events.jsonl";
@@ -18,17 +23,23 @@ internal sealed class FineTuningStore
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
     private long _lastSequence;
 
-    public FineTuningStore(ParleyServerOptions options, Parley.Hosting.ParleyDataFolder data)
+    public FineTuningStore(ParleyServerOptions options, Parley.Hosting.ParleyDataFolder data, ILogger<FineTuningStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
         Root = Path.GetFullPath(options.FineTuningDirectory ?? data.FineTuning);
         _clock = options.TimeProvider;
+        _logger = logger ?? NullLogger<FineTuningStore>.Instance;
         Directory.CreateDirectory(FilesFolder);
         Directory.CreateDirectory(JobsFolder);
+        RemoveLeftovers(DateTime.UtcNow - LeftoverAge);
     }
+
+    /// <summary>How old a temporary file or staging folder must be to count as left over by a crash (a live writer touches its own more often).</summary>
+    public static readonly TimeSpan LeftoverAge = TimeSpan.FromMinutes(1);
 
     public string Root { get; }
 
@@ -54,7 +65,7 @@ internal sealed class FineTuningStore
             Filename = filename,
             Purpose = purpose,
         };
-        File.Move(uploadPath, ContentPath(file.Id));
+        AtomicFile.MoveDurably(uploadPath, ContentPath(file.Id));
         // The metadata is written last: a file is listed only once its content is in place.
         await AtomicFile.WriteAllTextAsync(MetadataPath(file.Id), JsonSerializer.Serialize(file, ServerJson.Options), cancellationToken).ConfigureAwait(false);
         return file;
@@ -67,7 +78,16 @@ internal sealed class FineTuningStore
             return null;
         }
 
-        return await ReadAsync<FileObject>(MetadataPath(id), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReadAsync<FileObject>(MetadataPath(id), cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException("the record is null");
+        }
+        catch (JsonException e)
+        {
+            LogUnreadableFile(_logger, id, MetadataPath(id), LogText.Escape(e.Message));
+            return null;
+        }
     }
 
     public async Task<IReadOnlyList<FileObject>> ListFilesAsync(CancellationToken cancellationToken)
@@ -224,7 +244,17 @@ internal sealed class FineTuningStore
             return [];
         }
 
-        var list = await ReadAsync<List<FineTuningCheckpointObject>>(path, cancellationToken).ConfigureAwait(false) ?? [];
+        List<FineTuningCheckpointObject> list;
+        try
+        {
+            list = await ReadAsync<List<FineTuningCheckpointObject>>(path, cancellationToken).ConfigureAwait(false) ?? [];
+        }
+        catch (JsonException e)
+        {
+            LogUnreadableCheckpoints(_logger, jobId, path, LogText.Escape(e.Message));
+            return [];
+        }
+
         list.Reverse();
         return list;
     }
@@ -239,9 +269,81 @@ internal sealed class FineTuningStore
     private async Task<StoredJob?> GetStoredAsync(string id, CancellationToken cancellationToken)
     {
         var path = Path.Combine(JobFolder(id), JobFile);
-        return FineTuningIds.IsValid(id, FineTuningIds.Job) && File.Exists(path)
-            ? await ReadAsync<StoredJob>(path, cancellationToken).ConfigureAwait(false)
-            : null;
+        if (!FineTuningIds.IsValid(id, FineTuningIds.Job) || !File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await ReadAsync<StoredJob>(path, cancellationToken).ConfigureAwait(false) is { Job: not null } job
+                ? job
+                : throw new JsonException("the record is empty or null");
+        }
+        catch (JsonException e)
+        {
+            return await MarkUnreadableAsync(id, path, e.Message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Keeps the damaged record as <c>job.json.bad</c> and stores the job as failed in its place.</summary>
+    private async Task<StoredJob> MarkUnreadableAsync(string id, string path, string reason, CancellationToken cancellationToken)
+    {
+        LogUnreadableJob(_logger, id, path, LogText.Escape(reason));
+        var created = new DateTimeOffset(Directory.GetCreationTimeUtc(JobFolder(id)), TimeSpan.Zero);
+        var failed = new StoredJob(
+            new FineTuningJobObject
+            {
+                Id = id,
+                CreatedAt = created.ToUnixTimeSeconds(),
+                FinishedAt = Now,
+                Status = FineTuningJobStatuses.Failed,
+                Error = new FineTuningJobError("invalid_job_record", "The job's record on the server could not be read (it was damaged), so the job was stopped. Create a new job.", null),
+                Model = "unknown",
+                TrainingFile = "unknown",
+                Seed = 0,
+                Hyperparameters = [],
+                Method = new JsonObject { ["type"] = "supervised" },
+            },
+            created.UtcTicks);
+        File.Copy(path, path + ".bad", overwrite: true);
+        await WriteJobAsync(failed, cancellationToken).ConfigureAwait(false);
+        return failed;
+    }
+
+    /// <summary>
+    /// Removes what a crash left behind: partial uploads and temporary files of interrupted writes, and the staging or
+    /// set-aside folders of an interrupted model swap, when last touched before <paramref name="before"/>.
+    /// </summary>
+    private void RemoveLeftovers(DateTime before)
+    {
+        var removed = 0;
+        var folders = new[] { FilesFolder }.Concat(Directory.EnumerateDirectories(JobsFolder));
+        foreach (var folder in folders)
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, AtomicFile.TemporaryPattern))
+            {
+                if (File.GetLastWriteTimeUtc(file) < before)
+                {
+                    File.Delete(file);
+                    removed++;
+                }
+            }
+
+            foreach (var staged in Directory.EnumerateDirectories(folder, "model.new-*").Concat(Directory.EnumerateDirectories(folder, AtomicFolder.AsidePattern("model"))))
+            {
+                if (Directory.GetLastWriteTimeUtc(staged) < before)
+                {
+                    AtomicFolder.TryDelete(staged);
+                    removed++;
+                }
+            }
+        }
+
+        if (removed > 0)
+        {
+            LogLeftovers(_logger, removed, Root);
+        }
     }
 
     private Task WriteJobAsync(StoredJob job, CancellationToken cancellationToken) =>
@@ -267,6 +369,18 @@ internal sealed class FineTuningStore
             return default;
         }
     }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Fine-tuning file {FileId}: its record {Path} cannot be read ({Reason}); the file is left out of lists")]
+    private static partial void LogUnreadableFile(ILogger logger, string fileId, string path, string? reason);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Fine-tuning job {JobId}: its record {Path} cannot be read ({Reason}); the job is marked failed and the record kept as job.json.bad")]
+    private static partial void LogUnreadableJob(ILogger logger, string jobId, string path, string? reason);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "Fine-tuning job {JobId}: its checkpoints {Path} cannot be read ({Reason}); none are listed")]
+    private static partial void LogUnreadableCheckpoints(ILogger logger, string jobId, string path, string? reason);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Removed {Count} temporary files or folders left by an interrupted upload or write in {Root}")]
+    private static partial void LogLeftovers(ILogger logger, int count, string root);
 
     /// <summary>What <c>job.json</c> holds: the job and its creation order (several jobs may share a second).</summary>
     private sealed record StoredJob(FineTuningJobObject Job, long Sequence);

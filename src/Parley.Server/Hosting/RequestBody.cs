@@ -39,7 +39,7 @@ internal static class RequestBody
         JsonNode? node;
         try
         {
-            node = buffer.Length == 0 ? null : JsonNode.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length).Span);
+            node = StrictJson.ParseRequest(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         }
         catch (JsonException e)
         {

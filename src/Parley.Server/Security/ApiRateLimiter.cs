@@ -24,12 +24,14 @@ internal static class ApiRateLimiter
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<ParleyServerOptions>, ApiKeys>((limiter, server, keys) =>
         {
             var options = server.Value;
-            limiter.AddPolicy(PolicyName, context => RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context, keys), _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = options.RateLimitPermits,
-                Window = options.RateLimitWindow,
-                QueueLimit = 0,
-            }));
+            limiter.AddPolicy(PolicyName, context => options.RateLimitPermits > 0
+                ? RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context, keys), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.RateLimitPermits,
+                    Window = options.RateLimitWindow,
+                    QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter(string.Empty));
             limiter.OnRejected = (rejected, cancellationToken) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : options.RateLimitWindow;

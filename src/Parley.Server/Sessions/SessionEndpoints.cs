@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,7 +8,7 @@ using Parley.Server.Hosting;
 
 namespace Parley.Server.Sessions;
 
-/// <summary>Maps <c>GET /api/sessions</c>, <c>GET /api/sessions/{id}</c> and <c>DELETE /api/sessions/{id}</c>.</summary>
+/// <summary>Maps <c>GET /api/sessions</c> (paged with <c>limit</c> and <c>after</c>), <c>GET /api/sessions/{id}</c> and <c>DELETE /api/sessions/{id}</c>.</summary>
 public static class SessionEndpoints
 {
     /// <summary>Maps the endpoints.</summary>
@@ -20,10 +21,30 @@ public static class SessionEndpoints
         return app;
     }
 
-    private static async Task<Ok<SessionList>> ListAsync(BotRegistry registry, string? bot, CancellationToken cancellationToken)
+    /// <summary>The page size when the request names none.</summary>
+    public const int DefaultLimit = 50;
+
+    /// <summary>The largest page.</summary>
+    public const int MaxLimit = 1000;
+
+    private static async Task<Ok<SessionList>> ListAsync(BotRegistry registry, string? bot, string? limit, string? after, CancellationToken cancellationToken)
     {
-        var sessions = await registry.Store.ListAsync(bot, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new SessionList([.. sessions.Select(s => new SessionSummary(s.Id, s.Bot, s.Created, s.Updated, s.MessageCount))]));
+        var size = DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > MaxLimit))
+        {
+            throw ApiException.Invalid("limit", $"'limit' must be an integer from 1 to {MaxLimit}");
+        }
+
+        after = after is { Length: > 0 } ? SessionIds.Check(after, "after") : null;
+        if (after is not null && await registry.Store.GetAsync(after, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw ApiException.Invalid("after", $"'after' names '{after}', which is not a session");
+        }
+
+        // One more than the page, to know whether another follows.
+        var sessions = await registry.Store.ListPageAsync(bot, size + 1, after, cancellationToken).ConfigureAwait(false);
+        var page = sessions.Take(size).Select(s => new SessionSummary(s.Id, s.Bot, s.Created, s.Updated, s.MessageCount)).ToArray();
+        return TypedResults.Ok(new SessionList(page, sessions.Count > size, page.FirstOrDefault()?.Id, page.LastOrDefault()?.Id));
     }
 
     private static async Task<Ok<SessionDetail>> GetAsync(string id, BotRegistry registry, CancellationToken cancellationToken)

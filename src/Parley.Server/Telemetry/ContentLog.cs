@@ -6,6 +6,7 @@ namespace Parley.Server.Telemetry;
 /// <summary>
 /// Logs prompts and replies at Information, each cut to <see cref="MaxChars"/> characters, when
 /// <see cref="ParleyServerOptions.LogContent"/> is on; otherwise logs nothing. Never logs headers, so never API keys.
+/// Control characters in the text are escaped, so one message is one line of the prompt (no forged log lines).
 /// </summary>
 internal sealed partial class ContentLog(ILogger<ContentLog> logger, ParleyServerOptions options)
 {
@@ -20,7 +21,7 @@ internal sealed partial class ContentLog(ILogger<ContentLog> logger, ParleyServe
     {
         if (IsEnabled)
         {
-            LogPrompt(logger, model, messages.Count, Cut(string.Join("\n", messages.Select(m => $"{m.Role}: {m.Text}"))));
+            LogPrompt(logger, LogText.Escape(model)!, messages.Count, Cut(string.Join("\n", messages.Select(m => $"{m.Role}: {LogText.Escape(m.Text)}"))));
         }
     }
 
@@ -29,7 +30,7 @@ internal sealed partial class ContentLog(ILogger<ContentLog> logger, ParleyServe
     {
         if (IsEnabled)
         {
-            LogReply(logger, model, Cut(text ?? string.Empty));
+            LogReply(logger, LogText.Escape(model)!, Cut(LogText.Escape(text) ?? string.Empty));
         }
     }
 

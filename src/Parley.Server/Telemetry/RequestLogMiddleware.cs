@@ -7,7 +7,7 @@ namespace Parley.Server.Telemetry;
 
 /// <summary>
 /// Logs one structured line per request: method, route, status, duration, model and session. Never the body (message
-/// content) or the headers (API keys).
+/// content) or the headers (API keys). Values a client chose (the model name) have control characters escaped.
 /// </summary>
 internal sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger<RequestLogMiddleware> logger, ParleyServerOptions options)
 {
@@ -35,8 +35,8 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger
                     route,
                     status,
                     options.TimeProvider.GetElapsedTime(started).TotalMilliseconds,
-                    context.Items[ModelKey] as string,
-                    context.Response.Headers[ChatCompletionEndpoints.SessionHeader].FirstOrDefault());
+                    LogText.Escape(context.Items[ModelKey] as string),
+                    LogText.Escape(context.Response.Headers[ChatCompletionEndpoints.SessionHeader].FirstOrDefault()));
             }
         }
     }

@@ -147,10 +147,41 @@ public sealed class BotPackLoaderTests : IDisposable
     {
         Write("bot.yaml", "name: x\n");
         var pack = await BotPackLoader.LoadAsync(_dir);
-        Assert.Equal(0.70, pack.Manifest.Thresholds.Intent);
+        Assert.Null(pack.Manifest.Thresholds.Intent);
         Assert.Equal(0.45, pack.Manifest.Thresholds.Knowledge);
         Assert.Equal(BotManifest.DefaultPersona, pack.Manifest.Persona);
         Assert.Equal(BotManifest.DefaultFallback, pack.Manifest.Fallback);
         Assert.Empty(pack.Intents);
+    }
+
+    [Fact]
+    public async Task LoadAsync_ChineseLanguage_DefaultsToChineseFallbackAndPersona()
+    {
+        Write("bot.yaml", "name: x\nlanguage: zh\n");
+        var pack = await BotPackLoader.LoadAsync(_dir);
+        Assert.Equal(BotLanguages.Chinese, pack.Manifest.Language);
+        Assert.Equal(BotMessages.Chinese.DefaultFallback, pack.Manifest.Fallback);
+        Assert.Equal(BotMessages.Chinese.DefaultPersona, pack.Manifest.Persona);
+    }
+
+    [Fact]
+    public async Task LoadAsync_UnknownLanguage_NamesFileLineAndField()
+    {
+        Write("bot.yaml", "name: x\nlanguage: fr\n");
+        var e = await Assert.ThrowsAsync<BotPackException>(() => BotPackLoader.LoadAsync(_dir));
+        Assert.Equal(2, e.Line);
+        Assert.Contains("'language'", e.Message);
+        Assert.Contains("en, zh", e.Message);
+    }
+
+    [Fact]
+    public async Task LoadAsync_ShopZhSample_IsChineseWithEnoughIntentsAndDocuments()
+    {
+        var pack = await BotPackLoader.LoadAsync(Path.Combine(TestPaths.Root, "samples", "bots", "shop-zh"));
+
+        Assert.Equal(BotLanguages.Chinese, pack.Manifest.Language);
+        Assert.True(pack.Intents.Count >= 15, $"{pack.Intents.Count} intents");
+        Assert.All(pack.Intents, i => Assert.InRange(i.Examples.Count, 15, 25));
+        Assert.Equal(Directory.GetFiles(Path.Combine(TestPaths.ShopBot, "knowledge"), "*.md").Select(Path.GetFileName).Order(), Directory.GetFiles(pack.KnowledgePath, "*.md").Select(Path.GetFileName).Order());
     }
 }

@@ -26,7 +26,7 @@ public sealed class IntentModelComparisonTests(ShopBotFixture fixture, ITestOutp
                 .Select(l => JsonDocument.Parse(l).RootElement).Select(e => (Text: e.GetProperty("text").GetString()!, Intent: e.GetProperty("intent").GetString()!)).ToArray();
             var oos = File.ReadLines(Path.Combine(TestPaths.ShopBot, "eval", "knowledge-checks.jsonl")).Where(l => l.Trim().Length > 0)
                 .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("query").GetString()!).Concat(Unrelated).ToArray();
-            var threshold = fixture.Bot.Pack.Manifest.Thresholds.Intent;
+            var threshold = fixture.Bot.Classifier.Threshold;
 
             async Task<(int InScope, int Rejected)> Score(IIntentClassifier classifier, Func<IntentScore, bool> accepted)
             {

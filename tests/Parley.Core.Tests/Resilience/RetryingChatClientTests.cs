@@ -94,6 +94,34 @@ public sealed class RetryingChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_RetryAfterBeyondDeadline_CarriesTheWaitOnTheException()
+    {
+        var inner = new TestChatClient { GetResponseAsyncCallback = (_, _, _) => Task.FromException<ChatResponse>(Http(429)) };
+        var options = Options(_time, _retries);
+        options.Classifier = e => TransientFailure.ForStatus(429, TimeSpan.FromSeconds(120));
+        var client = new RetryingChatClient(inner, options);
+
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => client.GetResponseAsync("hi"));
+
+        Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_FinalFailureOtherThanTheRateLimit_CarriesNoWait()
+    {
+        var inner = new TestChatClient();
+        inner.GetResponseAsyncCallback = (_, _, _) => Task.FromException<ChatResponse>(Http(inner.ResponseCalls == 1 ? 429 : 401));
+        var options = Options(_time, _retries);
+        options.Classifier = e => e is HttpRequestException { StatusCode: System.Net.HttpStatusCode.TooManyRequests } ? TransientFailure.ForStatus(429, TimeSpan.Zero) : null;
+        var client = new RetryingChatClient(inner, options);
+
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => client.GetResponseAsync("hi"));
+
+        Assert.Equal(401, error.StatusCode);
+        Assert.Null(error.RetryAfter);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_RetryAfterBeyondDeadline_FailsAtOnceSayingSo()
     {
         var inner = new TestChatClient { GetResponseAsyncCallback = (_, _, _) => Task.FromException<ChatResponse>(Http(429)) };

@@ -237,4 +237,39 @@ public sealed class DatasetReaderTests : IDisposable
         Assert.NotEqual(DataHash.Compute(items), DataHash.Compute(relabelled));
         Assert.Matches("^sha256:[0-9a-f]{64}$", DataHash.Compute(items));
     }
+
+    [Fact]
+    public async Task ReadAsync_NotUtf8_ThrowsNamingTheLine()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"parley-latin1-{Guid.NewGuid():N}.csv");
+        await File.WriteAllBytesAsync(path, [.. "text,intent\nhello,greet\ncaf"u8.ToArray(), 0xE9, .. " au lait,order\n"u8.ToArray()]);
+        try
+        {
+            var e = await Assert.ThrowsAsync<DatasetException>(() => DatasetReader.ReadAsync(path));
+
+            Assert.Equal(3, e.Line);
+            Assert.Contains("not valid UTF-8", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task ReadAsync_Utf8WithByteOrderMark_Reads()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"parley-bom-{Guid.NewGuid():N}.csv");
+        await File.WriteAllBytesAsync(path, [.. "\uFEFFtext,intent\ncafé,order\n"u8.ToArray()]);
+        try
+        {
+            var data = await DatasetReader.ReadAsync(path);
+
+            Assert.Equal("café", Assert.Single(data.AllItems).Text);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -132,4 +132,15 @@ public sealed class DatasetValidatorTests : IDisposable
         Assert.Empty(report.Errors);
         Assert.DoesNotContain(report.Warnings, w => w.Message.Contains("has only", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Validate_HeaderOnlyCsv_IsAnError()
+    {
+        var path = _folder.Write("header.csv", "text,intent\n");
+
+        var report = DatasetValidator.Validate(await DatasetReader.ReadAsync(path));
+
+        Assert.True(report.HasErrors);
+        Assert.StartsWith($"{path}: no examples", Assert.Single(report.Errors).ToString(), StringComparison.Ordinal);
+    }
 }

@@ -30,6 +30,18 @@ public sealed class CharNGramFeaturizerTests
     }
 
     [Fact]
+    public void Featurize_Unigrams_LeaveOutThePadding()
+    {
+        var featurizer = new CharNGramFeaturizer(new FeaturizerSettings { NGramMin = 1, NGramMax = 1, HashBits = 20 });
+
+        // "谢谢 你" has the unigrams 谢 (twice) and 你; the padding spaces are no feature.
+        var weights = featurizer.Featurize("谢谢 你").Where(v => v != 0).Order().ToArray();
+
+        Assert.Equal(2, weights.Length);
+        Assert.Equal(1 / (1 + MathF.Log(2)), weights[0] / weights[1], 5);
+    }
+
+    [Fact]
     public void Featurize_CaseAndWidthVariants_AreEqual()
     {
         // NFKC folds full-width letters; lower-casing folds case; runs of whitespace do not matter.
@@ -67,8 +79,8 @@ public sealed class CharNGramFeaturizerTests
     {
         var featurizer = new CharNGramFeaturizer(new FeaturizerSettings { NGramMin = 1, NGramMax = 1, HashBits = 20 });
 
-        // " 👍 " has the unigrams " " (twice) and "👍": two buckets, not three.
-        Assert.Equal(2, featurizer.Featurize("👍").Count(v => v != 0));
+        // " 👍 " has one unigram, "👍" (the padding is none): one bucket, not one per surrogate.
+        Assert.Equal(1, featurizer.Featurize("👍").Count(v => v != 0));
     }
 
     [Fact]

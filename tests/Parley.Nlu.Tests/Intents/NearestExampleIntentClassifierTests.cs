@@ -56,4 +56,23 @@ public sealed class NearestExampleIntentClassifierTests
 
         Assert.Single((await classifier.ClassifyAsync("hey")).Top);
     }
+
+    [Fact]
+    public async Task CreateAsync_FeaturizerWithInverseDocumentFrequency_SharedGramsCountLess()
+    {
+        var featurizer = new Parley.Nlu.Features.CharNGramFeaturizer(
+            new Parley.Nlu.Features.FeaturizerSettings { Kind = Parley.Nlu.Features.FeaturizerSettings.CharNGrams, NGramMin = 1, NGramMax = 1, HashBits = 16 });
+        LabeledExample[] examples = [new("退货吗", "returns"), new("付款吗", "payment"), new("发货吗", "shipping"), new("取消吗", "cancel")];
+        var plain = await NearestExampleIntentClassifier.CreateAsync(featurizer, examples);
+        var weighted = await NearestExampleIntentClassifier.CreateAsync(featurizer, examples, inverseDocumentFrequency: true);
+
+        // "吗" is in every example: it makes an unrelated question look like all of them, less so once weighted.
+        var unrelated = "下雨吗";
+        var plainScore = (await plain.ClassifyAsync(unrelated)).Best!.Confidence;
+        var weightedScore = (await weighted.ClassifyAsync(unrelated)).Best!.Confidence;
+
+        Assert.True(weightedScore < plainScore - 0.1, $"{weightedScore} vs {plainScore}");
+        Assert.Equal("returns", (await weighted.ClassifyAsync("退货")).Best!.Intent);
+        Assert.Equal(1, (await weighted.ClassifyAsync("退货吗")).Best!.Confidence, 3);
+    }
 }

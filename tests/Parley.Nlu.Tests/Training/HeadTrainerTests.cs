@@ -28,7 +28,7 @@ public sealed class HeadTrainerTests
     {
         var (features, labels) = Synthetic.Clusters(classes: 5, perClass: 30, dimensions: 16, noise: 0.5, seed: 3);
 
-        var result = await HeadTrainer.TrainAsync(new TrainingData(features, labels), new TrainerOptions { Optimizer = optimizer, Epochs = 20, Patience = 0 });
+        var result = await HeadTrainer.TrainAsync(new TrainingData(features, labels), new TrainerOptions { Optimizer = optimizer, Epochs = 20, Patience = 0, MinSteps = 0 });
 
         Assert.Equal(20, result.History.Count);
         Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss * 0.8, $"{result.History[0].TrainLoss} → {result.History[^1].TrainLoss}");
@@ -58,6 +58,32 @@ public sealed class HeadTrainerTests
         Assert.Equal(peak, Synthetic.Accuracy(result.Head, result.Labels, validation, validationLabels));
         var restoredLoss = validation.Average(x => -Math.Log(result.Head.Predict(x)[0]));
         Assert.Equal(result.Best.ValidationLoss, restoredLoss, 5);
+    }
+
+    [Fact]
+    public async Task TrainAsync_TinyValidation_TrainsTheMinimumStepsAndKeepsTheLastEpoch()
+    {
+        // 6 × 15 held out 10%: 1–2 validation items per intent, 3 mini-batches per epoch.
+        var (features, labels) = Synthetic.Clusters(classes: 6, perClass: 15, dimensions: 16, noise: 0.6, seed: 21);
+
+        var result = await HeadTrainer.TrainAsync(new TrainingData(features, labels));
+
+        Assert.True(result.ValidationCount < 5 * 6);
+        Assert.Equal(100, result.History.Count);
+        Assert.Equal(result.History.Count, result.BestEpoch);
+    }
+
+    [Fact]
+    public async Task TrainAsync_TinyValidation_CalibratesOnOutOfFoldPredictions()
+    {
+        var (features, labels) = Synthetic.Clusters(classes: 6, perClass: 15, dimensions: 16, noise: 0.6, seed: 21);
+
+        var result = await HeadTrainer.TrainAsync(new TrainingData(features, labels));
+
+        // 5% of 9 validation items rounds to none (threshold 0); with the 81 out-of-fold predictions it is 4.
+        Assert.True(result.Calibration.Threshold > 0.2, $"threshold {result.Calibration.Threshold}");
+        Assert.InRange(result.Calibration.RejectionRate, 0.03, 0.07);
+        Assert.Contains("out-of-fold", result.Calibration.Criterion, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,7 +179,7 @@ public sealed class HeadTrainerTests
         var (features, labels) = Synthetic.Clusters(classes: 3, perClass: 20, dimensions: 16, noise: 0.3, seed: 9);
         var reported = new List<EpochMetrics>();
 
-        var result = await HeadTrainer.TrainAsync(new TrainingData(features, labels), new TrainerOptions { Epochs = 4, Patience = 0 }, new SyncProgress(reported.Add));
+        var result = await HeadTrainer.TrainAsync(new TrainingData(features, labels), new TrainerOptions { Epochs = 4, Patience = 0, MinSteps = 0 }, new SyncProgress(reported.Add));
 
         Assert.Equal([1, 2, 3, 4], reported.Select(m => m.Epoch));
         Assert.Equal(result.History, reported);

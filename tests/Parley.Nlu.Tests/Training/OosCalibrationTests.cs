@@ -102,7 +102,7 @@ public sealed class OosCalibrationTests
     {
         var (features, labels) = Synthetic.Clusters(classes: 3, perClass: 10, Dimensions, noise: 0.2, seed: 1);
 
-        var result = await HeadTrainer.TrainAsync(new TrainingData(features, labels), new TrainerOptions { ValidationFraction = 0, Epochs = 3 });
+        var result = await HeadTrainer.TrainAsync(new TrainingData(features, labels), new TrainerOptions { ValidationFraction = 0, Epochs = 3, MinSteps = 0 });
 
         Assert.Equal(OosMode.None, result.Calibration.Mode);
         Assert.Equal(0, result.Calibration.ThresholdFor(Synthetic.Label(0)));

@@ -257,6 +257,50 @@ public sealed class FineTuningApiTests(ServerFixture server) : IAsyncLifetime
         Assert.Empty((await client.GetOpenAIFileClient().GetFilesAsync()).Value);
     }
 
+    [Theory]
+    [InlineData("{\"text\":\"a\\ud800b\",\"label\":\"greet\"}", "lone surrogate")]
+    [InlineData("{\"text\":\"hi\",\"text\":\"ho\",\"label\":\"greet\"}", "appears twice")]
+    [InlineData("[1, 2]", "is a JSON array, not an object")]
+    public async Task Upload_LineJsonWouldRefuseLater_IsRejectedAtUploadNamingTheLine(string badLine, string expected)
+    {
+        var (app, _) = await _host.StartAsync();
+        var lines = FineTuningData.IntentJsonl().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        lines.Insert(4, badLine);
+
+        var (status, message) = await UploadBytesAsync(app, System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("line 5 ", message, StringComparison.Ordinal);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Upload_InvalidUtf8FarIntoTheFile_ReportedOnItsRealLine()
+    {
+        var (app, _) = await _host.StartAsync();
+        var lines = Enumerable.Range(0, 3000).Select(i => $"{{\"text\":\"question number {i} about the shop\",\"label\":\"l{i % 3}\"}}").ToList();
+        lines[2499] = "{\"text\":\"bad X byte\",\"label\":\"l0\"}";
+        var bytes = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines));
+        bytes[Array.IndexOf(bytes, (byte)'X')] = 0xC3;
+
+        var (status, message) = await UploadBytesAsync(app, bytes);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("line 2500 is not UTF-8 text", message, StringComparison.Ordinal);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Message)> UploadBytesAsync(Microsoft.AspNetCore.Builder.WebApplication app, byte[] content)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("fine-tune"), "purpose" },
+            { new ByteArrayContent(content), "file", "data.jsonl" },
+        };
+        using var response = await FineTuningHost.Http(app).PostAsync("/v1/files", form);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return (response.StatusCode, (string?)body?["error"]?["message"] ?? string.Empty);
+    }
+
     [Fact]
     public async Task Job_ChatFileFailingValidation_FailsNamingTheLine()
     {

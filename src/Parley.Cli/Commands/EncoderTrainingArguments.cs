@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Parley.Cli.Rendering;
+using Parley.Nlu.Features;
+using Parley.Nlu.Intents;
+using Parley.Nlu.Training;
+using Parley.Nlu.Torch;
+using Parley.Nlu.Torch.Training;
+
+namespace Parley.Cli.Commands;
+
+/// <summary>
+/// The options of <c>parley nlu train</c> that fine-tune the encoder (<c>--method full|lora|contrastive</c>,
+/// <c>--resume</c>, …) and the fine-tuning itself; <c>--method head</c> does not come here.
+/// </summary>
+internal sealed class EncoderTrainingArguments
+{
+    /// <summary>The methods that fine-tune the encoder.</summary>
+    public static readonly string[] Methods = ["full", "lora", "contrastive"];
+
+    private readonly EncoderTrainerOptions _defaults = new();
+
+    public EncoderTrainingArguments()
+    {
+        Resume = new Option<bool>("--resume") { Description = "Continue a fine-tuning run (full, lora, contrastive) from its checkpoint, after it was stopped." };
+        Checkpoint = new Option<string?>("--checkpoint") { Description = "The fine-tuning checkpoint folder (default: <model folder>.training)." };
+        EncoderEpochs = new Option<int>("--encoder-epochs") { Description = "The most fine-tuning epochs (early stopping may end sooner).", DefaultValueFactory = _ => _defaults.Epochs };
+        EncoderLearningRate = new Option<double?>("--encoder-lr") { Description = $"The encoder's peak learning rate (default {_defaults.EncoderLearningRate}; LoRA adapters {_defaults.AdapterLearningRate})." };
+        LoraRank = new Option<int>("--lora-rank") { Description = "The LoRA rank r.", DefaultValueFactory = _ => _defaults.LoraRank };
+        LoraAlpha = new Option<double>("--lora-alpha") { Description = "The LoRA scale α (updates are scaled by α/r).", DefaultValueFactory = _ => _defaults.LoraAlpha };
+        LoraTargets = new Option<string>("--lora-targets") { Description = "Comma-separated layers that get adapters: query, key, value, attention.output.dense, intermediate.dense, output.dense.", DefaultValueFactory = _ => string.Join(',', _defaults.LoraTargets) };
+    }
+
+    public Option<bool> Resume { get; }
+
+    public Option<string?> Checkpoint { get; }
+
+    public Option<int> EncoderEpochs { get; }
+
+    public Option<double?> EncoderLearningRate { get; }
+
+    public Option<int> LoraRank { get; }
+
+    public Option<double> LoraAlpha { get; }
+
+    public Option<string> LoraTargets { get; }
+
+    public static bool IsFineTuning(string method) => Methods.Contains(method, StringComparer.Ordinal);
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Resume, Checkpoint, EncoderEpochs, EncoderLearningRate, LoraRank, LoraAlpha, LoraTargets })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>Fine-tunes the encoder and trains the head on it; the caller saves <see cref="FineTunedIntentModel.Model"/> and then calls <see cref="FinishAsync"/>.</summary>
+    public async Task<FineTunedIntentModel> TrainAsync(
+        CliContext context,
+        ParseResult result,
+        string method,
+        string featureKind,
+        string modelFolder,
+        IReadOnlyList<LabeledExample> training,
+        IReadOnlyList<LabeledExample>? validation,
+        TrainerOptions headOptions,
+        TrainingProgressWriter headProgress,
+        bool quiet,
+        CancellationToken cancellationToken)
+    {
+        if (featureKind != FeaturizerSettings.Embeddings)
+        {
+            throw new CliException($"--method {method} fine-tunes the sentence encoder; it needs --features {FeaturizerSettings.Embeddings}, not {featureKind}", exitCode: ExitCodes.Usage);
+        }
+
+        var kind = method switch { "lora" => EncoderTrainingMethod.Lora, "contrastive" => EncoderTrainingMethod.Contrastive, _ => EncoderTrainingMethod.Full };
+        var options = new EncoderTrainerOptions
+        {
+            Method = kind,
+            Epochs = result.GetValue(EncoderEpochs),
+            LoraRank = result.GetValue(LoraRank),
+            LoraAlpha = result.GetValue(LoraAlpha),
+            LoraTargets = result.GetValue(LoraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Seed = headOptions.Seed,
+            CheckpointDirectory = CheckpointFolder(context, result, modelFolder),
+            Resume = result.GetValue(Resume),
+        };
+        if (result.GetValue(EncoderLearningRate) is { } rate)
+        {
+            options.EncoderLearningRate = rate;
+            options.AdapterLearningRate = rate;
+        }
+
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"invalid fine-tuning option: {e.Message}", e, ExitCodes.Usage);
+        }
+
+        if (!quiet)
+        {
+            await context.Error.WriteLineAsync($"Fine-tuning the encoder ({method}); checkpoints in {options.CheckpointDirectory}{(options.Resume ? " (resuming)" : "")}.").ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await EncoderIntentModelTrainer.TrainAsync(
+                training, validation, options, headOptions, new EncoderProgressWriter(context, quiet).Progress, headProgress.Progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+        catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
+        {
+            throw new CliException(e.Message, e);
+        }
+    }
+
+    /// <summary>Copies the LoRA adapters into the saved model folder, removes the checkpoints and describes the fine-tuning for the run record.</summary>
+    public async Task<JsonObject> FinishAsync(CliContext context, ParseResult result, FineTunedIntentModel model, string modelFolder, CancellationToken cancellationToken)
+    {
+        var training = model.Training;
+        var record = new JsonObject
+        {
+            ["method"] = training.Options.Method.ToString().ToLowerInvariant(),
+            ["best_epoch"] = training.BestEpoch,
+            ["steps"] = training.Steps,
+            ["resumed_at_step"] = training.ResumedAtStep,
+            ["trainable_parameters"] = training.TrainableParameters,
+            ["total_parameters"] = training.TotalParameters,
+            ["history"] = new JsonArray(training.History.Select(h => (JsonNode)new JsonObject
+            {
+                ["epoch"] = h.Epoch,
+                ["train_loss"] = h.TrainLoss,
+                ["validation_accuracy"] = double.IsFinite(h.ValidationAccuracy) ? h.ValidationAccuracy : null,
+                ["steps"] = h.Steps,
+            }).ToArray()),
+        };
+        if (model.AdapterFile is { } adapters)
+        {
+            var target = Path.Combine(modelFolder, EncoderIntentModelTrainer.AdapterFileName);
+            var temporary = target + ".tmp";
+            await using (var source = File.OpenRead(adapters))
+            await using (var destination = File.Create(temporary))
+            {
+                await source.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(temporary, target, overwrite: true);
+            record["adapter_file"] = target;
+            record["adapter_bytes"] = new FileInfo(target).Length;
+        }
+
+        // The checkpoints (up to three copies of the encoder) only serve --resume; the model folder has what it needs.
+        var checkpoints = CheckpointFolder(context, result, modelFolder);
+        try
+        {
+            Directory.Delete(checkpoints, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left behind; it does no harm.
+        }
+
+        return record;
+    }
+
+    private string CheckpointFolder(CliContext context, ParseResult result, string modelFolder) =>
+        Path.GetFullPath(result.GetValue(Checkpoint) ?? Path.TrimEndingDirectorySeparator(modelFolder) + ".training", context.CurrentDirectory);
+}

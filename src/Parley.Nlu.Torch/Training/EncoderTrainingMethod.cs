@@ -1,0 +1,14 @@
+namespace Parley.Nlu.Torch.Training;
+
+/// <summary>How the encoder is fine-tuned before the intent head is trained on its embeddings.</summary>
+public enum EncoderTrainingMethod
+{
+    /// <summary>Every encoder weight and a softmax head, with cross-entropy on the intents.</summary>
+    Full,
+
+    /// <summary>Low-rank adapters on chosen linear layers and a softmax head; the encoder's own weights stay frozen.</summary>
+    Lora,
+
+    /// <summary>SetFit-style: pairs of utterances from the labels, cosine-similarity loss on the encoder (no head).</summary>
+    Contrastive,
+}

@@ -1,0 +1,86 @@
+using Parley.Nlu.Intents;
+
+namespace Parley.Nlu.Data;
+
+/// <summary>
+/// One-character typos, as people make them: two neighbouring letters swapped ("retrun"), one dropped ("oder") or one
+/// doubled ("ordder"), in a word of at least three letters, never its first letter. Seeded, so the same seed gives the
+/// same typos. Used to make typo test sets and to add typo variants of intent examples.
+/// </summary>
+public static class TypoNoise
+{
+    /// <summary>
+    /// <paramref name="text"/> with one typo in a randomly chosen word, or the text unchanged when no word has three
+    /// letters.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="random">The source of randomness (seed it for reproducible typos).</param>
+    public static string Apply(string text, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(random);
+        var words = new List<(int Start, int Length)>();
+        for (var i = 0; i < text.Length;)
+        {
+            if (!char.IsLetter(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < text.Length && char.IsLetter(text[i]))
+            {
+                i++;
+            }
+
+            if (i - start >= 3)
+            {
+                words.Add((start, i - start));
+            }
+        }
+
+        if (words.Count == 0)
+        {
+            return text;
+        }
+
+        var (wordStart, length) = words[random.Next(words.Count)];
+        var at = wordStart + 1 + random.Next(length - 1); // a letter after the first
+        return random.Next(3) switch
+        {
+            0 when at + 1 < wordStart + length => string.Concat(text.AsSpan(0, at), text.AsSpan(at + 1, 1), text.AsSpan(at, 1), text.AsSpan(at + 2)),
+            0 or 1 => text.Remove(at, 1),
+            _ => text.Insert(at, text[at].ToString()),
+        };
+    }
+
+    /// <summary>
+    /// Up to <paramref name="copies"/> different typo variants of every example (variants equal to the example or to one
+    /// another are left out), with the example's intent.
+    /// </summary>
+    /// <param name="examples">The examples.</param>
+    /// <param name="copies">The variants per example.</param>
+    /// <param name="seed">The seed.</param>
+    public static IReadOnlyList<LabeledExample> Variants(IEnumerable<LabeledExample> examples, int copies, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentOutOfRangeException.ThrowIfNegative(copies);
+        var random = new Random(seed);
+        var result = new List<LabeledExample>();
+        foreach (var example in examples)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal) { example.Text };
+            for (var k = 0; k < copies; k++)
+            {
+                var variant = Apply(example.Text, random);
+                if (seen.Add(variant))
+                {
+                    result.Add(new LabeledExample(variant, example.Intent));
+                }
+            }
+        }
+
+        return result;
+    }
+}

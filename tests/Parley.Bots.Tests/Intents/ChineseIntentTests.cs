@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Parley.Bots.Intents;
+using Parley.Bots.Packs;
+using Parley.Nlu.Features;
+using Parley.Nlu.Intents;
+using Parley.Testing;
+using Xunit.Abstractions;
+
+namespace Parley.Bots.Tests.Intents;
+
+/// <summary>
+/// A Chinese shop pack (tests/data/zh-shop: 10 intents × 10 examples, held-out checks and out-of-scope questions):
+/// the English encoder is never asked, the gate and the model work on character n-grams.
+/// </summary>
+public sealed class ChineseIntentTests(ITestOutputHelper output)
+{
+    private static readonly string Data = Path.Combine(TestPaths.Root, "tests", "data", "zh-shop");
+
+    /// <summary>Fails the test if the English sentence encoder is used.</summary>
+    private sealed class NoEmbeddings : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("the sentence encoder was asked to embed Chinese text");
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private static (string Text, string Intent)[] Read(string file) =>
+        [.. File.ReadLines(Path.Combine(Data, file)).Where(l => l.Trim().Length > 0).Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => (e.GetProperty("text").GetString()!, e.GetProperty("intent").GetString()!))];
+
+    private static BotPack Pack() => new(
+        Data,
+        new BotManifest { Name = "zh-shop" },
+        [.. Read("intents.jsonl").GroupBy(e => e.Intent).Select(g => new IntentDefinition { Name = g.Key, Examples = [.. g.Select(e => e.Text)] })]);
+
+    [Theory]
+    [InlineData("checks.jsonl", "oos.jsonl", 0.9, 0.9)] // the set the n-gram range and the gate threshold were chosen on
+    [InlineData("checks-test.jsonl", "oos-test.jsonl", 0.85, 0.6)] // written afterwards; docs/BENCHMARKS.md has the numbers
+    public async Task CreateAsync_ChinesePack_GatesAndClassifiesOnCharNGrams(string checksFile, string oosFile, double minRouted, double minRejected)
+    {
+        var folder = Directory.CreateTempSubdirectory("parley-zh-").FullName;
+        try
+        {
+            var classifier = await BotIntentClassifier.CreateAsync(Pack(), new NoEmbeddings(), folder);
+
+            Assert.Equal(FeaturizerSettings.CharNGrams, classifier.Features!.Kind);
+            Assert.True(classifier.IsTrained);
+            Assert.Equal(IntentGate.CharNGramThreshold, classifier.Threshold);
+            var (routed, rejected, checks, oos) = await ScoreAsync(classifier, checksFile, oosFile);
+            output.WriteLine($"{checksFile}: {routed}/{checks} routed right; out-of-scope: {rejected}/{oos} rejected");
+            Assert.True(routed >= checks * minRouted, $"{routed}/{checks} routed right");
+            Assert.True(rejected >= oos * minRejected, $"{rejected}/{oos} rejected");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private async Task<(int Routed, int Rejected, int Checks, int Oos)> ScoreAsync(IIntentClassifier classifier, string checksFile, string oosFile)
+    {
+        var checks = Read(checksFile);
+        var oos = Read(oosFile);
+        var routed = 0;
+        foreach (var (text, intent) in checks)
+        {
+            var best = (await classifier.ClassifyAsync(text)).Best!;
+            routed += best.Intent == intent ? 1 : 0;
+            output.WriteLine($"{(best.Intent == intent ? "ok " : "BAD")} {text} → {best.Intent} {best.Confidence:0.000}");
+        }
+
+        var rejected = 0;
+        foreach (var (text, _) in oos)
+        {
+            var best = (await classifier.ClassifyAsync(text)).Best!;
+            rejected += best.Intent == OutOfScope.Label ? 1 : 0;
+            output.WriteLine($"{(best.Intent == OutOfScope.Label ? "ok " : "BAD")} {text} → {best.Intent} {best.Confidence:0.000}");
+        }
+
+        return (routed, rejected, checks.Length, oos.Length);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Parley.Cli.Tests;
+
+public sealed class NluFineTuneCommandTests : IDisposable
+{
+    private static readonly (string Intent, string[] Texts)[] Intents =
+    [
+        ("weather", ["what's the weather today", "will it rain tomorrow", "is it sunny outside", "how cold is it", "do I need an umbrella", "what is the forecast for the weekend"]),
+        ("music", ["play some jazz", "put on my playlist", "play the next song", "turn on some music", "play a song by queen", "skip this track"]),
+        ("timer", ["set a timer for ten minutes", "start a 5 minute timer", "how long is left on the timer", "stop the timer", "countdown 30 seconds", "cancel the timer"]),
+    ];
+
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    private string TrainData()
+    {
+        var path = Path.Combine(_cli.Directory, "train.csv");
+        var csv = new StringBuilder("text,intent\n");
+        foreach (var (intent, texts) in Intents)
+        {
+            foreach (var text in texts)
+            {
+                csv.Append('"').Append(text).Append("\",").Append(intent).Append('\n');
+            }
+        }
+
+        File.WriteAllText(path, csv.ToString());
+        return path;
+    }
+
+    [Fact]
+    public async Task Train_MethodLora_SavesEncoderAndAdaptersAndPredicts()
+    {
+        var model = Path.Combine(_cli.Directory, "model");
+
+        var train = await _cli.RunAsync(["nlu", "train", "--data", TrainData(), "--out", model, "--method", "lora", "--encoder-epochs", "1", "--json"]);
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        var encoder = JsonDocument.Parse(train.Output).RootElement.GetProperty("encoder");
+        Assert.Equal("lora", encoder.GetProperty("method").GetString());
+        Assert.Equal(73_728 + (3 * 385), encoder.GetProperty("trainable_parameters").GetInt64());
+        Assert.InRange(encoder.GetProperty("adapter_bytes").GetInt64(), 1, 2 * 1024 * 1024);
+        Assert.True(File.Exists(Path.Combine(model, "encoder.onnx")));
+        Assert.True(File.Exists(Path.Combine(model, "lora-adapters.bin")));
+        Assert.False(Directory.Exists(model + ".training"), "the checkpoints are removed once the model is saved");
+
+        var predict = await _cli.RunAsync(["nlu", "predict", "--model", model, "--json", "play a song by the beatles"]);
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        Assert.Contains("music", predict.Output);
+    }
+
+    [Fact]
+    public async Task Train_FineTuningWithCharNGrams_IsAUsageError()
+    {
+        var result = await _cli.RunAsync(["nlu", "train", "--data", TrainData(), "--out", Path.Combine(_cli.Directory, "m"), "--method", "full", "--features", "char-ngrams"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--features embeddings", result.Error);
+    }
+
+    [Fact]
+    public async Task Train_ResumeWithoutCheckpoint_SaysThereIsNone()
+    {
+        var result = await _cli.RunAsync(["nlu", "train", "--data", TrainData(), "--out", Path.Combine(_cli.Directory, "m"), "--method", "lora", "--resume"]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("no checkpoint to resume from", result.Error);
+    }
+}
