@@ -79,7 +79,7 @@ public sealed class ServeCommandTests : IDisposable
     [Fact]
     public async Task Serve_InvalidConfiguredRateLimit_FailsBeforeServing()
     {
-        _cli.Environment["Parley__Server__RateLimitPerMinute"] = "0";
+        _cli.Environment["Parley__Server__RateLimitPerMinute"] = "-1";
 
         var result = await _cli.RunAsync(["serve", "--urls", $"http://127.0.0.1:{FreePort()}"]);
 
