@@ -28,6 +28,8 @@ internal sealed class CliRunner : IDisposable
 
     public string Database => Path.Combine(_dir, "parley.db");
 
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
+
     public async Task<CliResult> RunAsync(string[] args, string input = "", CancellationToken cancellationToken = default)
     {
         var output = new StringWriter();
@@ -40,7 +42,11 @@ internal sealed class CliRunner : IDisposable
             Environment = Environment,
             CurrentDirectory = Parley.Testing.TestPaths.Root,
         };
-        var code = await ParleyApp.RunAsync(args, context, cancellationToken);
+        // A command that unexpectedly keeps running (a server that starts when the test expected a refusal) fails the test
+        // after this long instead of hanging the whole run.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(CommandTimeout);
+        var code = await ParleyApp.RunAsync(args, context, limit.Token);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
