@@ -42,10 +42,11 @@ internal sealed class BotFactory(
                 Tools = new Parley.Bots.Tools.BotToolServices { Calendar = calendar },
                 TrainingProgress = new IntentTrainingProgress
                 {
-                    Featurizing = new Once<(int Done, int Total)>(p =>
+                    // The pack's own examples: the trainer's total also counts the typo variants it adds.
+                    Featurizing = new Once<(int Done, int Total)>(_ =>
                     {
                         training.Start();
-                        reporter.TrainingIntentModel(pack.Name, p.Total);
+                        reporter.TrainingIntentModel(pack.Name, pack.Intents.Sum(i => i.Examples.Count));
                     }),
                 },
                 ConfigureLlm = builder => builder.UseTokenBudget(new TokenBudgetOptions
