@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Parley.Bots.Guardrails;
 using Parley.Bots.Intents;
 using Parley.Bots.Knowledge;
 using Parley.Bots.Packs;
@@ -10,7 +11,7 @@ namespace Parley.Bots;
 
 /// <summary>
 /// A bot ready to answer: its pack and the chat-client pipeline built from it. The pipeline is
-/// tools (offline: intents that name a tool, with slots and forms) → intent routing (templates) → knowledge (quoted
+/// guardrails (the pack's rules, on every message and every reply) → tools (offline: intents that name a tool, with slots and forms) → intent routing (templates) → knowledge (quoted
 /// offline, or grounding the LLM) → tools (with an LLM: function calling, approval-gated) → the LLM when one is configured,
 /// else an honest fallback.
 /// </summary>
@@ -83,6 +84,15 @@ public sealed class Bot
         var toolbox = pack.Manifest.Tools.Count == 0 ? null
             : await BotToolbox.CreateAsync(pack, options.Tools ?? new BotToolServices(), cancellationToken).ConfigureAwait(false);
         var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback));
+        if (!pack.Manifest.Rules.IsEmpty)
+        {
+            builder.UseGuardrails(pack.Manifest.Rules, o =>
+            {
+                o.Classifier = classifier;
+                o.InstructModel = llm is not null;
+            });
+        }
+
         if (toolbox is not null && llm is null)
         {
             builder.Use(inner => new ToolsChatClient(inner, classifier, pack, toolbox));

@@ -23,6 +23,9 @@ namespace Parley.Bots.Intents;
 /// </remarks>
 public sealed class BotIntentClassifier : IIntentClassifier
 {
+    /// <summary>How many intents a prediction ranks.</summary>
+    private const int Ranked = 3;
+
     private readonly IIntentClassifier _nearest;
     private readonly IIntentClassifier? _trained;
     private readonly double _threshold;
@@ -67,6 +70,31 @@ public sealed class BotIntentClassifier : IIntentClassifier
     public FeaturizerSettings? Features { get; private init; }
 
     /// <summary>
+    /// Intents with their own gate (the intents' <c>threshold</c>): a message is such an intent only when its closest
+    /// example of that intent is at least this similar, whatever <see cref="Threshold"/> is. Empty by default.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> IntentThresholds { get; init; } = new Dictionary<string, double>(StringComparer.Ordinal);
+
+    /// <summary>The gate <paramref name="intent"/> has to pass: its own threshold, else <see cref="Threshold"/>.</summary>
+    public double ThresholdFor(string intent) => IntentThresholds.TryGetValue(intent, out var own) ? own : _threshold;
+
+    /// <summary>The gate's similarities: the closest example of each intent (with its text), best first.</summary>
+    /// <param name="text">The message.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public async Task<IReadOnlyList<IntentScore>> GateAsync(string text, CancellationToken cancellationToken = default) =>
+        (await _nearest.ClassifyAsync(text, cancellationToken).ConfigureAwait(false)).Top;
+
+    /// <summary>The examples of <paramref name="intent"/> closest to <paramref name="text"/> in the gate's space, best first (typo variants the gate adds included).</summary>
+    /// <param name="text">The message.</param>
+    /// <param name="intent">The intent.</param>
+    /// <param name="count">How many.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public async Task<IReadOnlyList<IntentScore>> NearestExamplesAsync(string text, string intent, int count, CancellationToken cancellationToken = default) =>
+        _nearest is NearestExampleIntentClassifier nearest
+            ? await nearest.NearestExamplesAsync(text, count, intent, cancellationToken).ConfigureAwait(false)
+            : [];
+
+    /// <summary>
     /// Builds the classifier of a bot pack: features chosen by the script of its examples, the nearest-example gate on
     /// them at the pack's <c>thresholds.intent</c> (or the features' default, <see cref="IntentGate.Threshold"/>), and
     /// the trained model when <paramref name="modelsFolder"/> is given and the pack is big enough.
@@ -102,23 +130,24 @@ public sealed class BotIntentClassifier : IIntentClassifier
             ? [.. examples, .. TypoNoise.Variants(examples, gateTypoVariants ?? PackIntentModels.GateTypoVariants, PackIntentModels.TypoSeed)]
             : examples;
         var nearest = embedded
-            ? await NearestExampleIntentClassifier.CreateAsync(embeddings, gateExamples, cancellationToken: cancellationToken).ConfigureAwait(false)
+            ? await NearestExampleIntentClassifier.CreateAsync(embeddings, gateExamples, top: Math.Max(Ranked, pack.Intents.Count), cancellationToken: cancellationToken).ConfigureAwait(false)
             : await NearestExampleIntentClassifier.CreateAsync(
-                FeaturizerFactory.Create(features, embeddings), examples, inverseDocumentFrequency: IntentGate.UsesInverseDocumentFrequency(features),
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+                FeaturizerFactory.Create(features, embeddings), examples, top: Math.Max(Ranked, pack.Intents.Count),
+                inverseDocumentFrequency: IntentGate.UsesInverseDocumentFrequency(features), cancellationToken: cancellationToken).ConfigureAwait(false);
         var trained = modelsFolder is null
             ? null
             : await PackIntentModels.LoadOrTrainAsync(pack, embeddings, modelsFolder, progress, cancellationToken).ConfigureAwait(false);
         var threshold = IntentGate.Threshold(pack.Manifest.Thresholds.Intent, features);
+        var own = pack.Intents.Where(i => i.Threshold is not null).ToDictionary(i => i.Name, i => i.Threshold!.Value, StringComparer.Ordinal);
         if (!embedded || spellingThreshold is <= 0)
         {
-            return new BotIntentClassifier(nearest, trained, threshold) { Features = features };
+            return new BotIntentClassifier(nearest, trained, threshold) { Features = features, IntentThresholds = own };
         }
 
         var spelling = await NearestExampleIntentClassifier.CreateAsync(
             FeaturizerFactory.Create(new FeaturizerSettings { Kind = FeaturizerSettings.CharNGrams }, null), examples,
             inverseDocumentFrequency: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new BotIntentClassifier(nearest, trained, threshold, spelling, spellingThreshold ?? IntentGate.SpellingThreshold) { Features = features };
+        return new BotIntentClassifier(nearest, trained, threshold, spelling, spellingThreshold ?? IntentGate.SpellingThreshold) { Features = features, IntentThresholds = own };
     }
 
     /// <inheritdoc />
@@ -130,12 +159,40 @@ public sealed class BotIntentClassifier : IIntentClassifier
             return nearest;
         }
 
-        if (closest.Confidence < _threshold
-            && !(_spelling is not null && (await _spelling.ClassifyAsync(text, cancellationToken).ConfigureAwait(false)).Best?.Confidence >= _spellingThreshold))
+        IntentScore? spelling = null;
+        if (closest.Confidence < _threshold && _spelling is not null)
         {
-            return new IntentPrediction([new IntentScore(OutOfScope.Label, 1 - closest.Confidence), .. nearest.Top]);
+            spelling = (await _spelling.ClassifyAsync(text, cancellationToken).ConfigureAwait(false)).Best;
         }
 
-        return _trained is null ? nearest : await _trained.ClassifyAsync(text, cancellationToken).ConfigureAwait(false);
+        var passes = closest.Confidence >= _threshold || spelling?.Confidence >= _spellingThreshold;
+        var ownPasses = IntentThresholds.Count > 0 && nearest.Top.Any(s => IntentThresholds.TryGetValue(s.Intent, out var t) && s.Confidence >= t);
+        if (!passes && !ownPasses)
+        {
+            return OutOfScopeFor(closest.Confidence, nearest);
+        }
+
+        var prediction = _trained is null ? nearest : await _trained.ClassifyAsync(text, cancellationToken).ConfigureAwait(false);
+        if (prediction.Best is { } best && best.Intent != OutOfScope.Label)
+        {
+            if (IntentThresholds.TryGetValue(best.Intent, out var own))
+            {
+                // The intent's own gate: its closest example, or the spelling gate naming this very intent.
+                var similarity = nearest.Top.FirstOrDefault(s => s.Intent == best.Intent)?.Confidence ?? -1;
+                if (similarity < own && !(spelling?.Intent == best.Intent && spelling.Confidence >= _spellingThreshold))
+                {
+                    return OutOfScopeFor(similarity, nearest);
+                }
+            }
+            else if (!passes)
+            {
+                return OutOfScopeFor(closest.Confidence, nearest);
+            }
+        }
+
+        return new IntentPrediction([.. prediction.Top.Take(Ranked)]);
     }
+
+    private static IntentPrediction OutOfScopeFor(double similarity, IntentPrediction nearest) =>
+        new([new IntentScore(OutOfScope.Label, 1 - similarity), .. nearest.Top.Take(Ranked)]);
 }

@@ -30,6 +30,9 @@ public sealed class BotManifest
     /// <summary>The reply when nothing else answers: an honest "I don't know" with a handoff offer.</summary>
     public string Fallback { get; init; } = DefaultFallback;
 
+    /// <summary>The safety rules: input rules, output rules and disclaimers (the manifest's <c>rules</c>).</summary>
+    public BotRules Rules { get; init; } = BotRules.None;
+
     /// <summary>The user's IANA time zone for date phrases and calendar times; null for the machine's.</summary>
     public string? TimeZone { get; init; }
 

@@ -123,6 +123,7 @@ public static partial class BotPackLoader
             TimeZone = map.String("time_zone"),
             Tools = ToolManifestReader.ReadTools(map),
             Entities = ToolManifestReader.ReadEntities(map),
+            Rules = RuleManifestReader.Read(map),
             Model = model is null ? new ModelSettings() : new ModelSettings
             {
                 Id = model.String("id"),
@@ -176,6 +177,7 @@ public static partial class BotPackLoader
                 Examples = examples.Select(e => e.Value).ToArray(),
                 Response = item.String("response")?.Trim() is { Length: > 0 } response ? response : null,
                 Source = item.String("source"),
+                Threshold = item.Number("threshold", -1, 1),
                 Tool = item.String("tool"),
                 Slots = ToolManifestReader.ReadSlots(item),
                 Location = $"{file}:{item.Line}",
@@ -215,6 +217,7 @@ public static partial class BotPackLoader
         }
 
         ToolManifestReader.Validate(root, manifest, intents, manifestPath);
+        RuleManifestReader.Validate(manifest.Rules, intents);
         if (!Directory.Exists(Path.Combine(root, manifest.IntentsFolder)) && manifest.IntentsFolder != "intents")
         {
             throw new BotPackException(manifestPath, 0, $"intents folder '{manifest.IntentsFolder}' not found");

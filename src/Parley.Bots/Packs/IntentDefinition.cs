@@ -18,6 +18,12 @@ public sealed class IntentDefinition
     /// <summary>The knowledge document (relative to the knowledge folder) the answer is based on, cited with it.</summary>
     public string? Source { get; init; }
 
+    /// <summary>
+    /// The intent's own out-of-scope gate (its <c>threshold</c>), overriding <c>thresholds.intent</c> for it: a message
+    /// is this intent only when its closest example of this intent is at least this similar. Null to use the bot's.
+    /// </summary>
+    public double? Threshold { get; init; }
+
     /// <summary>The tool the intent runs (one of the manifest's <c>tools</c>), or null.</summary>
     public string? Tool { get; init; }
 

@@ -12,8 +12,17 @@ namespace Parley.Bots.Replies;
 /// <param name="Intent">The recognised intent, or null when none was recognised with confidence.</param>
 /// <param name="Sources">The cited sources, best first.</param>
 /// <param name="ToolCalls">The tool calls made or proposed for the reply, or null when there were none.</param>
-public sealed record BotReplyInfo(string Route, IntentMatch? Intent, IReadOnlyList<SourceCitation> Sources, IReadOnlyList<ToolCallRecord>? ToolCalls = null)
+/// <param name="Rules">The safety rules that acted on the reply, or null when none did.</param>
+public sealed record BotReplyInfo(
+    string Route,
+    IntentMatch? Intent,
+    IReadOnlyList<SourceCitation> Sources,
+    IReadOnlyList<ToolCallRecord>? ToolCalls = null,
+    IReadOnlyList<RuleHit>? Rules = null)
 {
+    /// <summary>The property key of the rules that acted (a list of <see cref="RuleHit"/>).</summary>
+    public const string RulesKey = "parley.rules";
+
     /// <summary>The property key of the tool calls (a list of <see cref="ToolCallRecord"/>).</summary>
     public const string ToolCallsKey = "parley.tool_calls";
 
@@ -40,7 +49,8 @@ public sealed record BotReplyInfo(string Route, IntentMatch? Intent, IReadOnlyLi
         var intent = Read<IntentMatch>(properties, IntentKey);
         var sources = Read<SourceCitation[]>(properties, SourcesKey) ?? [];
         var calls = Read<ToolCallRecord[]>(properties, ToolCallsKey);
-        return new BotReplyInfo(route, intent, sources, calls);
+        var rules = Read<RuleHit[]>(properties, RulesKey);
+        return new BotReplyInfo(route, intent, sources, calls, rules);
     }
 
     /// <summary>Records this information in <paramref name="properties"/>.</summary>
@@ -58,6 +68,11 @@ public sealed record BotReplyInfo(string Route, IntentMatch? Intent, IReadOnlyLi
         {
             properties[ToolCallsKey] = ToolCalls.ToArray();
         }
+
+        if (Rules is { Count: > 0 })
+        {
+            properties[RulesKey] = Rules.ToArray();
+        }
     }
 
     private static T? Read<T>(AdditionalPropertiesDictionary properties, string key) where T : class =>
@@ -67,6 +82,7 @@ public sealed record BotReplyInfo(string Route, IntentMatch? Intent, IReadOnlyLi
             true when value is T typed => typed,
             true when value is IEnumerable<SourceCitation> list && typeof(T) == typeof(SourceCitation[]) => list.ToArray() as T,
             true when value is IEnumerable<ToolCallRecord> calls && typeof(T) == typeof(ToolCallRecord[]) => calls.ToArray() as T,
+            true when value is IEnumerable<RuleHit> hits && typeof(T) == typeof(RuleHit[]) => hits.ToArray() as T,
             true when value is JsonElement json => json.Deserialize<T>(ReplyJson.Options),
             _ => null,
         };

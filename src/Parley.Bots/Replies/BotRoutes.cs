@@ -15,6 +15,9 @@ public static class BotRoutes
     /// <summary>A tool produced the answer.</summary>
     public const string Tool = "tool";
 
+    /// <summary>A safety rule of the pack answered: an input rule's fixed reply, or an output rule's safe reply in place of forbidden content.</summary>
+    public const string Rule = "rule";
+
     /// <summary>Nothing answered with confidence: the bot said it does not know and offered a person.</summary>
     public const string Fallback = "fallback";
 }

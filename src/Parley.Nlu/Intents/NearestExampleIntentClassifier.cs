@@ -128,6 +128,29 @@ public sealed class NearestExampleIntentClassifier : IIntentClassifier
         return new IntentPrediction(top);
     }
 
+    /// <summary>The examples most similar to <paramref name="text"/>, best first: each as its intent, similarity and text.</summary>
+    /// <param name="text">The utterance.</param>
+    /// <param name="count">How many examples to return.</param>
+    /// <param name="intent">Only examples of this intent; null for all.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public async Task<IReadOnlyList<IntentScore>> NearestExamplesAsync(string text, int count, string? intent = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (_examples.Length == 0 || string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+
+        var query = Normalize(await _vectorize(text, cancellationToken).ConfigureAwait(false), _weights);
+        return Enumerable.Range(0, _examples.Length)
+            .Where(i => intent is null || string.Equals(_examples[i].Intent, intent, StringComparison.Ordinal))
+            .Select(i => new IntentScore(_examples[i].Intent, Math.Round(TensorPrimitives.Dot(query, _matrix.AsSpan(i * _dimensions, _dimensions)), 4), _examples[i].Text))
+            .OrderByDescending(s => s.Confidence)
+            .Take(count)
+            .ToArray();
+    }
+
     private static float[] InverseDocumentFrequencies(float[][] vectors, int dimensions)
     {
         var frequencies = new int[dimensions];
