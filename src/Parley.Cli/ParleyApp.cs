@@ -62,6 +62,11 @@ public static class ParleyApp
         {
             return await FailAsync(context, e.Message, ExitCodes.Failure).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file or folder the command cannot read or write: its message names the path.
+            return await FailAsync(context, e.Message, ExitCodes.Failure).ConfigureAwait(false);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Interrupted;

@@ -57,6 +57,7 @@ public static class ParleyServer
         services.AddHostedService(sp => sp.GetRequiredService<BotRegistry>());
         services.AddSingleton<SessionLocks>();
         services.AddSingleton<ApiKeys>();
+        services.AddSingleton<AuthFailureThrottle>();
         services.AddFineTuning();
         services.AddApiRateLimiter();
         services.AddServerTelemetry();

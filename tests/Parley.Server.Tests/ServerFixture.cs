@@ -40,6 +40,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public string BotModel => "shop";
 
+    /// <summary>The in-memory server's services, for tests that reach past the API (its conversation store).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The served bot, for a second server that must not load it again.</summary>
     public Bot Bot { get; private set; } = null!;
 
@@ -87,6 +90,9 @@ public sealed class ServerFixture : IAsyncLifetime
             options.MaxRequestBodyBytes = MaxBodyBytes;
             options.BotFolders.Add(TestPaths.ShopBot);
             options.ApiKeys.Add(ApiKey);
+
+            // Many tests share this server and send wrong keys on purpose; the throttle has its own tests.
+            options.AuthFailuresPerMinute = 0;
         });
         builder.WebHost.UseTestServer();
         UseTestServices(builder, "parley.db", async (folder, ct) => Bot = await Bot.CreateAsync(await BotPackLoader.LoadAsync(folder, ct), Encoder, Llm, cancellationToken: ct));
