@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.AI;
 using Parley.Bots.Packs;
 using Parley.Bots.Replies;
+using Parley.Core.Conversations;
 using Parley.Nlu.Intents;
 
 namespace Parley.Bots.Guardrails;
@@ -12,7 +13,8 @@ namespace Parley.Bots.Guardrails;
 /// conversation said before: input rules answer first with their fixed reply (before tools, templates, knowledge or the
 /// LLM see the message); output rules check every reply before it leaves (a streamed reply is held back until each
 /// sentence has been checked), replacing forbidden content with the rule's safe reply; disclaimers are appended. The
-/// rules that acted are recorded in the reply's <see cref="BotReplyInfo.Rules"/>.
+/// rules that acted are recorded in the reply's <see cref="BotReplyInfo.Rules"/>, and input and output rules that
+/// fired as a <c>rule</c> <see cref="ConversationEvent"/> stored with the session.
 /// </summary>
 public sealed class GuardrailsChatClient : DelegatingChatClient
 {
@@ -77,6 +79,7 @@ public sealed class GuardrailsChatClient : DelegatingChatClient
         if (hits.Count > 0)
         {
             properties[BotReplyInfo.RulesKey] = hits.ToArray();
+            RecordEvents(properties, hits);
             if (!string.Equals(text, response.Text, StringComparison.Ordinal))
             {
                 ReplaceText(response, text);
@@ -194,6 +197,7 @@ public sealed class GuardrailsChatClient : DelegatingChatClient
             yield return BotReply.PropertiesUpdate(p =>
             {
                 p[BotReplyInfo.RulesKey] = hits.ToArray();
+                RecordEvents(p, hits);
                 if (violatedNow)
                 {
                     p[BotReplyInfo.RouteKey] = BotRoutes.Rule;
@@ -232,7 +236,20 @@ public sealed class GuardrailsChatClient : DelegatingChatClient
             hits.Add(new RuleHit(disclaimer.Name, RuleStages.Disclaimer));
         }
 
-        return BotReply.Create(text, options, new BotReplyInfo(BotRoutes.Rule, match, [], null, hits));
+        var reply = BotReply.Create(text, options, new BotReplyInfo(BotRoutes.Rule, match, [], null, hits));
+        RecordEvents(reply.AdditionalProperties!, hits);
+        return reply;
+    }
+
+    /// <summary>Records the input and output rules that fired as <c>rule</c> events for the session.</summary>
+    private void RecordEvents(AdditionalPropertiesDictionary properties, IEnumerable<RuleHit> hits)
+    {
+        foreach (var hit in hits.Where(h => h.Stage != RuleStages.Disclaimer))
+        {
+            var detail = hit.Stage == RuleStages.Input ? "the message matched an input rule" : "forbidden content in the reply was replaced";
+            ConversationEvents.Add(properties, new ConversationEvent(
+                "rule", _options.TimeProvider.GetUtcNow(), detail, new Dictionary<string, string> { ["rule"] = hit.Name, ["stage"] = hit.Stage }));
+        }
     }
 
     /// <summary>The disclaimers a reply of <paramref name="route"/> gets: those for its route (all but rule replies when none are named) that it does not already contain.</summary>

@@ -16,4 +16,7 @@ public sealed class GuardrailsOptions
     /// The output rules are checked either way: the model is told, not trusted. Default false.
     /// </summary>
     public bool InstructModel { get; set; }
+
+    /// <summary>The clock for the timestamps of the <c>rule</c> events recorded on the session. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
