@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
+using Parley.Bots.Explanations;
 using Parley.Bots.Tools;
 using Parley.Cli.Hosting;
 using Parley.Cli.Rendering;
@@ -16,13 +17,15 @@ internal static class AskCommand
     public static Command Create(CliContext context)
     {
         var options = new BotOptions();
-        var json = new Option<bool>("--json") { Description = "Print one JSON object: reply, route, intent, sources, tool_calls, session, usage." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: reply, route, intent, sources, tool_calls, rules, events, session, usage." };
+        var explain = new Option<bool>("--explain") { Description = "Also show why: the route, the closest intents and their thresholds, the nearest examples, the passages found and cited, the rules that acted, the tool calls (with --json: an 'explanation' field)." };
         var approve = new Option<bool>("--approve") { Description = "Approve tool calls that need approval (calendar changes) up front; without it the reply asks, and nothing changes." };
         var text = new Argument<string[]>("text") { Description = "The message; none or '-' reads standard input.", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("ask", $"Ask the bot one question and print the answer. Nothing is stored unless --session is given (or {StoreSessionsKey} is true).");
         options.AddTo(command);
         command.Options.Add(json);
         command.Options.Add(approve);
+        command.Options.Add(explain);
         command.Arguments.Add(text);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -49,7 +52,13 @@ internal static class AskCommand
                 var response = session is not null
                     ? await session.SendAsync(message.Trim(), chatOptions, cancellationToken).ConfigureAwait(false)
                     : await runtime.Bot.ChatClient.GetResponseAsync(Prompt(runtime, message), chatOptions, cancellationToken).ConfigureAwait(false);
-                await context.Out.WriteLineAsync(AskResult.Serialize(AskResult.From(response, session?.Id))).ConfigureAwait(false);
+                var output = AskResult.From(response, session?.Id);
+                if (result.GetValue(explain))
+                {
+                    output["explanation"] = ExplanationWriter.Json(await BotExplainer.ExplainAsync(runtime.Bot, message.Trim(), response, cancellationToken).ConfigureAwait(false));
+                }
+
+                await context.Out.WriteLineAsync(AskResult.Serialize(output)).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
@@ -59,6 +68,13 @@ internal static class AskCommand
                 : runtime.Bot.ChatClient.GetStreamingResponseAsync(Prompt(runtime, message), chatOptions, cancellationToken);
             var reply = await writer.WriteStreamAsync(updates, cancellationToken).ConfigureAwait(false);
             await writer.WriteDetailsAsync(reply, runtime.Bot.Messages).ConfigureAwait(false);
+            if (result.GetValue(explain))
+            {
+                foreach (var line in ExplanationWriter.Lines(await BotExplainer.ExplainAsync(runtime.Bot, message.Trim(), reply, cancellationToken).ConfigureAwait(false)))
+                {
+                    await writer.WriteMetaAsync(line).ConfigureAwait(false);
+                }
+            }
             return ExitCodes.Success;
         });
         return command;

@@ -52,6 +52,11 @@ internal sealed class ReplyWriter(CliContext context)
             await WriteMetaAsync($"Tool: {call.Name}({arguments}) — {state}").ConfigureAwait(false);
         }
 
+        foreach (var rule in (info.Rules ?? []).Where(r => r.Stage != RuleStages.Disclaimer))
+        {
+            await WriteMetaAsync(rule.Stage == RuleStages.Input ? $"Rule: {rule.Name} (the message matched it)" : $"Rule: {rule.Name} (content replaced)").ConfigureAwait(false);
+        }
+
         // A quoted passage names its source in the reply itself.
         if (info.Sources.Count == 0 || info.Route == BotRoutes.Retrieval)
         {

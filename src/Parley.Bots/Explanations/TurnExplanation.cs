@@ -1,0 +1,22 @@
+using Parley.Bots.Replies;
+
+namespace Parley.Bots.Explanations;
+
+/// <summary>Why a bot gave a reply (<see cref="BotExplainer"/>): how the message was matched, what was found, what acted.</summary>
+/// <param name="Route">How the reply was made (<see cref="BotRoutes"/>).</param>
+/// <param name="Intent">The intent the classifier chose, or null when the message was out of scope for the intents.</param>
+/// <param name="Confidence">The classifier's confidence in <paramref name="Intent"/> (the trained model's, else the similarity), or null.</param>
+/// <param name="Intents">The closest intents by example similarity, best first, with the gate each had to pass.</param>
+/// <param name="Examples">The training examples of the chosen intent (else of the closest one) most similar to the message.</param>
+/// <param name="Passages">The knowledge passages found, best first, and which the reply cites.</param>
+/// <param name="Rules">The safety rules that acted on the reply.</param>
+/// <param name="ToolCalls">The tool calls made for the reply.</param>
+public sealed record TurnExplanation(
+    string Route,
+    string? Intent,
+    double? Confidence,
+    IReadOnlyList<IntentCandidate> Intents,
+    IReadOnlyList<ExampleMatch> Examples,
+    IReadOnlyList<PassageConsidered> Passages,
+    IReadOnlyList<RuleHit> Rules,
+    IReadOnlyList<ToolCallRecord> ToolCalls);

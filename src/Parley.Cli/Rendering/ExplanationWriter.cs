@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parley.Bots.Explanations;
+using Parley.Bots.Replies;
+
+namespace Parley.Cli.Rendering;
+
+/// <summary>Shows a <see cref="TurnExplanation"/>: lines for people (<c>ask --explain</c>) or JSON (<c>ask --json --explain</c>).</summary>
+internal static class ExplanationWriter
+{
+    /// <summary>The explanation as the JSON object of <c>ask --json</c>'s <c>explanation</c> field.</summary>
+    public static JsonNode? Json(TurnExplanation explanation) => JsonSerializer.SerializeToNode(explanation, ReplyJson.Options);
+
+    /// <summary>The explanation as lines for people.</summary>
+    public static IEnumerable<string> Lines(TurnExplanation e)
+    {
+        static string N(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+        yield return "Why this answer:";
+        yield return $"  route: {e.Route}";
+        yield return e.Intent is null
+            ? "  intent: none (out of scope for the intents)"
+            : $"  intent: {e.Intent} (confidence {N(e.Confidence ?? 0)})";
+        if (e.Intents.Count > 0)
+        {
+            yield return "  closest intents: " + string.Join("; ", e.Intents.Select(i =>
+                $"{i.Intent} {N(i.Similarity)} {(i.Passed ? "≥" : "<")} {N(i.Threshold)}"));
+        }
+
+        if (e.Examples.Count > 0)
+        {
+            yield return $"  nearest examples of {e.Intent ?? e.Intents.FirstOrDefault()?.Intent}: " + string.Join("; ", e.Examples.Select(x => $"\"{x.Text}\" {N(x.Similarity)}"));
+        }
+
+        if (e.Passages.Count > 0)
+        {
+            yield return $"  passages (threshold {N(e.Passages[0].Threshold)}): " + string.Join("; ", e.Passages.Select(p =>
+                $"{p.Id} {N(p.Score)}{(p.Cited ? " cited" : "")}"));
+        }
+
+        if (e.Rules.Count > 0)
+        {
+            yield return "  rules: " + string.Join("; ", e.Rules.Select(r => $"{r.Name} ({r.Stage})"));
+        }
+
+        if (e.ToolCalls.Count > 0)
+        {
+            yield return "  tools: " + string.Join("; ", e.ToolCalls.Select(c => $"{c.Name}({string.Join(", ", c.Arguments.Select(a => $"{a.Key}: {a.Value}"))})"));
+        }
+    }
+}
