@@ -47,6 +47,20 @@ public sealed class ChatCompletionEndpointsTests : IDisposable
     }
 
     [Fact]
+    public async Task CompleteChat_ParleyExplainRequested_ParleyFieldExplainsTheAnswer()
+    {
+        var plain = await PostAsync(new JsonObject { ["model"] = "shop", ["messages"] = Messages("can I pay with PayPal?") });
+        var json = await PostAsync(new JsonObject { ["model"] = "shop", ["messages"] = Messages("can I pay with PayPal?"), ["parley"] = new JsonObject { ["explain"] = true } });
+
+        Assert.Null(plain["parley"]?["explanation"]);
+        var explanation = json["parley"]?["explanation"];
+        Assert.Equal("payment_methods", (string?)explanation?["intent"]);
+        Assert.NotEmpty(explanation!["intents"]!.AsArray());
+        Assert.NotEmpty(explanation["examples"]!.AsArray());
+        Assert.NotNull(explanation["passages"]);
+    }
+
+    [Fact]
     public async Task CompleteChat_UnknownExtraFields_AreAccepted()
     {
         var json = await PostAsync(new JsonObject

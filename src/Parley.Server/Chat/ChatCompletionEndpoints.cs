@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Parley.Bots;
+using Parley.Bots.Explanations;
 using Parley.Bots.Replies;
 using Parley.Nlu.Embeddings;
 using Parley.Server.Errors;
@@ -85,7 +87,7 @@ public static class ChatCompletionEndpoints
         if (request.Stream)
         {
             var source = await ChatStream.StartAsync(token => turn.GetStreamingResponseAsync(chatOptions, token), request.Model, stream, cancellationToken).ConfigureAwait(false);
-            return TypedResults.ServerSentEvents(StreamAsync(source, turn, lease, request, completionId, created, stream, cancellationToken));
+            return TypedResults.ServerSentEvents(StreamAsync(source, bot, turn, lease, request, completionId, created, stream, cancellationToken));
         }
 
         ChatResponse response;
@@ -110,12 +112,19 @@ public static class ChatCompletionEndpoints
         var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(reply));
         metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
         contentLog.Reply(request.Model, reply);
-        var parley = ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId);
+        var parley = ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId, await ExplainAsync(bot, request, response, cancellationToken).ConfigureAwait(false));
         return TypedResults.Ok(new ChatCompletion(completionId, created, request.Model, [new CompletionChoice(0, new CompletionMessage(reply), finish)], usage, parley));
     }
 
+    /// <summary>Why the bot gave <paramref name="response"/>, when the request asked and its last message is the user's.</summary>
+    private static async Task<TurnExplanation?> ExplainAsync(Bot bot, ChatCompletionRequest request, ChatResponse response, CancellationToken cancellationToken) =>
+        request.Explain && request.Messages[^1] is { Role: var role, Text: { Length: > 0 } text } && role == ChatRole.User
+            ? await BotExplainer.ExplainAsync(bot, text, response, cancellationToken).ConfigureAwait(false)
+            : null;
+
     private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
         ChatStream source,
+        Bot bot,
         BotTurn turn,
         IDisposable? lease,
         ChatCompletionRequest request,
@@ -176,7 +185,8 @@ public static class ChatCompletionEndpoints
             var reply = limiter.Text;
             stream.Content.Reply(request.Model, reply);
             var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
-            yield return SseEvents.Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId)));
+            var explanation = await ExplainAsync(bot, request, response, cancellationToken).ConfigureAwait(false);
+            yield return SseEvents.Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId, explanation)));
             var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(reply));
             stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
             if (request.IncludeUsage)

@@ -39,6 +39,9 @@ internal sealed class ChatCompletionRequest
     /// <summary><c>response_format.json_schema.strict</c>; null when not given.</summary>
     public bool? ResponseFormatStrict { get; init; }
 
+    /// <summary>Whether the reply's <c>parley</c> field should explain it (<c>"parley": {"explain": true}</c>; bots only).</summary>
+    public bool Explain { get; init; }
+
     /// <summary>The end user's id (<c>user</c>), passed to upstream models.</summary>
     public string? User { get; init; }
 
@@ -77,6 +80,12 @@ internal sealed class ChatCompletionRequest
             ResponseFormat = responseFormat,
             ResponseFormatStrict = strict,
             User = JsonFields.String(body, "user"),
+            Explain = body["parley"] switch
+            {
+                null => false,
+                JsonObject o => JsonFields.Bool(o, "explain") ?? false,
+                _ => throw ApiException.Invalid("parley", "'parley' must be an object, e.g. {\"explain\": true}"),
+            },
         };
     }
 

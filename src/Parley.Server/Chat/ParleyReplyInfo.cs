@@ -1,3 +1,4 @@
+using Parley.Bots.Explanations;
 using Parley.Bots.Replies;
 
 namespace Parley.Server.Chat;
@@ -7,12 +8,20 @@ namespace Parley.Server.Chat;
 /// <param name="Intent">The recognised intent, if any.</param>
 /// <param name="Sources">The cited sources, best first.</param>
 /// <param name="Session">The session the turn was stored in, when the request named one.</param>
-public sealed record ParleyReplyInfo(string Route, IntentMatch? Intent, IReadOnlyList<SourceCitation> Sources, string? Session)
+/// <param name="Rules">The safety rules that acted on the reply, when any did.</param>
+/// <param name="Explanation">Why this answer, when the request asked for it (<c>"parley": {"explain": true}</c>).</param>
+public sealed record ParleyReplyInfo(
+    string Route,
+    IntentMatch? Intent,
+    IReadOnlyList<SourceCitation> Sources,
+    string? Session,
+    IReadOnlyList<RuleHit>? Rules = null,
+    TurnExplanation? Explanation = null)
 {
     /// <summary>The extension field for <paramref name="info"/>.</summary>
-    public static ParleyReplyInfo From(BotReplyInfo info, string? session)
+    public static ParleyReplyInfo From(BotReplyInfo info, string? session, TurnExplanation? explanation = null)
     {
         ArgumentNullException.ThrowIfNull(info);
-        return new ParleyReplyInfo(info.Route, info.Intent, info.Sources, session);
+        return new ParleyReplyInfo(info.Route, info.Intent, info.Sources, session, info.Rules is { Count: > 0 } rules ? rules : null, explanation);
     }
 }
