@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Parley.Bots.Guardrails;
+using Parley.Bots.Handoff;
 using Parley.Bots.Intents;
 using Parley.Bots.Knowledge;
 using Parley.Bots.Packs;
@@ -11,7 +12,7 @@ namespace Parley.Bots;
 
 /// <summary>
 /// A bot ready to answer: its pack and the chat-client pipeline built from it. The pipeline is
-/// guardrails (the pack's rules, on every message and every reply) → tools (offline: intents that name a tool, with slots and forms) → intent routing (templates) → knowledge (quoted
+/// guardrails (the pack's rules, on every message and every reply) → handoff to a person → tools (offline: intents that name a tool, with slots and forms) → intent routing (templates) → knowledge (quoted
 /// offline, or grounding the LLM) → tools (with an LLM: function calling, approval-gated) → the LLM when one is configured,
 /// else an honest fallback.
 /// </summary>
@@ -90,6 +91,16 @@ public sealed class Bot
             {
                 o.Classifier = classifier;
                 o.InstructModel = llm is not null;
+            });
+        }
+
+        if (pack.Manifest.Handoff is { } handoff)
+        {
+            builder.UseHandoff(handoff, o =>
+            {
+                o.BotName = pack.Name;
+                o.Classifier = classifier;
+                o.Http = options.Http;
             });
         }
 

@@ -53,6 +53,9 @@ public sealed class BotBuildOptions
     /// </summary>
     public Tools.BotToolServices? Tools { get; init; }
 
+    /// <summary>The HTTP client that posts handoff transcripts to the pack's webhook; null for one shared by all bots.</summary>
+    public HttpClient? Http { get; init; }
+
     /// <summary>How BM25 and vector rankings are fused when <see cref="HybridKnowledge"/> is on; null for the defaults.</summary>
     public HybridSearchOptions? KnowledgeSearch { get; init; }
 }

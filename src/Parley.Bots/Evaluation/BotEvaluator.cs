@@ -209,6 +209,7 @@ public static class BotEvaluator
             Expect("intent", EvalFile.Text(path, line, item, "intent"), w => w == info.Intent?.Name, info.Intent?.Name ?? "none");
             Expect("rule", EvalFile.Text(path, line, item, "rule"), rules.Contains, rules.Length == 0 ? "none" : string.Join(", ", rules));
             Expect("source", EvalFile.Text(path, line, item, "source"), w => info.Sources.Any(s => s.Source == w), string.Join(", ", info.Sources.Select(s => s.Source)));
+            Expect("handoff", EvalFile.Text(path, line, item, "handoff"), w => info.Handoff?.Reason == w, info.Handoff?.Reason ?? "none");
             Expect("contains", EvalFile.Text(path, line, item, "contains"), w => response.Text.Contains(w, StringComparison.OrdinalIgnoreCase), "a reply without it");
             results.Add(new EvalCheckResult(
                 EvalCheckKinds.Conversation, Path.GetFileName(path), line, user,

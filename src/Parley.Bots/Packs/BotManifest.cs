@@ -33,6 +33,9 @@ public sealed class BotManifest
     /// <summary>The safety rules: input rules, output rules and disclaimers (the manifest's <c>rules</c>).</summary>
     public BotRules Rules { get; init; } = BotRules.None;
 
+    /// <summary>When and how the bot hands a conversation to a person (the manifest's <c>handoff</c>); null for no handoff.</summary>
+    public HandoffSettings? Handoff { get; init; }
+
     /// <summary>The user's IANA time zone for date phrases and calendar times; null for the machine's.</summary>
     public string? TimeZone { get; init; }
 

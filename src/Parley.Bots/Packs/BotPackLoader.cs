@@ -124,6 +124,7 @@ public static partial class BotPackLoader
             Tools = ToolManifestReader.ReadTools(map),
             Entities = ToolManifestReader.ReadEntities(map),
             Rules = RuleManifestReader.Read(map),
+            Handoff = HandoffManifestReader.Read(map),
             Model = model is null ? new ModelSettings() : new ModelSettings
             {
                 Id = model.String("id"),
@@ -218,6 +219,7 @@ public static partial class BotPackLoader
 
         ToolManifestReader.Validate(root, manifest, intents, manifestPath);
         RuleManifestReader.Validate(manifest.Rules, intents);
+        HandoffManifestReader.Validate(manifest.Handoff, intents);
         if (!Directory.Exists(Path.Combine(root, manifest.IntentsFolder)) && manifest.IntentsFolder != "intents")
         {
             throw new BotPackException(manifestPath, 0, $"intents folder '{manifest.IntentsFolder}' not found");

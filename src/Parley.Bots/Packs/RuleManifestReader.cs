@@ -7,7 +7,7 @@ namespace Parley.Bots.Packs;
 /// <summary>Reads and checks the manifest's <c>rules</c>: input rules, output rules and disclaimers.</summary>
 internal static class RuleManifestReader
 {
-    private static readonly string[] Routes = [BotRoutes.Template, BotRoutes.Retrieval, BotRoutes.Llm, BotRoutes.Tool, BotRoutes.Fallback, BotRoutes.Rule];
+    private static readonly string[] Routes = [BotRoutes.Template, BotRoutes.Retrieval, BotRoutes.Llm, BotRoutes.Tool, BotRoutes.Fallback, BotRoutes.Rule, BotRoutes.Handoff];
 
     public static BotRules Read(YamlMap manifest)
     {

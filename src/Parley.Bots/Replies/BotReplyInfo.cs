@@ -13,13 +13,18 @@ namespace Parley.Bots.Replies;
 /// <param name="Sources">The cited sources, best first.</param>
 /// <param name="ToolCalls">The tool calls made or proposed for the reply, or null when there were none.</param>
 /// <param name="Rules">The safety rules that acted on the reply, or null when none did.</param>
+/// <param name="Handoff">The handoff to a person the reply made, or null.</param>
 public sealed record BotReplyInfo(
     string Route,
     IntentMatch? Intent,
     IReadOnlyList<SourceCitation> Sources,
     IReadOnlyList<ToolCallRecord>? ToolCalls = null,
-    IReadOnlyList<RuleHit>? Rules = null)
+    IReadOnlyList<RuleHit>? Rules = null,
+    HandoffInfo? Handoff = null)
 {
+    /// <summary>The property key of the handoff (a <see cref="HandoffInfo"/>).</summary>
+    public const string HandoffKey = "parley.handoff";
+
     /// <summary>The property key of the rules that acted (a list of <see cref="RuleHit"/>).</summary>
     public const string RulesKey = "parley.rules";
 
@@ -50,7 +55,7 @@ public sealed record BotReplyInfo(
         var sources = Read<SourceCitation[]>(properties, SourcesKey) ?? [];
         var calls = Read<ToolCallRecord[]>(properties, ToolCallsKey);
         var rules = Read<RuleHit[]>(properties, RulesKey);
-        return new BotReplyInfo(route, intent, sources, calls, rules);
+        return new BotReplyInfo(route, intent, sources, calls, rules, Read<HandoffInfo>(properties, HandoffKey));
     }
 
     /// <summary>Records this information in <paramref name="properties"/>.</summary>
@@ -67,6 +72,11 @@ public sealed record BotReplyInfo(
         if (ToolCalls is { Count: > 0 })
         {
             properties[ToolCallsKey] = ToolCalls.ToArray();
+        }
+
+        if (Handoff is not null)
+        {
+            properties[HandoffKey] = Handoff;
         }
 
         if (Rules is { Count: > 0 })

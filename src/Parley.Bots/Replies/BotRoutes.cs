@@ -18,6 +18,9 @@ public static class BotRoutes
     /// <summary>A safety rule of the pack answered: an input rule's fixed reply, or an output rule's safe reply in place of forbidden content.</summary>
     public const string Rule = "rule";
 
+    /// <summary>The conversation was handed to a person: the user asked for one, or the bot could not answer several times in a row.</summary>
+    public const string Handoff = "handoff";
+
     /// <summary>Nothing answered with confidence: the bot said it does not know and offered a person.</summary>
     public const string Fallback = "fallback";
 }

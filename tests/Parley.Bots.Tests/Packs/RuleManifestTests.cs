@@ -63,4 +63,22 @@ public sealed class RuleManifestTests : IDisposable
         Assert.Contains(where, e.Message);
         Assert.Contains(what, e.Message);
     }
+
+    [Fact]
+    public async Task LoadAsync_Handoff_ReadWithItsWebhook()
+    {
+        File.WriteAllText(Path.Combine(_dir, "bot.yaml"), "name: t\nhandoff:\n  after_fallbacks: 3\n  intent: hi\n  phrases: [a person]\n  webhook:\n    url: http://127.0.0.1:9/hook\n    deadline_seconds: 5\n");
+        Directory.CreateDirectory(Path.Combine(_dir, "intents"));
+        File.WriteAllText(Path.Combine(_dir, "intents", "a.yaml"), "intents:\n  - name: hi\n    examples: [hello]\n    response: Hi!\n");
+
+        var handoff = (await BotPackLoader.LoadAsync(_dir)).Manifest.Handoff!;
+
+        Assert.Equal((3, "hi", "http://127.0.0.1:9/hook", 5.0, 3), (handoff.AfterFallbacks, handoff.Intent, handoff.WebhookUrl?.ToString(), handoff.WebhookDeadline.TotalSeconds, handoff.WebhookAttempts));
+        Assert.NotNull(handoff.Patterns.Find("can I have a person"));
+
+        File.WriteAllText(Path.Combine(_dir, "bot.yaml"), "name: t\nhandoff:\n  webhook:\n    url: ftp://x\n");
+        var e = await Assert.ThrowsAsync<BotPackException>(() => BotPackLoader.LoadAsync(_dir));
+        Assert.Contains("bot.yaml:4", e.Message);
+        Assert.Contains("handoff.webhook.url", e.Message);
+    }
 }
