@@ -6,6 +6,9 @@ public static class ExitCodes
     /// <summary>The command did what it was asked.</summary>
     public const int Success = 0;
 
+    /// <summary><c>bot eval</c>: the evaluation ran, and at least one check failed.</summary>
+    public const int ChecksFailed = 1;
+
     /// <summary>The command line was wrong: an unknown option, a missing argument.</summary>
     public const int Usage = 2;
 

@@ -17,6 +17,7 @@ public static class ParleyApp
         var root = new RootCommand("Parley: chat agents on your own data, offline or on any OpenAI-compatible endpoint.");
         root.Subcommands.Add(ChatCommand.Create(context));
         root.Subcommands.Add(AskCommand.Create(context));
+        root.Subcommands.Add(BotCommand.Create(context));
         root.Subcommands.Add(SessionsCommand.Create(context));
         root.Subcommands.Add(DataCommand.Create(context));
         root.Subcommands.Add(NluCommand.Create(context));

@@ -57,4 +57,56 @@ public sealed class AdvisoryCommandTests : IDisposable
         Assert.Equal(("emergency", "input"), (rule.GetProperty("name").GetString(), rule.GetProperty("stage").GetString()));
         Assert.Equal("rule", Assert.Single(json.GetProperty("events").EnumerateArray()).GetProperty("kind").GetString());
     }
+
+    [Fact]
+    public async Task BotEvalJson_ClinicPack_PassesItsOwnChecksWithThresholdSuggestions()
+    {
+        var result = await _cli.RunAsync(["bot", "eval", Clinic, "--json"]);
+
+        Assert.Equal(0, result.ExitCode);
+        var json = result.Json();
+        var checks = json.GetProperty("checks").GetArrayLength();
+        Assert.True(checks >= 90, $"{checks} checks");
+        Assert.Equal(checks, json.GetProperty("passed").GetInt32());
+        Assert.Equal(["intent", "knowledge", "rule", "conversation"], json.GetProperty("by_kind").EnumerateArray().Select(k => k.GetProperty("kind").GetString()));
+        var emergency = json.GetProperty("thresholds").EnumerateArray().Single(t => t.GetProperty("intent").GetString() == "emergency");
+        Assert.Equal(0.62, emergency.GetProperty("current").GetDouble());
+        Assert.True(emergency.GetProperty("suggested").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task BotEval_FailingAndBadChecks_ExitsOneWithAReportOrThreeNamingTheLine()
+    {
+        var pack = Path.Combine(_cli.Directory, "finance");
+        CopyFolder(Path.Combine(TestPaths.Root, "samples", "bots", "finance"), pack);
+        File.AppendAllText(Path.Combine(pack, "eval", "rule-checks.jsonl"), "{\"text\": \"what are the fees for the Plus account?\", \"rule\": \"card_fraud\"}\n");
+        var report = Path.Combine(_cli.Directory, "report");
+
+        var failing = await _cli.RunAsync(["bot", "eval", pack, "--report", report]);
+
+        Assert.Equal(1, failing.ExitCode);
+        Assert.Contains("FAIL rule         rule-checks.jsonl:16  what are the fees for the Plus account?", failing.Output);
+        Assert.Contains("expected card_fraud; got no rule", failing.Output);
+        var html = File.ReadAllText(Path.Combine(report, "report.html"));
+        Assert.Contains("<h2>Suggested thresholds</h2>", html);
+        Assert.Contains("FAIL", html);
+        Assert.True(File.Exists(Path.Combine(report, "evaluation.json")));
+
+        File.AppendAllText(Path.Combine(pack, "eval", "intent-checks.jsonl"), "{\"text\": \"hi\", \"intent\": \"no_such_intent\"}\n");
+        var bad = await _cli.RunAsync(["bot", "eval", pack]);
+
+        Assert.Equal(3, bad.ExitCode);
+        Assert.Contains("intent-checks.jsonl:18", bad.Error);
+        Assert.Contains("no_such_intent", bad.Error);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
 }

@@ -20,6 +20,6 @@ public sealed record BotEvaluation(
     public int Failed => Checks.Count - Passed;
 
     /// <summary>Passed and total checks per kind, in <see cref="EvalCheckKinds"/> order.</summary>
-    public IReadOnlyList<(string Kind, int Passed, int Total)> ByKind =>
-        [.. Checks.GroupBy(c => c.Kind).Select(g => (g.Key, g.Count(c => c.Passed), g.Count()))];
+    public IReadOnlyList<EvalKindSummary> ByKind =>
+        [.. Checks.GroupBy(c => c.Kind).Select(g => new EvalKindSummary(g.Key, g.Count(c => c.Passed), g.Count()))];
 }
