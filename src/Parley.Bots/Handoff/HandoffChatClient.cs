@@ -13,7 +13,7 @@ namespace Parley.Bots.Handoff;
 
 /// <summary>
 /// Chat-client middleware that hands a conversation to a person: when the user asks for one (the pack's handoff
-/// phrases or intent), or when the reply is the bot's fallback for the <c>after_fallbacks</c>-th time in a row (read
+/// phrases or intent, or "yes" right after a fallback reply, which offers a person), or when the reply is the bot's fallback for the <c>after_fallbacks</c>-th time in a row (read
 /// from the earlier replies' routes, so it works across <c>ask --session</c> calls and HTTP requests). The reply says so
 /// (route <c>handoff</c>, <see cref="BotReplyInfo.Handoff"/>), a <c>handoff</c> event is recorded on the session, and
 /// when the pack configures a webhook the transcript is posted to it — retried within a deadline — with the outcome
@@ -134,6 +134,13 @@ public sealed class HandoffChatClient : DelegatingChatClient
         }
 
         if (_settings.Patterns.Find(text) is not null)
+        {
+            return true;
+        }
+
+        // The fallback reply offers a person: "yes" to it is a request.
+        if (Words.IsYes(text) && messages.Count >= 2 && messages[^2].Role == ChatRole.Assistant
+            && BotReplyInfo.From(messages[^2].AdditionalProperties, defaultRoute: "").Route == BotRoutes.Fallback)
         {
             return true;
         }

@@ -57,6 +57,12 @@ internal sealed class ReplyWriter(CliContext context)
             await WriteMetaAsync(rule.Stage == RuleStages.Input ? $"Rule: {rule.Name} (the message matched it)" : $"Rule: {rule.Name} (content replaced)").ConfigureAwait(false);
         }
 
+        if (info.Handoff is { } handoff)
+        {
+            var delivered = handoff.Delivered switch { true => "; transcript sent", false => "; the transcript could not be sent", null => "" };
+            await WriteMetaAsync($"Handed over to a person ({(handoff.Reason == "request" ? "asked for" : "after fallbacks")}{delivered})").ConfigureAwait(false);
+        }
+
         // A quoted passage names its source in the reply itself.
         if (info.Sources.Count == 0 || info.Route == BotRoutes.Retrieval)
         {

@@ -75,6 +75,16 @@ public sealed class HandoffChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetResponseAsync_YesToTheFallbacksOffer_HandsOff()
+    {
+        ChatMessage[] messages = [new(ChatRole.User, "what is quantum gravity?"), Assistant(Fallback, BotRoutes.Fallback), new(ChatRole.User, "yes please")];
+
+        var response = await Client(Settings()).GetResponseAsync(messages);
+
+        Assert.Equal((HandingOff, "request"), (response.Text, BotReplyInfo.From(response.AdditionalProperties).Handoff?.Reason));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_FallbacksWithAnAnswerBetween_NoHandoff()
     {
         ChatMessage[] messages =
