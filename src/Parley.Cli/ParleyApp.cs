@@ -23,6 +23,7 @@ public static class ParleyApp
         root.Subcommands.Add(NluCommand.Create(context));
         root.Subcommands.Add(KbCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(McpCommand.Create(context));
         root.Subcommands.Add(RunsCommand.Create(context));
         root.Subcommands.Add(FineTuneCommand.Create(context));
 
