@@ -14,7 +14,13 @@ using Parley.Server.Health;
 using Parley.Server.Hosting;
 using Parley.Server.Models;
 using Parley.Server.Security;
+using Parley.Server.Knowledge;
+using Parley.Server.Runs;
 using Parley.Server.Sessions;
+using Parley.Server.Web;
+using Parley.Core.Runs;
+using Parley.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Server.Telemetry;
 
 namespace Parley.Server;
@@ -58,6 +64,11 @@ public static class ParleyServer
         services.AddSingleton<SessionLocks>();
         services.AddSingleton<ApiKeys>();
         services.AddFineTuning();
+        services.TryAddSingleton<IRunStore>(sp => new SqliteRunStore(new SqliteConversationStoreOptions
+        {
+            Path = sp.GetRequiredService<IOptions<ParleyOptions>>().Value.GetDatabasePath(),
+        }));
+        services.AddSingleton<RunCatalog>();
         services.AddApiRateLimiter();
         services.AddServerTelemetry();
         services.Configure<JsonOptions>(o => ServerJson.Configure(o.SerializerOptions));
@@ -87,7 +98,11 @@ public static class ParleyServer
         v1.MapChatCompletionEndpoints();
         v1.MapEmbeddingEndpoints();
         v1.MapFineTuningEndpoints();
-        app.MapApiGroup("/api").MapSessionEndpoints();
+        var api = app.MapApiGroup("/api");
+        api.MapSessionEndpoints();
+        api.MapRunEndpoints();
+        api.MapPassageEndpoints();
+        app.MapWebApp();
         return app;
     }
 
