@@ -36,6 +36,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The main server's services (its run store, for example).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public OpenAIClient OpenAI { get; private set; } = null!;
 
     public string BotModel => "shop";

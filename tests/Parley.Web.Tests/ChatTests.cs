@@ -115,7 +115,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
     [Fact]
     public async Task Citation_ShopBotTemplate_OpensItsPassage()
     {
-        var page = await fixture.NewPageAsync();
+        var page = await fixture.NewPageAsync(height: 1700);
         await ChatPage.OpenAsync(page, "shop");
 
         await ChatPage.SendAsync(page, "how long does shipping take?");
@@ -163,7 +163,8 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
     [Fact]
     public async Task Reload_BotConversation_RestoresMessagesAndSources()
     {
-        var page = await fixture.NewPageAsync();
+        // A phone in dark mode: the same page, one column.
+        var page = await fixture.NewPageAsync(width: 390, height: 844, colorScheme: ColorScheme.Dark);
         await ChatPage.OpenAsync(page, "shop");
         await ChatPage.SendAsync(page, "can I pay with PayPal?");
         await Expect(ChatPage.Replies(page).Last.GetByRole(AriaRole.Group, new() { Name = "Sources" })).ToBeVisibleAsync();
@@ -177,6 +178,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await Expect(ChatPage.Replies(page).Last.Locator(".body")).ToHaveTextAsync(before);
         await Expect(ChatPage.Replies(page).Last.GetByRole(AriaRole.Group, new() { Name = "Sources" })).ToBeVisibleAsync();
         await Expect(page.Locator(".conversations li.active")).ToContainTextAsync("PayPal");
+        await WebFixture.ScreenshotAsync(page, "conversation-phone-dark");
     }
 
     [Fact]

@@ -80,10 +80,11 @@ public sealed class WebFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (its own storage) whose page keeps <paramref name="apiKey"/> as the API key.</summary>
-    public async Task<IPage> NewPageAsync(string? apiKey = ApiKey, int width = 1280, int height = 860)
+    public async Task<IPage> NewPageAsync(string? apiKey = ApiKey, int width = 1280, int height = 860, ColorScheme colorScheme = ColorScheme.Light)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
+            ColorScheme = colorScheme,
             BaseURL = BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Permissions = ["clipboard-read", "clipboard-write"],

@@ -13,6 +13,7 @@ function route() {
   const arg = decodeURIComponent(rest.join('/'));
   if (leave) { leave(); leave = null; }
   main.replaceChildren();
+  document.body.dataset.route = ['runs', 'compare'].includes(page) ? 'runs' : 'chat';
   for (const link of document.querySelectorAll('[data-nav]')) {
     const current = link.dataset.nav === (page === 'compare' ? 'runs' : page || 'chat');
     if (current) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');

@@ -47,7 +47,9 @@ class ChatView {
     main.append(el('div', { class: 'chat' },
       el('aside', { class: 'sidebar', 'aria-label': 'Conversations and model' },
         el('label', { for: 'model' }, 'Bot or model'), this.modelSelect, newChat,
-        el('h2', { class: 'sr-only' }, 'Conversations'), this.list),
+        // Folded on a phone, where the list would push the conversation off the screen.
+        el('details', { class: 'history', open: matchMedia('(min-width: 761px)').matches ? '' : null },
+          el('summary', {}, 'Conversations'), this.list)),
       el('section', { class: 'thread', 'aria-label': 'Chat' }, this.messages, form)));
   }
 
@@ -208,7 +210,7 @@ class ChatView {
     }
     for (const call of p.tool_calls || []) {
       const waiting = p.awaiting_approval === true && call.approved === false && call.result == null;
-      const state = waiting ? (isLast ? 'waiting for your approval' : 'not answered') : call.result != null ? (call.approved ? 'approved, ran' : 'ran') : 'not run';
+      const state = waiting ? (isLast ? 'waiting for your approval' : 'asked for approval') : call.result != null ? (call.approved ? 'approved, ran' : 'ran') : 'not run';
       const tool = el('details', { class: 'tool', open: waiting && isLast ? '' : null },
         el('summary', {}, `Tool: ${call.name} (${state})`),
         el('div', {}, 'Arguments:'), el('pre', {}, JSON.stringify(call.arguments ?? {}, null, 2)),
@@ -334,6 +336,7 @@ class ChatView {
       if (e.name === 'AbortError') reply.incomplete = true;
       else reply.error = e.message || String(e);
     } finally {
+      reply.done = true;
       this.abort = null;
       this.stop.hidden = true;
       this.send.disabled = false;
@@ -356,7 +359,7 @@ class ChatView {
     let pending = false;
     const draw = () => {
       pending = false;
-      if (!reply.body) return;
+      if (!reply.body || reply.done) return;
       renderMarkdown(reply.body, reply.content);
       reply.body.classList.add('cursor');
       this.messages.scrollTop = this.messages.scrollHeight;

@@ -127,11 +127,12 @@ export function showCompare(main, ids) {
     });
     const charts = el('div', { class: 'charts' });
     page.append(
+      el('h2', {}, 'Curves, overlaid'), charts,
+      el('h2', {}, 'Metrics and parameters'),
       el('p', { class: 'note' }, 'Highlighted rows differ between the runs.'),
       el('table', { class: 'grid compare' },
         el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), ...runs.map(r => el('th', { scope: 'col' }, el('a', { href: '#/runs/' + encodeURIComponent(r.summary.id) }, r.summary.id))))),
-        el('tbody', {}, ...body)),
-      el('h2', {}, 'Curves, overlaid'), charts);
+        el('tbody', {}, ...body)));
     await drawCharts(charts, ids);
   })();
   return () => {};
