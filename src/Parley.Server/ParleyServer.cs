@@ -63,6 +63,7 @@ public static class ParleyServer
         services.AddHostedService(sp => sp.GetRequiredService<BotRegistry>());
         services.AddSingleton<SessionLocks>();
         services.AddSingleton<ApiKeys>();
+        services.AddSingleton<AuthFailureThrottle>();
         services.AddFineTuning();
         services.TryAddSingleton<IRunStore>(sp => new SqliteRunStore(new SqliteConversationStoreOptions
         {

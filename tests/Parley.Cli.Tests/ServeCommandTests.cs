@@ -144,6 +144,65 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains("no-such-keys.txt", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_DataFolderItCannotWrite_ExitsWithFailureSayingWhy()
+    {
+        var data = Directory.CreateTempSubdirectory("parley-cli-blocked-").FullName;
+        try
+        {
+            // A file where the fine-tuning folder should be: the server cannot start.
+            await File.WriteAllTextAsync(Path.Combine(data, "fine-tuning"), "not a folder");
+            _cli.Environment["PARLEY_DATA_DIR"] = data;
+
+            var result = await _cli.RunAsync(["serve", "--urls", $"http://127.0.0.1:{FreePort()}"]);
+
+            Assert.Equal(ExitCodes.Failure, result.ExitCode);
+            Assert.Contains("parley: could not start the server:", result.Error, StringComparison.Ordinal);
+            Assert.Contains("fine-tuning", result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.Error.Split("parley:")[^1], StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task FailedService_BackgroundServiceThatThrew_IsReportedAndHealthyOnesAreNot()
+    {
+        var healthy = new ServiceCollection().AddHostedService<QuietService>().BuildServiceProvider();
+        var failing = new ServiceCollection().AddHostedService<QuietService>().AddHostedService<FailingService>().BuildServiceProvider();
+        foreach (var provider in new[] { healthy, failing })
+        {
+            foreach (var service in provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+            {
+                await service.StartAsync(CancellationToken.None);
+            }
+
+            foreach (var service in provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Microsoft.Extensions.Hosting.BackgroundService>())
+            {
+                await Task.WhenAny(service.ExecuteTask!);
+            }
+        }
+
+        Assert.Null(ServeCommand.FailedService(healthy));
+        Assert.Equal("the job record is damaged", ServeCommand.FailedService(failing)?.Message);
+    }
+
+    private sealed class QuietService : Microsoft.Extensions.Hosting.BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+    }
+
+    private sealed class FailingService : Microsoft.Extensions.Hosting.BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Yield();
+            throw new InvalidDataException("the job record is damaged");
+        }
+    }
+
     private static CliContext Context(string directory, Dictionary<string, string> environment) => new()
     {
         In = TextReader.Null,

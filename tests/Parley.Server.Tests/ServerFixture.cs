@@ -36,12 +36,12 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
-    /// <summary>The main server's services (its run store, for example).</summary>
-    public IServiceProvider Services => _app.Services;
-
     public OpenAIClient OpenAI { get; private set; } = null!;
 
     public string BotModel => "shop";
+
+    /// <summary>The in-memory server's services, for tests that reach past the API (its conversation store).</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>The served bot, for a second server that must not load it again.</summary>
     public Bot Bot { get; private set; } = null!;
@@ -90,6 +90,9 @@ public sealed class ServerFixture : IAsyncLifetime
             options.MaxRequestBodyBytes = MaxBodyBytes;
             options.BotFolders.Add(TestPaths.ShopBot);
             options.ApiKeys.Add(ApiKey);
+
+            // Many tests share this server and send wrong keys on purpose; the throttle has its own tests.
+            options.AuthFailuresPerMinute = 0;
         });
         builder.WebHost.UseTestServer();
         UseTestServices(builder, "parley.db", async (folder, ct) => Bot = await Bot.CreateAsync(await BotPackLoader.LoadAsync(folder, ct), Encoder, Llm, cancellationToken: ct));

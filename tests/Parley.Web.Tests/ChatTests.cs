@@ -1,4 +1,6 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Core.Conversations;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -171,6 +173,9 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await ChatPage.WaitIdleAsync(page);
         var before = await ChatPage.Replies(page).Last.Locator(".body").InnerTextAsync();
         Assert.Matches("#/chat/.+", page.Url);
+        var id = Uri.UnescapeDataString(page.Url[(page.Url.IndexOf("#/chat/", StringComparison.Ordinal) + 7)..]);
+        await fixture.Services.GetRequiredService<IConversationStore>().AppendAsync(id, [],
+            [new ConversationEvent("handoff", DateTimeOffset.UtcNow, "Handed over to a person", new Dictionary<string, string> { ["reason"] = "asked for a human" })]);
 
         await page.ReloadAsync();
 
@@ -178,6 +183,10 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await Expect(ChatPage.Replies(page).Last.Locator(".body")).ToHaveTextAsync(before);
         await Expect(ChatPage.Replies(page).Last.GetByRole(AriaRole.Group, new() { Name = "Sources" })).ToBeVisibleAsync();
         await Expect(page.Locator(".conversations li.active")).ToContainTextAsync("PayPal");
+        var handoff = page.GetByRole(AriaRole.Note, new() { Name = "Event: handoff" });
+        await Expect(handoff).ToContainTextAsync("Handed over to a person");
+        await Expect(handoff).ToContainTextAsync("reason: asked for a human");
+        Assert.True(await handoff.EvaluateAsync<bool>("e => e.previousElementSibling.matches('article.msg.assistant')"), "the event follows the reply it came after");
         await WebFixture.ScreenshotAsync(page, "conversation-phone-dark");
     }
 

@@ -36,6 +36,9 @@ public sealed class WebFixture : IAsyncLifetime
 
     public string Database => Path.Combine(_folder, "parley.db");
 
+    /// <summary>The server's services (its conversation store, for example).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     /// <summary>Where screenshots are saved: <c>PARLEY_TEST_ARTIFACTS</c>, else <c>artifacts/screenshots</c> next to the tests.</summary>
     public static string Artifacts { get; } = Path.GetFullPath(Environment.GetEnvironmentVariable("PARLEY_TEST_ARTIFACTS") is { Length: > 0 } folder
         ? folder

@@ -58,7 +58,8 @@ public static class SessionEndpoints
             conversation.Id,
             conversation.Bot,
             conversation.Created,
-            [.. conversation.Messages.Select(m => new SessionMessage(m.Message.Role.Value, m.Message.Text, m.Timestamp, m.Incomplete ? true : null, ReplyInfo(m.Message)))]));
+            [.. conversation.Messages.Select(m => new SessionMessage(m.Message.Role.Value, m.Message.Text, m.Timestamp, m.Incomplete ? true : null, ReplyInfo(m.Message)))],
+            [.. conversation.Events.Select(e => new SessionEvent(e.Kind, e.Timestamp, e.Detail, e.Data, e.AfterMessages))]));
     }
 
     private static async Task<NoContent> DeleteAsync(string id, BotRegistry registry, CancellationToken cancellationToken) =>

@@ -91,12 +91,7 @@ class ChatView {
         if (!saved) throw new ApiError('notfound', 'no such conversation', 404);
         this.conv = { id, model: saved.model, messages: saved.messages };
       } else {
-        const session = await getJson('/api/sessions/' + encodeURIComponent(id));
-        this.conv = {
-          id, model: session.bot,
-          messages: session.messages.filter(m => m.role === 'user' || m.role === 'assistant')
-            .map(m => ({ role: m.role, content: m.content, parley: m.parley, incomplete: !!m.incomplete })),
-        };
+        this.conv = fromSession(await getJson('/api/sessions/' + encodeURIComponent(id)));
       }
       if ([...this.modelSelect.options].some(o => o.value === this.conv.model)) this.modelSelect.value = this.conv.model;
       this.setHash('#/chat/' + encodeURIComponent(id));
@@ -163,7 +158,12 @@ class ChatView {
       return;
     }
     const messages = this.conv.messages;
-    messages.forEach((m, i) => this.messages.append(this.messageNode(m, i === messages.length - 1, i === lastIndex(messages, 'user'))));
+    const events = [...(this.conv.events || [])];
+    messages.forEach((m, i) => {
+      this.messages.append(this.messageNode(m, i === messages.length - 1, i === lastIndex(messages, 'user')));
+      if (m.at != null) for (const event of takeEvents(events, m.at)) this.messages.append(eventNode(event));
+    });
+    for (const event of events) this.messages.append(eventNode(event));
     this.messages.scrollTop = this.messages.scrollHeight;
   }
 
@@ -332,6 +332,14 @@ class ChatView {
         this.setHash('#/chat/' + encodeURIComponent(session));
       }
       ok = await this.readStream(response, reply);
+      if (ok && bot && this.conv === conv) {
+        // The stored session also holds what happened besides the reply (a handoff, a rule that fired).
+        try {
+          const stored = fromSession(await getJson('/api/sessions/' + encodeURIComponent(conv.id)));
+          conv.messages = stored.messages;
+          conv.events = stored.events;
+        } catch { /* the reply stays as streamed; the banner says why */ }
+      }
     } catch (e) {
       if (e.name === 'AbortError') reply.incomplete = true;
       else reply.error = e.message || String(e);
@@ -390,6 +398,31 @@ class ChatView {
       }
     }
   }
+}
+
+/** A conversation from a stored session. */
+function fromSession(session) {
+  return {
+    id: session.id,
+    model: session.bot,
+    // `at`: how many stored messages precede the next one, to place the session's events (handoffs, rules).
+    messages: session.messages.map((m, i) => ({ role: m.role, content: m.content, parley: m.parley, incomplete: !!m.incomplete, at: i + 1 }))
+      .filter(m => m.role === 'user' || m.role === 'assistant'),
+    events: session.events || [],
+  };
+}
+
+/** Removes and returns the events that happened after at most `at` stored messages. */
+function takeEvents(events, at) {
+  const due = events.filter(e => e.after_messages <= at);
+  events.splice(0, events.length, ...events.filter(e => e.after_messages > at));
+  return due;
+}
+
+function eventNode(event) {
+  const data = Object.entries(event.data || {}).map(([k, v]) => `${k}: ${v}`).join(' · ');
+  return el('div', { class: 'event', role: 'note', 'aria-label': 'Event: ' + event.kind },
+    el('strong', {}, event.kind), event.detail ? ' — ' + event.detail : '', data ? el('small', {}, data) : null);
 }
 
 function lastIndex(messages, role) {
