@@ -47,6 +47,50 @@ public sealed class RunsTests(WebFixture fixture)
         await WebFixture.ScreenshotAsync(page, "run");
     }
 
+    [Fact]
+    public async Task RunPage_FineTuningJobStartedHere_UpdatesWithoutReloadUntilItSucceeds()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", WebFixture.ApiKey);
+        var lines = new System.Text.StringBuilder();
+        foreach (var (label, texts) in new[]
+        {
+            ("check_balance", new[] { "what's my balance", "how much money do I have", "show my account balance", "balance please", "check my balance", "what is in my account" }),
+            ("lost_card", new[] { "I lost my card", "my credit card was stolen", "block my card", "I can't find my debit card", "freeze my card please", "my card is missing" }),
+        })
+        {
+            foreach (var text in texts)
+            {
+                lines.Append(new System.Text.Json.Nodes.JsonObject { ["text"] = text, ["label"] = label }.ToJsonString()).Append('\n');
+            }
+        }
+
+        using var form = new MultipartFormDataContent { { new StringContent("fine-tune"), "purpose" }, { new StringContent(lines.ToString()), "file", "bank.jsonl" } };
+        var file = System.Text.Json.Nodes.JsonNode.Parse(await (await http.PostAsync("/v1/files", form)).Content.ReadAsStringAsync())!;
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/#/runs");
+        await Expect(page.Locator("h1")).ToContainTextAsync("Training runs");
+
+        using var created = await http.PostAsync("/v1/fine_tuning/jobs", System.Net.Http.Json.JsonContent.Create(new System.Text.Json.Nodes.JsonObject
+        {
+            ["model"] = "all-MiniLM-L6-v2",
+            ["training_file"] = (string)file["id"]!,
+            ["hyperparameters"] = new System.Text.Json.Nodes.JsonObject { ["n_epochs"] = 50 },
+        }));
+        var job = (string)System.Text.Json.Nodes.JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!;
+        await page.GotoAsync("/#/runs/" + job);
+
+        // The job may still be running when the page opens (it then polls) or already done: either way the page ends
+        // at "succeeded" without a reload. A tiny job trains in about a second, so growth itself is not pinned here.
+        await Expect(page.Locator("h1 .status")).ToHaveTextAsync("succeeded", new() { Timeout = 60_000 });
+        await Expect(page.Locator(".live")).ToBeHiddenAsync();
+        await Expect(page.Locator(".chart-loss svg polyline.series", new() { HasText = "training loss" })).ToHaveCountAsync(1);
+        await Expect(page.Locator(".kv").First).ToContainTextAsync("fine-tuning");
+        await page.GotoAsync("/#/runs");
+        await page.GetByLabel("Kind").SelectOptionAsync("fine-tuning");
+        await Expect(page.Locator($"tr[data-run='{job}']")).ToContainTextAsync("succeeded");
+    }
+
     private async Task<string> TrainAsync(TrainerOptions options)
     {
         var data = await DatasetReader.ReadAsync(Path.Combine(TestPaths.Root, "tests", "data", "small", "restaurant.csv"));

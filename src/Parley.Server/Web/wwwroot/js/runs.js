@@ -84,19 +84,21 @@ export function showRun(main, id) {
   const status = el('span');
   const live = el('p', { class: 'live', hidden: '' }, 'Live: the curves grow as the job reports each epoch.');
   const info = el('div');
+  const summary = el('div');
 
   async function load() {
     let run;
     try { run = await getJson('/api/runs/' + encodeURIComponent(id)); } catch (e) { page.replaceChildren(el('p', { class: 'note' }, e.message)); return; }
     if (!built) {
       built = true;
-      page.append(el('p', {}, el('a', { href: '#/runs' }, '← All runs')), el('h1', { id: 'run-title' }, run.summary.id, ' ', status), live, info,
-        el('h2', {}, 'Curves'), charts);
+      page.append(el('p', {}, el('a', { href: '#/runs' }, '← All runs')), el('h1', { id: 'run-title' }, run.summary.id, ' ', status), live,
+        summary, el('h2', {}, 'Curves'), charts, info);
     }
     status.replaceChildren(el('span', { class: 'status ' + run.summary.status }, run.summary.status));
     live.hidden = !run.live;
+    summary.replaceChildren(
+      el('h2', {}, 'Summary'), keyValues({ kind: run.summary.kind, data: run.summary.data, model: run.summary.model, started: when(run.summary.created), 'best epoch': run.best_epoch, epochs: run.history.length }));
     info.replaceChildren(
-      el('h2', {}, 'Summary'), keyValues({ kind: run.summary.kind, data: run.summary.data, model: run.summary.model, started: when(run.summary.created), 'best epoch': run.best_epoch, epochs: run.history.length }),
       el('h2', {}, 'Parameters'), keyValues(run.parameters),
       el('h2', {}, 'Metrics'), keyValues(run.metrics));
     await drawCharts(charts, [id]);
