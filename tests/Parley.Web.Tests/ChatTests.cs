@@ -218,6 +218,36 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await ChatPage.WaitIdleAsync(page);
     }
 
+    [Fact]
+    public async Task Send_RateLimitedThenOffline_ShowsEachBannerAndShiftEnterOnlyAddsALine()
+    {
+        var page = await fixture.NewPageAsync();
+        await ChatPage.OpenAsync(page, WebFixture.Model);
+        var box = page.GetByLabel("Message", new() { Exact = true });
+        await box.FillAsync("first line");
+        await box.PressAsync("Shift+Enter");
+        await box.PressSequentiallyAsync("second line");
+        Assert.Equal("first line\nsecond line", await box.InputValueAsync());
+        await Expect(ChatPage.UserMessages(page)).ToHaveCountAsync(0);
+
+        await page.RouteAsync("**/v1/chat/completions", route => route.FulfillAsync(new()
+        {
+            Status = 429,
+            Headers = new Dictionary<string, string> { ["Retry-After"] = "7", ["Content-Type"] = "application/json" },
+            Body = "{\"error\":{\"message\":\"rate limit reached\",\"type\":\"rate_limit_error\",\"code\":\"rate_limit_exceeded\"}}",
+        }));
+        await box.PressAsync("Enter");
+        await Expect(page.Locator(".banner[data-kind='rate']")).ToContainTextAsync("Try again in 7 s");
+        await ChatPage.WaitIdleAsync(page);
+
+        await page.UnrouteAllAsync();
+        await page.Context.SetOfflineAsync(true);
+        await ChatPage.SendAsync(page, "are you there?");
+        await Expect(page.Locator(".banner[data-kind='offline']")).ToContainTextAsync("offline");
+        await page.Context.SetOfflineAsync(false);
+        await Expect(page.Locator(".banner[data-kind='offline']")).ToHaveCountAsync(0);
+    }
+
     private static async IAsyncEnumerable<ChatResponseUpdate> Throwing()
     {
         await Task.Yield();

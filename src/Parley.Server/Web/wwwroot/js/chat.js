@@ -349,11 +349,15 @@ class ChatView {
       this.stop.hidden = true;
       this.send.disabled = false;
     }
-    if (!bot) {
+    if (reply.error && !reply.content) {
+      // Nothing came back: the message goes back into the box to be sent again, and out of the conversation.
+      conv.messages.splice(conv.messages.indexOf(user), 2);
+      if (!this.input.value) this.input.value = text;
+    }
+    if (!bot && conv.messages.length) {
       if (!conv.id) { conv.id = 'local-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 6); this.setHash('#/chat/' + conv.id); }
       localChats.set(conv.id, { model: conv.model, messages: conv.messages.filter(m => !m.error).map(m => ({ role: m.role, content: m.content, incomplete: !!m.incomplete })), updated: Date.now() });
     }
-    if (reply.error && !reply.content) conv.messages.splice(conv.messages.indexOf(reply), 1);
     this.render();
     this.input.focus();
     await this.refreshList();
