@@ -43,7 +43,7 @@ public static class EvaluationReportWriter
             td.n {"{"} text-align: right; font-variant-numeric: tabular-nums; {"}"}
             h2 {"{"} margin-top: 2rem; border-bottom: 1px solid #eee; {"}"}
             .muted {"{"} color: #666; {"}"}
-            svg.chart {"{"} display: block; margin: .5rem 0 1rem; border: 1px solid #eee; {"}"}
+            svg.chart {"{"} display: block; width: 100%; height: auto; margin: .5rem 0 1rem; border: 1px solid #eee; {"}"}
             </style></head><body>
             <h1>{SvgChart.Escape(title)}</h1>
             <p class="muted">{metrics.Count} items, {metrics.OosCount} of them out-of-scope.</p>

@@ -156,7 +156,8 @@ internal static class SvgChart
         }
 
         yFormat ??= v => v.ToString("0.###", CultureInfo.InvariantCulture);
-        var legendRows = (series.Count + 2) / 3;
+        var legendColumns = LegendColumns(series.Select(x => x.Name));
+        var legendRows = (series.Count + legendColumns - 1) / legendColumns;
         const int left = 80, right = 30;
         var top = 50 + (legendRows * 20) + 10;
         var bottom = top + 260;
@@ -169,8 +170,9 @@ internal static class SvgChart
         var svg = Begin(Width, bottom + 50, title);
         svg.Append(Legend(left, 44, [.. series.Select(s => (s.Name, s.Color, s.Dashed))]));
         svg.Append(YGrid(axis, left, Width - right, top, bottom, yFormat));
-        var step = Math.Max(1, (int)Math.Ceiling((xMax - xMin) / 12));
-        for (var x = xMin; x <= xMax + 1e-9; x += step)
+        var step = new[] { 1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000 }.FirstOrDefault(m => m >= (xMax - xMin) / 12, 1000);
+        var ticks = Enumerable.Range(0, (int)(xMax / step) + 1).Select(i => (double)(i * step)).Where(x => x > xMin + (step / 3.0) && x <= xMax).Prepend(xMin);
+        foreach (var x in ticks)
         {
             svg.Append(F($"<line x1=\"{X(x):0.#}\" y1=\"{bottom}\" x2=\"{X(x):0.#}\" y2=\"{bottom + 4}\" stroke=\"{Ink}\"/>"));
             svg.Append(Text(X(x), bottom + 17, x.ToString("0", CultureInfo.InvariantCulture), anchor: "middle", size: 11));
@@ -203,20 +205,29 @@ internal static class SvgChart
     public static string Escape(string text) => WebUtility.HtmlEncode(text);
 
     private static StringBuilder Begin(int width, int height, string title) =>
-        new StringBuilder().Append(F($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" style=\"width:100%;height:auto;max-width:{width}px\" role=\"img\" aria-label=\"{Escape(title)}\" font-family=\"system-ui, sans-serif\"><title>{Escape(title)}</title><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"))
+        new StringBuilder().Append(F($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"{Escape(title)}\" font-family=\"system-ui, sans-serif\"><title>{Escape(title)}</title><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"))
             .Append(Text(16, 26, title, size: 15, weight: "bold"));
+
+    /// <summary>Three legend columns for short names, two or one for longer ones, so names are not cut.</summary>
+    private static int LegendColumns(IEnumerable<string> names)
+    {
+        var longest = names.DefaultIfEmpty("").Max(n => n.Length);
+        return longest <= 30 ? 3 : longest <= 52 ? 2 : 1;
+    }
 
     private static string Legend(int x, int y, IReadOnlyList<(string Name, string Color, bool Dashed)> items)
     {
         var svg = new StringBuilder();
+        var columns = LegendColumns(items.Select(i => i.Name));
+        var width = (Width - x - 20) / columns;
         for (var i = 0; i < items.Count; i++)
         {
             var (name, color, dashed) = items[i];
-            var column = i % 3;
-            var cx = x + (column * 260);
-            var cy = y + (i / 3 * 20);
+            var column = i % columns;
+            var cx = x + (column * width);
+            var cy = y + (i / columns * 20);
             svg.Append(F($"<g class=\"legend-item\"><line x1=\"{cx}\" y1=\"{cy - 4}\" x2=\"{cx + 26}\" y2=\"{cy - 4}\" stroke=\"{color}\" stroke-width=\"{(dashed ? 2.5 : 8)}\" stroke-dasharray=\"{(dashed ? "7 4" : "none")}\"/>"));
-            svg.Append(Text(cx + 32, cy, Shorten(name, 34), size: 12)).Append("</g>");
+            svg.Append(Text(cx + 32, cy, Shorten(name, (width - 40) / 7), size: 12)).Append("</g>");
         }
 
         return svg.ToString();
