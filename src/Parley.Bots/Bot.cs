@@ -87,7 +87,7 @@ public sealed class Bot : IAsyncDisposable
         var knowledge = await BotKnowledge.OpenAsync(pack, embeddings, options, cancellationToken).ConfigureAwait(false);
 
         var toolbox = pack.Manifest.Tools.Count == 0 && pack.Manifest.McpServers.Count == 0 ? null
-            : await BotToolbox.CreateAsync(pack, options.Tools ?? new BotToolServices(), cancellationToken).ConfigureAwait(false);
+            : await BotToolbox.CreateAsync(pack, options.Tools ?? new BotToolServices(), knowledge, cancellationToken).ConfigureAwait(false);
         var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback));
         if (toolbox is not null && llm is null)
         {

@@ -12,6 +12,7 @@ using Parley.Server.Errors;
 using Parley.Server.FineTuning;
 using Parley.Server.Health;
 using Parley.Server.Hosting;
+using Parley.Server.Mcp;
 using Parley.Server.Models;
 using Parley.Server.Security;
 using Parley.Server.Knowledge;
@@ -70,6 +71,7 @@ public static class ParleyServer
             Path = sp.GetRequiredService<IOptions<ParleyOptions>>().Value.GetDatabasePath(),
         }));
         services.AddSingleton<RunCatalog>();
+        services.AddBotMcpServers();
         services.AddApiRateLimiter();
         services.AddServerTelemetry();
         services.Configure<JsonOptions>(o => ServerJson.Configure(o.SerializerOptions));
@@ -103,6 +105,7 @@ public static class ParleyServer
         api.MapSessionEndpoints();
         api.MapRunEndpoints();
         api.MapPassageEndpoints();
+        app.MapBotMcpServers();
         app.MapWebApp();
         return app;
     }

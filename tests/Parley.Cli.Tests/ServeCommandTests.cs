@@ -77,6 +77,41 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_AssistantBot_EachSessionKeepsItsOwnCalendar()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var serving = _cli.RunAsync(["serve", "--urls", url, "--bot", Parley.Testing.TestPaths.AssistantBot], cancellationToken: stop.Token);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        await WaitUntilReadyAsync(http, serving);
+
+        var asked = await SayAsync(http, "cal-a", "book a dentist appointment tomorrow at 10");
+        var booked = await SayAsync(http, "cal-a", "yes");
+        var other = await SayAsync(http, "cal-b", "what's on my calendar tomorrow?");
+        var own = await SayAsync(http, "cal-a", "what's on my calendar tomorrow?");
+        await stop.CancelAsync();
+        await serving;
+
+        Assert.Contains("Shall I go ahead?", asked, StringComparison.Ordinal);
+        Assert.StartsWith("Booked event 1, dentist appointment", booked, StringComparison.Ordinal);
+        Assert.Contains("free", other, StringComparison.Ordinal);
+        Assert.Contains("dentist appointment", own, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> SayAsync(HttpClient http, string session, string text)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { model = "assistant", messages = new[] { new { role = "user", content = text } } }),
+        };
+        request.Headers.Add("X-Parley-Session", session);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+    }
+
+    [Fact]
     public async Task Serve_InvalidConfiguredRateLimit_FailsBeforeServing()
     {
         _cli.Environment["Parley__Server__RateLimitPerMinute"] = "-1";

@@ -19,10 +19,12 @@ public sealed class BotToolbox : IAsyncDisposable
     private readonly OrderStatusTool? _orders;
     private readonly IReadOnlyList<McpToolSource> _mcp;
     private readonly IReadOnlyDictionary<string, McpTool> _mcpTools;
+    private readonly Parley.Retrieval.Knowledge.IKnowledgeSearch? _knowledge;
 
     private BotToolbox(BotPack pack, BotToolServices services, OpenMeteoClient? weather, OrderStatusTool? orders, TimeZoneInfo zone,
-        IReadOnlyList<McpToolSource> mcp, IReadOnlyDictionary<string, McpTool> mcpTools)
+        IReadOnlyList<McpToolSource> mcp, IReadOnlyDictionary<string, McpTool> mcpTools, Parley.Retrieval.Knowledge.IKnowledgeSearch? knowledge)
     {
+        _knowledge = knowledge;
         _pack = pack;
         _services = services;
         _weather = weather;
@@ -44,7 +46,11 @@ public sealed class BotToolbox : IAsyncDisposable
     /// <summary>Prepares the pack's tools: reads the order book, sets up the weather client, connects to the MCP servers.</summary>
     /// <exception cref="BotPackException">The order book is invalid, two tools share a name, or an intent runs a tool no reachable server offers.</exception>
     /// <exception cref="ArgumentException">The pack declares calendar tools and <paramref name="services"/> has no calendar store.</exception>
-    public static async Task<BotToolbox> CreateAsync(BotPack pack, BotToolServices services, CancellationToken cancellationToken = default)
+    /// <param name="pack">The pack.</param>
+    /// <param name="services">What the tools run on.</param>
+    /// <param name="knowledge">The bot's knowledge, for <c>knowledge_search</c>; null when the bot has none.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public static async Task<BotToolbox> CreateAsync(BotPack pack, BotToolServices services, Parley.Retrieval.Knowledge.IKnowledgeSearch? knowledge = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(services);
@@ -81,7 +87,7 @@ public sealed class BotToolbox : IAsyncDisposable
 
         var zone = pack.Manifest.TimeZone is { } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : TimeZoneInfo.Local;
         var (sources, tools) = await ConnectMcpAsync(pack, services, cancellationToken).ConfigureAwait(false);
-        return new BotToolbox(pack, services, weather, orders, zone, sources, tools);
+        return new BotToolbox(pack, services, weather, orders, zone, sources, tools, knowledge);
     }
 
     /// <summary>The tools, for a conversation.</summary>
@@ -97,6 +103,7 @@ public sealed class BotToolbox : IAsyncDisposable
             Calendar = _services.Calendar,
             Weather = _weather,
             Orders = _orders,
+            Knowledge = _knowledge,
         };
         var tools = _pack.Manifest.Tools.ToDictionary(t => t.Name, t => BuiltInTools.Create(t.Name, context, approvedUpFront ? false : t.RequireApproval), StringComparer.Ordinal);
         foreach (var (name, tool) in _mcpTools)
