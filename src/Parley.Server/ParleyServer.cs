@@ -15,7 +15,13 @@ using Parley.Server.Hosting;
 using Parley.Server.Mcp;
 using Parley.Server.Models;
 using Parley.Server.Security;
+using Parley.Server.Knowledge;
+using Parley.Server.Runs;
 using Parley.Server.Sessions;
+using Parley.Server.Web;
+using Parley.Core.Runs;
+using Parley.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Server.Telemetry;
 
 namespace Parley.Server;
@@ -60,6 +66,11 @@ public static class ParleyServer
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<AuthFailureThrottle>();
         services.AddFineTuning();
+        services.TryAddSingleton<IRunStore>(sp => new SqliteRunStore(new SqliteConversationStoreOptions
+        {
+            Path = sp.GetRequiredService<IOptions<ParleyOptions>>().Value.GetDatabasePath(),
+        }));
+        services.AddSingleton<RunCatalog>();
         services.AddBotMcpServers();
         services.AddApiRateLimiter();
         services.AddServerTelemetry();
@@ -90,8 +101,12 @@ public static class ParleyServer
         v1.MapChatCompletionEndpoints();
         v1.MapEmbeddingEndpoints();
         v1.MapFineTuningEndpoints();
-        app.MapApiGroup("/api").MapSessionEndpoints();
+        var api = app.MapApiGroup("/api");
+        api.MapSessionEndpoints();
+        api.MapRunEndpoints();
+        api.MapPassageEndpoints();
         app.MapBotMcpServers();
+        app.MapWebApp();
         return app;
     }
 

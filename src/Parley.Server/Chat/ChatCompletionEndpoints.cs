@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Parley.Bots;
 using Parley.Bots.Explanations;
 using Parley.Bots.Replies;
+using Parley.Bots.Tools;
 using Parley.Nlu.Embeddings;
 using Parley.Server.Errors;
 using Parley.Server.FineTuning;
@@ -112,7 +113,9 @@ public static class ChatCompletionEndpoints
         var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(reply));
         metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
         contentLog.Reply(request.Model, reply);
-        var parley = ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId, await ExplainAsync(bot, request, response, cancellationToken).ConfigureAwait(false));
+        var parley = ParleyReplyInfo.From(
+            BotReplyInfo.From(response.AdditionalProperties), turn.SessionId, ToolForm.IsAwaitingApproval(response),
+            await ExplainAsync(bot, request, response, cancellationToken).ConfigureAwait(false));
         return TypedResults.Ok(new ChatCompletion(completionId, created, request.Model, [new CompletionChoice(0, new CompletionMessage(reply), finish)], usage, parley));
     }
 
@@ -186,7 +189,7 @@ public static class ChatCompletionEndpoints
             stream.Content.Reply(request.Model, reply);
             var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
             var explanation = await ExplainAsync(bot, request, response, cancellationToken).ConfigureAwait(false);
-            yield return SseEvents.Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId, explanation)));
+            yield return SseEvents.Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId, ToolForm.IsAwaitingApproval(response), explanation)));
             var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(reply));
             stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
             if (request.IncludeUsage)

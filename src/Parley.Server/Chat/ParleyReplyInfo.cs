@@ -8,6 +8,8 @@ namespace Parley.Server.Chat;
 /// <param name="Intent">The recognised intent, if any.</param>
 /// <param name="Sources">The cited sources, best first.</param>
 /// <param name="Session">The session the turn was stored in, when the request named one.</param>
+/// <param name="ToolCalls">The tool calls made or proposed (one not run has <c>approved: false</c> and no result); null when there were none.</param>
+/// <param name="AwaitingApproval">True when the reply asks the user to approve its tool call (answer "yes" or "no" in the next message); left out otherwise.</param>
 /// <param name="Rules">The safety rules that acted on the reply, when any did.</param>
 /// <param name="Explanation">Why this answer, when the request asked for it (<c>"parley": {"explain": true}</c>).</param>
 public sealed record ParleyReplyInfo(
@@ -15,13 +17,17 @@ public sealed record ParleyReplyInfo(
     IntentMatch? Intent,
     IReadOnlyList<SourceCitation> Sources,
     string? Session,
+    IReadOnlyList<ToolCallRecord>? ToolCalls = null,
+    bool? AwaitingApproval = null,
     IReadOnlyList<RuleHit>? Rules = null,
     TurnExplanation? Explanation = null)
 {
     /// <summary>The extension field for <paramref name="info"/>.</summary>
-    public static ParleyReplyInfo From(BotReplyInfo info, string? session, TurnExplanation? explanation = null)
+    public static ParleyReplyInfo From(BotReplyInfo info, string? session, bool awaitingApproval = false, TurnExplanation? explanation = null)
     {
         ArgumentNullException.ThrowIfNull(info);
-        return new ParleyReplyInfo(info.Route, info.Intent, info.Sources, session, info.Rules is { Count: > 0 } rules ? rules : null, explanation);
+        return new ParleyReplyInfo(
+            info.Route, info.Intent, info.Sources, session, info.ToolCalls, awaitingApproval ? true : null,
+            info.Rules is { Count: > 0 } rules ? rules : null, explanation);
     }
 }
