@@ -57,8 +57,7 @@ internal static class HandoffManifestReader
     {
         if (settings?.Intent is { } intent && intents.All(i => i.Name != intent))
         {
-            var colon = settings.Location.LastIndexOf(':');
-            var (file, line) = colon > 0 && int.TryParse(settings.Location[(colon + 1)..], out var l) ? (settings.Location[..colon], l) : (settings.Location, 0);
+            var (file, line) = ToolManifestReader.SplitLocation(settings.Location);
             throw new BotPackException(file, line, $"handoff.intent names '{intent}', which no intent file defines");
         }
     }

@@ -93,8 +93,7 @@ internal static class RuleManifestReader
         {
             if (intents.All(i => i.Name != rule.Intent))
             {
-                var colon = rule.Location.LastIndexOf(':');
-                var (file, line) = colon > 0 && int.TryParse(rule.Location[(colon + 1)..], out var l) ? (rule.Location[..colon], l) : (rule.Location, 0);
+                var (file, line) = ToolManifestReader.SplitLocation(rule.Location);
                 throw new BotPackException(file, line, $"input rule '{rule.Name}' fires on intent '{rule.Intent}', which no intent file defines");
             }
         }
