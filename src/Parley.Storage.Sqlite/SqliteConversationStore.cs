@@ -135,6 +135,29 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
                 }
             }
 
+            using (var command = SqliteDatabase.Command(connection, transaction, "SELECT seq, kind, detail, data, after_messages, timestamp FROM conversation_events WHERE conversation_id = $id ORDER BY seq;"))
+            {
+                command.Parameters.AddWithValue("$id", id);
+                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    try
+                    {
+                        var data = reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3));
+                        conversation.Events.Add(new ConversationEvent(reader.GetString(1), SqliteRows.ParseTimestamp(reader.GetString(5)), reader.IsDBNull(2) ? null : reader.GetString(2), data)
+                        {
+                            AfterMessages = reader.GetInt32(4),
+                        });
+                    }
+                    catch (Exception ex) when (ex is JsonException or FormatException)
+                    {
+                        throw new ConversationStoreException(
+                            $"Could not load conversation '{id}': event {reader.GetInt64(0)} in '{_path}' cannot be read ({ex.Message}). " +
+                            "It may have been written by a newer Parley or edited by hand; upgrade Parley or delete the conversation.", ex);
+                    }
+                }
+            }
+
             return conversation;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -147,10 +170,26 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
     /// <exception cref="ConversationStoreException">
     /// The conversation does not exist, a message cannot be serialized, or the database cannot be written.
     /// </exception>
-    public async Task AppendAsync(string id, IEnumerable<StoredMessage> messages, CancellationToken cancellationToken = default)
+    public Task AppendAsync(string id, IEnumerable<StoredMessage> messages, CancellationToken cancellationToken = default) =>
+        AppendAsync(id, messages, [], cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Messages and events are serialized first and inserted in one transaction; on any failure (including
+    /// cancellation) none is stored and the timestamp is unchanged. Empty lists only check that the conversation exists.
+    /// </remarks>
+    /// <exception cref="ConversationStoreException">
+    /// The conversation does not exist, a message cannot be serialized, or the database cannot be written.
+    /// </exception>
+    public async Task AppendAsync(string id, IEnumerable<StoredMessage> messages, IEnumerable<ConversationEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(events);
+        var eventRows = events.Select((e, i) => e is null
+            ? throw new ArgumentException($"Event {i + 1} is null.", nameof(events))
+            : (e.Kind, e.Detail, Data: e.Data is { Count: > 0 } ? JsonSerializer.Serialize(e.Data) : null, Timestamp: SqliteRows.FormatTimestamp(e.Timestamp)))
+            .ToList();
 
         var rows = new List<(string Role, string? Author, string Payload, bool Incomplete, string Timestamp)>();
         foreach (StoredMessage stored in messages)
@@ -177,7 +216,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
 
         await _database.WriteAsync($"append to conversation '{id}'", async (connection, transaction) =>
         {
-            if (rows.Count == 0)
+            if (rows.Count == 0 && eventRows.Count == 0)
             {
                 using var exists = SqliteDatabase.Command(connection, transaction, "SELECT 1 FROM conversations WHERE id = $id;");
                 exists.Parameters.AddWithValue("$id", id);
@@ -229,8 +268,51 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            return rows.Count;
+            if (eventRows.Count > 0)
+            {
+                await InsertEventsAsync(connection, transaction, id, eventRows, messageCount: seq, cancellationToken).ConfigureAwait(false);
+            }
+
+            return rows.Count + eventRows.Count;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task InsertEventsAsync(
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        string id,
+        List<(string Kind, string? Detail, string? Data, string Timestamp)> events,
+        long messageCount,
+        CancellationToken cancellationToken)
+    {
+        long seq;
+        using (var next = SqliteDatabase.Command(connection, transaction, "SELECT COALESCE(MAX(seq), -1) + 1 FROM conversation_events WHERE conversation_id = $id;"))
+        {
+            next.Parameters.AddWithValue("$id", id);
+            seq = Convert.ToInt64(await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        using var insert = SqliteDatabase.Command(connection, transaction, """
+            INSERT INTO conversation_events (conversation_id, seq, kind, detail, data, after_messages, timestamp)
+            VALUES ($id, $seq, $kind, $detail, $data, $after, $timestamp);
+            """);
+        insert.Parameters.AddWithValue("$id", id);
+        insert.Parameters.AddWithValue("$after", messageCount);
+        var seqParameter = insert.Parameters.Add("$seq", SqliteType.Integer);
+        var kindParameter = insert.Parameters.Add("$kind", SqliteType.Text);
+        var detailParameter = insert.Parameters.Add("$detail", SqliteType.Text);
+        var dataParameter = insert.Parameters.Add("$data", SqliteType.Text);
+        var timestampParameter = insert.Parameters.Add("$timestamp", SqliteType.Text);
+        foreach (var e in events)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            seqParameter.Value = seq++;
+            kindParameter.Value = e.Kind;
+            detailParameter.Value = (object?)e.Detail ?? DBNull.Value;
+            dataParameter.Value = (object?)e.Data ?? DBNull.Value;
+            timestampParameter.Value = e.Timestamp;
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -303,7 +385,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         return await _database.WriteAsync($"delete conversation '{id}'", async (connection, transaction) =>
         {
-            using (var messages = SqliteDatabase.Command(connection, transaction, "DELETE FROM messages WHERE conversation_id = $id;"))
+            using (var messages = SqliteDatabase.Command(connection, transaction, "DELETE FROM messages WHERE conversation_id = $id; DELETE FROM conversation_events WHERE conversation_id = $id;"))
             {
                 messages.Parameters.AddWithValue("$id", id);
                 await messages.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -315,7 +397,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes the sessions (and their messages) last active before <paramref name="cutoff"/>.</summary>
+    /// <summary>Deletes the sessions (with their messages and events) last active before <paramref name="cutoff"/>.</summary>
     /// <param name="cutoff">Sessions updated before this moment are deleted.</param>
     /// <param name="bot">Only this bot's sessions, or null for every bot's.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
@@ -327,7 +409,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
         return await _database.WriteAsync($"delete sessions last active before {before}", async (connection, transaction) =>
         {
             const string Old = "SELECT id FROM conversations WHERE updated < $before AND ($bot IS NULL OR bot = $bot)";
-            using (var messages = SqliteDatabase.Command(connection, transaction, $"DELETE FROM messages WHERE conversation_id IN ({Old});"))
+            using (var messages = SqliteDatabase.Command(connection, transaction, $"DELETE FROM messages WHERE conversation_id IN ({Old}); DELETE FROM conversation_events WHERE conversation_id IN ({Old});"))
             {
                 messages.Parameters.AddWithValue("$before", before);
                 messages.Parameters.AddWithValue("$bot", (object?)bot ?? DBNull.Value);

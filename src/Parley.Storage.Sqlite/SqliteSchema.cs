@@ -7,7 +7,7 @@ namespace Parley.Storage.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this code writes and reads.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     private const string CreateV1 = """
         CREATE TABLE IF NOT EXISTS conversations (
@@ -63,9 +63,25 @@ internal static class SqliteSchema
         PRAGMA user_version = 3;
         """;
 
+    // Version 4 adds conversation events (handoffs, rules that fired, webhook outcomes).
+    private const string MigrateV3ToV4 = """
+        CREATE TABLE IF NOT EXISTS conversation_events (
+            conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            seq             INTEGER NOT NULL,
+            kind            TEXT NOT NULL,
+            detail          TEXT NULL,
+            data            TEXT NULL,
+            after_messages  INTEGER NOT NULL,
+            timestamp       TEXT NOT NULL,
+            PRIMARY KEY (conversation_id, seq)
+        );
+        PRAGMA user_version = 4;
+        """;
+
     // The way back, one version at a time, for a downgrade of Parley (see DowngradeAsync).
     private static readonly IReadOnlyDictionary<int, string> Downgrades = new Dictionary<int, string>
     {
+        [4] = "DROP TABLE IF EXISTS conversation_events; PRAGMA user_version = 3;",
         [3] = "DROP TABLE IF EXISTS calendar_events; PRAGMA user_version = 2;",
         [2] = "DROP TABLE IF EXISTS runs; PRAGMA user_version = 1;",
     };
@@ -97,6 +113,12 @@ internal static class SqliteSchema
             if (version == 2)
             {
                 await ExecuteAsync(connection, transaction, MigrateV2ToV3, cancellationToken).ConfigureAwait(false);
+                version = 3;
+            }
+
+            if (version == 3)
+            {
+                await ExecuteAsync(connection, transaction, MigrateV3ToV4, cancellationToken).ConfigureAwait(false);
                 transaction.Commit();
             }
             else if (version != CurrentVersion)
@@ -143,7 +165,7 @@ internal static class SqliteSchema
         command.Transaction = transaction;
         command.CommandText = """
             SELECT name FROM sqlite_master
-            WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ('conversations', 'messages', 'runs', 'calendar_events')
+            WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ('conversations', 'messages', 'runs', 'calendar_events', 'conversation_events')
             LIMIT 1;
             """;
         if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string table)

@@ -53,6 +53,36 @@ public sealed class SessionsCommandTests : IDisposable
         Assert.Equal(["new"], JsonDocument.Parse(list.Output).RootElement.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
     }
 
+    [Fact]
+    public async Task Show_SessionWithEvents_PrintsEachAfterItsMessageAndInJson()
+    {
+        await _cli.RunAsync(["ask", "--session", "s1", "hi"]);
+        using (var store = new Parley.Storage.Sqlite.SqliteConversationStore(new() { Path = _cli.Database }))
+        {
+            await store.AppendAsync("s1", [], [new Parley.Core.Conversations.ConversationEvent("handoff", DateTimeOffset.UtcNow, "asked for a person", new Dictionary<string, string> { ["reason"] = "request" })]);
+        }
+
+        SqliteConnection.ClearAllPools();
+        var text = await _cli.RunAsync(["sessions", "show", "s1"]);
+        var json = JsonDocument.Parse((await _cli.RunAsync(["sessions", "show", "s1", "--json"])).Output).RootElement;
+
+        Assert.Equal(0, text.ExitCode);
+        var lines = text.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.EndsWith("2 messages · 1 events", lines[0]);
+        Assert.Equal("· handoff: asked for a person (reason=request)", lines[^1]);
+        var handoff = json.GetProperty("events")[0];
+        Assert.Equal("handoff", handoff.GetProperty("kind").GetString());
+        Assert.Equal(2, handoff.GetProperty("after_messages").GetInt32());
+    }
+
+    [Fact]
+    public async Task Ask_Json_HasAnEmptyEventsListWhenNothingHappened()
+    {
+        var answer = (await _cli.RunAsync(["ask", "--json", "hi"])).Json();
+
+        Assert.Equal(0, answer.GetProperty("events").GetArrayLength());
+    }
+
     [Theory]
     [InlineData("30")]
     [InlineData("-1d")]

@@ -40,6 +40,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public string BotModel => "shop";
 
+    /// <summary>The in-memory server's services, for tests that reach past the API (its conversation store).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The served bot, for a second server that must not load it again.</summary>
     public Bot Bot { get; private set; } = null!;
 

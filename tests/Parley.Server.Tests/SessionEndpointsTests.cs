@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Core.Conversations;
 
 namespace Parley.Server.Tests;
 
@@ -50,6 +52,23 @@ public sealed class SessionEndpointsTests(ServerFixture server)
         await SendAsync(id, "one more thing");
         var continued = await server.Http.GetFromJsonAsync<JsonNode>($"/api/sessions/{id}");
         Assert.Equal(6, continued!["messages"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task GetSession_WithEvents_ListsThemWithTheirPlace()
+    {
+        var id = "s-" + Guid.NewGuid().ToString("N");
+        await SendAsync(id, "hello");
+        var store = server.Services.GetRequiredService<Parley.Server.Hosting.BotRegistry>().Store;
+        await store.AppendAsync(id, [], [new ConversationEvent("handoff", DateTimeOffset.UtcNow, "asked for a person", new Dictionary<string, string> { ["reason"] = "request" })]);
+
+        var session = await server.Http.GetFromJsonAsync<JsonNode>($"/api/sessions/{id}");
+
+        var handoff = Assert.Single(session!["events"]!.AsArray())!;
+        Assert.Equal("handoff", (string?)handoff["kind"]);
+        Assert.Equal("asked for a person", (string?)handoff["detail"]);
+        Assert.Equal("request", (string?)handoff["data"]!["reason"]);
+        Assert.Equal(2, (int?)handoff["after_messages"]);
     }
 
     [Fact]

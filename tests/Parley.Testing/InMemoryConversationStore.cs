@@ -37,7 +37,10 @@ public sealed class InMemoryConversationStore : IConversationStore
         }
     }
 
-    public Task AppendAsync(string id, IEnumerable<StoredMessage> messages, CancellationToken cancellationToken = default)
+    public Task AppendAsync(string id, IEnumerable<StoredMessage> messages, CancellationToken cancellationToken = default) =>
+        AppendAsync(id, messages, [], cancellationToken);
+
+    public Task AppendAsync(string id, IEnumerable<StoredMessage> messages, IEnumerable<ConversationEvent> events, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var list = messages.ToList();
@@ -46,6 +49,8 @@ public sealed class InMemoryConversationStore : IConversationStore
         {
             var conversation = _conversations.TryGetValue(id, out var c) ? c : throw new ConversationStoreException($"no session '{id}'");
             conversation.Messages.AddRange(list);
+            var count = conversation.Messages.Count;
+            conversation.Events.AddRange(events.Select(e => e with { AfterMessages = count }));
             if (list.Count > 0)
             {
                 conversation.Updated = list[^1].Timestamp;
@@ -91,6 +96,7 @@ public sealed class InMemoryConversationStore : IConversationStore
     {
         var copy = new Conversation(source.Id, source.Bot, source.Created, source.Updated) { SystemPrompt = source.SystemPrompt };
         copy.Messages.AddRange(source.Messages);
+        copy.Events.AddRange(source.Events);
         return copy;
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parley.Bots.Replies;
 using Parley.Cli.Hosting;
+using Parley.Cli.Rendering;
 using Parley.Core.Conversations;
 using Parley.Storage.Sqlite;
 
@@ -40,7 +41,7 @@ internal static class SessionsCommand
             return ExitCodes.Success;
         });
 
-        var show = new Command("show", "Show a session's messages.");
+        var show = new Command("show", "Show a session's messages and events.");
         show.Arguments.Add(id);
         show.SetAction(async (result, cancellationToken) =>
         {
@@ -61,15 +62,27 @@ internal static class SessionsCommand
                         ["timestamp"] = m.Timestamp,
                         ["incomplete"] = m.Incomplete,
                     }).ToArray()),
+                    ["events"] = EventJson.From(conversation.Events, withPlace: true),
                 };
                 await context.Out.WriteLineAsync(node.ToJsonString()).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
-            await context.Out.WriteLineAsync($"Session {conversation.Id} · bot {conversation.Bot} · {conversation.Messages.Count} messages").ConfigureAwait(false);
-            foreach (var m in conversation.Messages)
+            var events = conversation.Events.Count == 0 ? "" : $" · {conversation.Events.Count} events";
+            await context.Out.WriteLineAsync($"Session {conversation.Id} · bot {conversation.Bot} · {conversation.Messages.Count} messages{events}").ConfigureAwait(false);
+            for (var i = 0; i <= conversation.Messages.Count; i++)
             {
-                await context.Out.WriteLineAsync($"{m.Message.Role}{(m.Incomplete ? " [incomplete]" : "")}: {m.Message.Text}").ConfigureAwait(false);
+                // Each event follows the message it came after (AfterMessages counts the messages before it).
+                foreach (var e in conversation.Events.Where(e => e.AfterMessages == i || (i == conversation.Messages.Count && e.AfterMessages > i)))
+                {
+                    await context.Out.WriteLineAsync(EventJson.Line(e)).ConfigureAwait(false);
+                }
+
+                if (i < conversation.Messages.Count)
+                {
+                    var m = conversation.Messages[i];
+                    await context.Out.WriteLineAsync($"{m.Message.Role}{(m.Incomplete ? " [incomplete]" : "")}: {m.Message.Text}").ConfigureAwait(false);
+                }
             }
 
             return ExitCodes.Success;

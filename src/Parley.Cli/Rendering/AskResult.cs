@@ -42,6 +42,7 @@ internal static class AskResult
                     ["result"] = results.TryGetValue(c.CallId, out var result) ? JsonSerializer.SerializeToNode(result, AIJsonUtilities.DefaultOptions) : null,
                     ["approved"] = null,
                 }).ToArray()),
+            ["events"] = EventJson.From(Parley.Core.Conversations.ConversationEvents.From(response.AdditionalProperties), withPlace: false),
             ["session"] = session,
             ["usage"] = response.Usage is { } usage
                 ? new JsonObject

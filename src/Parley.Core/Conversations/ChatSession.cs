@@ -79,7 +79,18 @@ public sealed class ChatSession
     public Task ImportHistoryAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return AppendAsync(messages, incomplete: false, cancellationToken);
+        return AppendAsync(messages, [], incomplete: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores an event that happened outside a reply (for example the outcome of posting the transcript to a
+    /// webhook). Events a pipeline attaches to a reply with <see cref="ConversationEvents.Add"/> are stored with the
+    /// reply and need no call.
+    /// </summary>
+    public Task RecordAsync(ConversationEvent conversationEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationEvent);
+        return AppendAsync([], [conversationEvent], incomplete: false, cancellationToken);
     }
 
     /// <summary>The messages sent to the model for the next turn: the system prompt, the history, then <paramref name="user"/>.</summary>
@@ -102,9 +113,13 @@ public sealed class ChatSession
     {
         var user = new ChatMessage(ChatRole.User, text);
         var prompt = BuildPrompt(user);
-        await AppendAsync([user], incomplete: false, cancellationToken).ConfigureAwait(false);
+        await AppendAsync([user], [], incomplete: false, cancellationToken).ConfigureAwait(false);
         var response = await _client.GetResponseAsync(prompt, options, cancellationToken).ConfigureAwait(false);
-        await AppendAsync(WithProperties(response.Messages, response.AdditionalProperties), incomplete: false, cancellationToken).ConfigureAwait(false);
+        await AppendAsync(
+            WithProperties(response.Messages, response.AdditionalProperties),
+            ConversationEvents.From(response.AdditionalProperties),
+            incomplete: false,
+            cancellationToken).ConfigureAwait(false);
         return response;
     }
 
@@ -117,15 +132,17 @@ public sealed class ChatSession
     {
         var user = new ChatMessage(ChatRole.User, text);
         var prompt = BuildPrompt(user);
-        await AppendAsync([user], incomplete: false, cancellationToken).ConfigureAwait(false);
+        await AppendAsync([user], [], incomplete: false, cancellationToken).ConfigureAwait(false);
 
         var updates = new List<ChatResponseUpdate>();
+        var events = new List<ConversationEvent>();
         var completed = false;
         try
         {
             await foreach (var update in _client.GetStreamingResponseAsync(prompt, options, cancellationToken).ConfigureAwait(false))
             {
                 updates.Add(update);
+                events.AddRange(ConversationEvents.From(update.AdditionalProperties));
                 yield return update;
             }
 
@@ -136,24 +153,34 @@ public sealed class ChatSession
             // Runs on completion, on error, and when the caller stops enumerating (Ctrl+C): nothing the user saw is lost.
             var response = updates.ToChatResponse();
             var messages = WithProperties(response.Messages, response.AdditionalProperties);
-            if (completed || messages.Any(m => m.Contents.Count > 0))
+            if (completed || messages.Any(m => m.Contents.Count > 0) || events.Count > 0)
             {
-                await AppendAsync(messages, incomplete: !completed, CancellationToken.None).ConfigureAwait(false);
+                await AppendAsync(messages, events, incomplete: !completed, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task AppendAsync(IEnumerable<ChatMessage> messages, bool incomplete, CancellationToken cancellationToken)
+    private async Task AppendAsync(IEnumerable<ChatMessage> messages, IReadOnlyList<ConversationEvent> events, bool incomplete, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var stored = messages.Select(m => new StoredMessage(m, now, incomplete)).ToArray();
-        if (stored.Length == 0)
+        if (stored.Length == 0 && events.Count == 0)
         {
             return;
         }
 
-        await _store.AppendAsync(Id, stored, cancellationToken).ConfigureAwait(false);
+        if (events.Count == 0)
+        {
+            await _store.AppendAsync(Id, stored, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _store.AppendAsync(Id, stored, events, cancellationToken).ConfigureAwait(false);
+        }
+
         Conversation.Messages.AddRange(stored);
+        var count = Conversation.Messages.Count;
+        Conversation.Events.AddRange(events.Select(e => e with { AfterMessages = count }));
         Conversation.Updated = now;
     }
 
@@ -166,6 +193,11 @@ public sealed class ChatSession
             last.AdditionalProperties ??= [];
             foreach (var (key, value) in properties)
             {
+                if (key == ConversationEvents.PropertyKey)
+                {
+                    continue; // stored as events, not as message metadata
+                }
+
                 last.AdditionalProperties[key] = value;
             }
         }

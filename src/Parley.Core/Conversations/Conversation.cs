@@ -31,4 +31,7 @@ public sealed class Conversation
 
     /// <summary>The messages, oldest first.</summary>
     public List<StoredMessage> Messages { get; } = [];
+
+    /// <summary>The events (handoffs, rules that fired, …), oldest first.</summary>
+    public List<ConversationEvent> Events { get; } = [];
 }

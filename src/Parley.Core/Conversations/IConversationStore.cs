@@ -5,7 +5,7 @@ namespace Parley.Core.Conversations;
 /// </summary>
 /// <remarks>
 /// Implementations must be safe for concurrent use and keep each call atomic: an
-/// <see cref="AppendAsync"/> that fails stores none of its messages.
+/// <c>AppendAsync</c> that fails stores none of its messages or events.
 /// </remarks>
 public interface IConversationStore
 {
@@ -17,13 +17,20 @@ public interface IConversationStore
     /// <exception cref="ConversationStoreException">A conversation with <paramref name="id"/> already exists.</exception>
     Task<Conversation> CreateAsync(string bot, string? id = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Loads a conversation with all its messages, oldest first.</summary>
+    /// <summary>Loads a conversation with all its messages and events, oldest first.</summary>
     /// <returns>The conversation, or <see langword="null"/> when there is none with that id.</returns>
     Task<Conversation?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Appends messages to a conversation in one transaction and updates its timestamp.</summary>
     /// <exception cref="ConversationStoreException">The conversation does not exist.</exception>
     Task AppendAsync(string id, IEnumerable<StoredMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends messages and then events to a conversation in one transaction: either all are stored or none. Each
+    /// event's <see cref="ConversationEvent.AfterMessages"/> is set to the message count after the messages.
+    /// </summary>
+    /// <exception cref="ConversationStoreException">The conversation does not exist.</exception>
+    Task AppendAsync(string id, IEnumerable<StoredMessage> messages, IEnumerable<ConversationEvent> events, CancellationToken cancellationToken = default);
 
     /// <summary>Sets (or clears, with <see langword="null"/>) the system prompt that overrides the bot's persona.</summary>
     /// <exception cref="ConversationStoreException">The conversation does not exist.</exception>
@@ -60,7 +67,7 @@ public interface IConversationStore
         return [.. all.Skip(start).Take(limit)];
     }
 
-    /// <summary>Deletes a conversation and its messages.</summary>
+    /// <summary>Deletes a conversation, its messages and its events.</summary>
     /// <returns><see langword="true"/> when a conversation was deleted.</returns>
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
 }

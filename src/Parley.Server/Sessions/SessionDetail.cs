@@ -5,4 +5,5 @@ namespace Parley.Server.Sessions;
 /// <param name="Bot">The bot's name.</param>
 /// <param name="Created">When it started.</param>
 /// <param name="Messages">The stored messages, oldest first.</param>
-public sealed record SessionDetail(string Id, string Bot, DateTimeOffset Created, IReadOnlyList<SessionMessage> Messages);
+/// <param name="Events">The session's events (handoffs, rules that fired, …), oldest first.</param>
+public sealed record SessionDetail(string Id, string Bot, DateTimeOffset Created, IReadOnlyList<SessionMessage> Messages, IReadOnlyList<SessionEvent> Events);

@@ -54,7 +54,8 @@ public static class SessionEndpoints
             conversation.Id,
             conversation.Bot,
             conversation.Created,
-            [.. conversation.Messages.Select(m => new SessionMessage(m.Message.Role.Value, m.Message.Text, m.Timestamp, m.Incomplete ? true : null))]));
+            [.. conversation.Messages.Select(m => new SessionMessage(m.Message.Role.Value, m.Message.Text, m.Timestamp, m.Incomplete ? true : null))],
+            [.. conversation.Events.Select(e => new SessionEvent(e.Kind, e.Timestamp, e.Detail, e.Data, e.AfterMessages))]));
     }
 
     private static async Task<NoContent> DeleteAsync(string id, BotRegistry registry, CancellationToken cancellationToken) =>
