@@ -121,6 +121,29 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
                 }
             }
 
+            await using (var command = PostgresDatabase.Command(connection, transaction, "SELECT seq, kind, detail, data, after_messages, timestamp FROM conversation_events WHERE conversation_id = $1 ORDER BY seq;"))
+            {
+                command.Parameters.AddWithValue(id);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    try
+                    {
+                        var data = reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3));
+                        conversation.Events.Add(new ConversationEvent(reader.GetString(1), PostgresRows.Timestamp(reader, 5), PostgresRows.NullableString(reader, 2), data)
+                        {
+                            AfterMessages = reader.GetInt32(4),
+                        });
+                    }
+                    catch (JsonException ex)
+                    {
+                        throw new ConversationStoreException(
+                            $"Could not load conversation '{id}': event {reader.GetInt64(0)} in {_database.Description} cannot be read ({ex.Message}). " +
+                            "It may have been written by a newer Parley or edited by hand; upgrade Parley or delete the conversation.", ex);
+                    }
+                }
+            }
+
             return (Conversation?)conversation;
         }, cancellationToken);
     }
@@ -134,10 +157,23 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
     /// <exception cref="ConversationStoreException">
     /// The conversation does not exist, a message cannot be serialized, or the database cannot be written.
     /// </exception>
-    public async Task AppendAsync(string id, IEnumerable<StoredMessage> messages, CancellationToken cancellationToken = default)
+    public Task AppendAsync(string id, IEnumerable<StoredMessage> messages, CancellationToken cancellationToken = default) =>
+        AppendAsync(id, messages, [], cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Messages, then events, in one transaction under the conversation's row lock; on any failure none is stored.</remarks>
+    /// <exception cref="ConversationStoreException">
+    /// The conversation does not exist, a message cannot be serialized, or the database cannot be written.
+    /// </exception>
+    public async Task AppendAsync(string id, IEnumerable<StoredMessage> messages, IEnumerable<ConversationEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(events);
+        var eventRows = events.Select((e, i) => e is null
+            ? throw new ArgumentException($"Event {i + 1} is null.", nameof(events))
+            : (e.Kind, e.Detail, Data: e.Data is { Count: > 0 } ? JsonSerializer.Serialize(e.Data) : null, Timestamp: PostgresRows.Truncate(e.Timestamp)))
+            .ToList();
         var rows = new List<(string Role, string? Author, string Payload, bool Incomplete, DateTimeOffset Timestamp)>();
         foreach (StoredMessage stored in messages)
         {
@@ -165,11 +201,11 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
         {
             // The UPDATE locks the conversation's row until commit: appends to one conversation take turns.
             await using (var touch = PostgresDatabase.Command(connection, transaction,
-                rows.Count == 0 ? "SELECT 1 FROM conversations WHERE id = $1;" : "UPDATE conversations SET updated = $2 WHERE id = $1;"))
+                rows.Count + eventRows.Count == 0 ? "SELECT 1 FROM conversations WHERE id = $1;" : "UPDATE conversations SET updated = $2 WHERE id = $1;"))
             {
                 touch.Parameters.AddWithValue(id);
                 touch.Parameters.AddWithValue(PostgresRows.Truncate(_timeProvider.GetUtcNow()));
-                bool found = rows.Count == 0
+                bool found = rows.Count + eventRows.Count == 0
                     ? await touch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null
                     : await touch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
                 if (!found)
@@ -178,7 +214,7 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
                 }
             }
 
-            if (rows.Count == 0)
+            if (rows.Count + eventRows.Count == 0)
             {
                 return 0;
             }
@@ -202,7 +238,25 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
             insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => r.Payload).ToArray() });
             insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean, Value = rows.Select(r => r.Incomplete).ToArray() });
             insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = rows.Select(r => r.Timestamp).ToArray() });
-            return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (eventRows.Count == 0)
+            {
+                return rows.Count;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            await using var insertEvents = PostgresDatabase.Command(connection, transaction, """
+                INSERT INTO conversation_events (conversation_id, seq, kind, detail, data, after_messages, timestamp)
+                SELECT $1, (SELECT COALESCE(MAX(seq), -1) FROM conversation_events WHERE conversation_id = $1) + n, kind, detail, data, $2, ts
+                FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY AS e(kind, detail, data, ts, n);
+                """);
+            insertEvents.Parameters.AddWithValue(id);
+            insertEvents.Parameters.AddWithValue(seq + rows.Count);
+            insertEvents.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = eventRows.Select(e => e.Kind).ToArray() });
+            insertEvents.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = eventRows.Select(e => (object?)e.Detail ?? DBNull.Value).ToArray() });
+            insertEvents.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = eventRows.Select(e => (object?)e.Data ?? DBNull.Value).ToArray() });
+            insertEvents.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = eventRows.Select(e => e.Timestamp).ToArray() });
+            return rows.Count + await insertEvents.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -271,7 +325,7 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         return _database.RunAsync($"delete conversation '{id}'", async (connection, transaction) =>
         {
-            // Messages go with their conversation (ON DELETE CASCADE).
+            // Messages and events go with their conversation (ON DELETE CASCADE).
             await using var command = PostgresDatabase.Command(connection, transaction, "DELETE FROM conversations WHERE id = $1;");
             command.Parameters.AddWithValue(id);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;

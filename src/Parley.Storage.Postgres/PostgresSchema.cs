@@ -60,6 +60,20 @@ internal static class PostgresSchema
         );
         CREATE INDEX ix_calendar_events_start ON calendar_events (calendar, start_at);
         """,
+
+        // 2: conversation events (handoffs, rules that fired, webhook outcomes).
+        """
+        CREATE TABLE conversation_events (
+            conversation_id text NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+            seq             bigint NOT NULL,
+            kind            text NOT NULL,
+            detail          text NULL,
+            data            text NULL,
+            after_messages  integer NOT NULL,
+            timestamp       timestamptz NOT NULL,
+            PRIMARY KEY (conversation_id, seq)
+        );
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

@@ -10,3 +10,6 @@ public sealed class PostgresCalendarStoreConformanceTests() : CalendarStoreConfo
 
 [PostgresRequired]
 public sealed class PostgresRunStoreConformanceTests() : RunStoreConformanceTests(new PostgresBackend());
+
+[PostgresRequired]
+public sealed class PostgresConversationEventConformanceTests() : ConversationEventConformanceTests(new PostgresBackend());

@@ -36,6 +36,22 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Open_VersionOneDatabase_IsMigratedKeepingItsConversations()
+    {
+        await _db.ScalarAsync(PostgresSchema.Migrations[0] + """
+            CREATE TABLE parley_schema (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton), version integer NOT NULL, migrated timestamptz NOT NULL DEFAULT now());
+            INSERT INTO parley_schema (version) VALUES (1);
+            INSERT INTO conversations VALUES ('s_old', 'shop', NULL, now(), now());
+            """);
+        await using var store = new PostgresConversationStore(_db.Options());
+
+        await store.AppendAsync("s_old", [], [new ConversationEvent("handoff", _db.Time.GetUtcNow())]);
+
+        Assert.Equal("handoff", Assert.Single((await store.GetAsync("s_old"))!.Events).Kind);
+        Assert.Equal(2, await _db.ScalarAsync("SELECT version FROM parley_schema;"));
+    }
+
+    [StoreFact]
     public async Task Open_NewerSchema_IsRefusedNamingBothVersions()
     {
         await using (var first = new PostgresConversationStore(_db.Options()))

@@ -7,3 +7,5 @@ public sealed class SqliteConversationStoreConformanceTests() : ConversationStor
 public sealed class SqliteCalendarStoreConformanceTests() : CalendarStoreConformanceTests(new SqliteBackend());
 
 public sealed class SqliteRunStoreConformanceTests() : RunStoreConformanceTests(new SqliteBackend());
+
+public sealed class SqliteConversationEventConformanceTests() : ConversationEventConformanceTests(new SqliteBackend());
