@@ -58,6 +58,12 @@ public sealed class ParleyDatabase
         ? new PostgresRunStore(PostgresOptions())
         : new SqliteRunStore(SqliteOptions());
 
+    /// <summary>
+    /// Opens the locks that keep one turn of a conversation at a time across servers sharing the database, or null for
+    /// a SQLite file (one machine: the server's own per-session gate is enough). Dispose them when done.
+    /// </summary>
+    public IConversationLocks? OpenLocks() => IsPostgres ? new PostgresConversationLocks(PostgresOptions()) : null;
+
     /// <summary>Deletes the sessions last active before <paramref name="cutoff"/> from a store this class opened.</summary>
     /// <param name="store">A store from <see cref="OpenConversations"/>.</param>
     /// <param name="cutoff">Sessions updated before this moment are deleted.</param>

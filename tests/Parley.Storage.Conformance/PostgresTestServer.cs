@@ -1,13 +1,13 @@
 using Npgsql;
 
-namespace Parley.Storage.Postgres.Tests;
+namespace Parley.Storage.Conformance;
 
 /// <summary>
 /// The PostgreSQL server the tests use: <c>PARLEY_TEST_POSTGRES</c> (a connection string to a user that may create
 /// databases; <c>.ci/run</c> starts a throwaway cluster and sets it). Without it the tests are skipped, unless
 /// <c>PARLEY_REQUIRE_POSTGRES=1</c>, when they fail.
 /// </summary>
-internal static class PostgresTestServer
+public static class PostgresTestServer
 {
     public const string ConnectionStringVariable = "PARLEY_TEST_POSTGRES";
     public const string RequireVariable = "PARLEY_REQUIRE_POSTGRES";
