@@ -64,6 +64,12 @@ public sealed class ParleyDatabase
     /// </summary>
     public IConversationLocks? OpenLocks() => IsPostgres ? new PostgresConversationLocks(PostgresOptions()) : null;
 
+    /// <summary>
+    /// Opens the rate-limit counters shared by the servers on the database, or null for a SQLite file (one server
+    /// counts in memory). Dispose them when done.
+    /// </summary>
+    public Core.Limits.IRateLimitCounter? OpenRateLimitCounter() => IsPostgres ? new PostgresRateLimitCounter(PostgresOptions()) : null;
+
     /// <summary>Deletes the sessions last active before <paramref name="cutoff"/> from a store this class opened.</summary>
     /// <param name="store">A store from <see cref="OpenConversations"/>.</param>
     /// <param name="cutoff">Sessions updated before this moment are deleted.</param>

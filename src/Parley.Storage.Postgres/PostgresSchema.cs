@@ -74,6 +74,16 @@ internal static class PostgresSchema
             PRIMARY KEY (conversation_id, seq)
         );
         """,
+
+        // 3: rate-limit windows shared by the servers (clients as SHA-256 hashes).
+        """
+        CREATE TABLE rate_limit_windows (
+            client        bytea NOT NULL,
+            window_start  timestamptz NOT NULL,
+            requests      bigint NOT NULL,
+            PRIMARY KEY (client, window_start)
+        );
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

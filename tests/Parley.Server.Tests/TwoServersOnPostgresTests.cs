@@ -115,18 +115,54 @@ public sealed class TwoServersOnPostgresTests(ServerFixture server) : IAsyncLife
         Assert.Equal(PerServer * 2, messages.Where((_, i) => i % 2 == 0).Select(m => (string?)m!["content"]).Distinct().Count());
     }
 
-    // Both start at once on an empty database: the first requests race through the migrations.
-    private async Task<(HttpClient A, HttpClient B)> StartTwoAsync()
+    [StoreFact]
+    public async Task RateLimit_OneKeyOnBothServers_CountsOnceAcrossThem()
     {
-        var apps = await Task.WhenAll(StartAsync("a"), StartAsync("b"));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 12, 0, 10, TimeSpan.Zero));
+        var (a, b) = await StartTwoAsync(options =>
+        {
+            options.ApiKeys.Add(ServerFixture.ApiKey);
+            options.RateLimitPermits = 3;
+            options.TimeProvider = clock;
+        });
+        foreach (var client in new[] { a, b })
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", ServerFixture.ApiKey);
+        }
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var client in new[] { a, b, a, b, a })
+        {
+            using var response = await client.GetAsync("/v1/models");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.Equal(TimeSpan.FromSeconds(50), response.Headers.RetryAfter?.Delta);
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        using var nextWindow = await b.GetAsync("/v1/models");
+        Assert.Equal(HttpStatusCode.OK, nextWindow.StatusCode);
+    }
+
+    // Both start at once on an empty database: the first requests race through the migrations.
+    private async Task<(HttpClient A, HttpClient B)> StartTwoAsync(Action<ParleyServerOptions>? configure = null)
+    {
+        var apps = await Task.WhenAll(StartAsync("a", configure), StartAsync("b", configure));
         var clients = apps.Select(app => new HttpClient { BaseAddress = new Uri(app.Urls.First()) }).ToArray();
         _clients.AddRange(clients);
         return (clients[0], clients[1]);
     }
 
-    private async Task<WebApplication> StartAsync(string name)
+    private async Task<WebApplication> StartAsync(string name, Action<ParleyServerOptions>? configure)
     {
-        var builder = ParleyServer.CreateBuilder(["--urls", "http://127.0.0.1:0"], options => options.BotFolders.Add(TestPaths.ShopBot));
+        var builder = ParleyServer.CreateBuilder(["--urls", "http://127.0.0.1:0"], options =>
+        {
+            options.BotFolders.Add(TestPaths.ShopBot);
+            configure?.Invoke(options);
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Parley:DataDirectory"] = Path.Combine(_folder, name),

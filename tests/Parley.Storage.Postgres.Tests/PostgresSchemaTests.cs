@@ -48,7 +48,7 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
         await store.AppendAsync("s_old", [], [new ConversationEvent("handoff", _db.Time.GetUtcNow())]);
 
         Assert.Equal("handoff", Assert.Single((await store.GetAsync("s_old"))!.Events).Kind);
-        Assert.Equal(2, await _db.ScalarAsync("SELECT version FROM parley_schema;"));
+        Assert.Equal(PostgresSchema.CurrentVersion, await _db.ScalarAsync("SELECT version FROM parley_schema;"));
     }
 
     [StoreFact]

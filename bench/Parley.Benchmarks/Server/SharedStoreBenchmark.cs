@@ -105,6 +105,12 @@ internal static class SharedStoreBenchmark
                 bad += await CheckAsync(clients[c % clients.Length], Session(run, c), sent[c]);
             }
 
+            var failed = sent.Sum(s => s.Count(ok => !ok));
+            if (failed > 0)
+            {
+                Console.WriteLine($"    {failed} requests failed (not 200)");
+            }
+
             return (sent.Sum(s => s.Count(ok => ok)) / elapsed, bad);
         }
         finally
@@ -136,30 +142,35 @@ internal static class SharedStoreBenchmark
         })));
     }
 
-    // Every turn answered 200 is stored once, in order, as a user message followed by the reply; failed turns may be missing.
+    // Every turn answered 200 is stored once, in the order sent, as its user message followed by the reply. A turn that
+    // failed may have left its user message (it is stored before the reply is made) but must not break that order.
     private static async Task<int> CheckAsync(HttpClient client, string session, List<bool> sent)
     {
         var detail = await client.GetFromJsonAsync<JsonNode>($"/api/sessions/{session}");
         var messages = detail?["messages"]?.AsArray() ?? [];
-        var expected = sent.Select((ok, n) => (ok, n)).Where(t => t.ok).Select(t => $"{Question} [turn {t.n}]").ToList();
-        var users = new List<string>();
-        var bad = 0;
+        var stored = new List<(int Turn, bool Replied)>();
         for (var i = 0; i < messages.Count; i++)
         {
-            if ((string?)messages[i]!["role"] == "user")
+            if ((string?)messages[i]!["role"] == "user" && TurnOf((string?)messages[i]!["content"]) is { } turn)
             {
-                users.Add((string?)messages[i]!["content"] ?? "");
-                bad += i + 1 < messages.Count && (string?)messages[i + 1]!["role"] == "assistant" ? 0 : 1;
+                stored.Add((turn, i + 1 < messages.Count && (string?)messages[i + 1]!["role"] == "assistant"));
             }
         }
 
-        for (var i = 0; i < Math.Max(users.Count, expected.Count); i++)
+        var bad = stored.Zip(stored.Skip(1)).Count(pair => pair.Second.Turn <= pair.First.Turn); // out of order or twice
+        for (var n = 0; n < sent.Count; n++)
         {
-            bad += i < users.Count && i < expected.Count && users[i] == expected[i] ? 0 : 1;
+            bad += sent[n] && !stored.Contains((n, true)) ? 1 : 0; // answered but lost, or stored without its reply
         }
 
         return bad;
     }
+
+    private static int? TurnOf(string? text) =>
+        text is not null && text.StartsWith(Question + " [turn ", StringComparison.Ordinal)
+            && int.TryParse(text.AsSpan()[(Question.Length + 7)..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var turn)
+            ? turn
+            : null;
 
     private static string Session(string run, int client) => $"bench-{run}-{client}";
 
