@@ -14,10 +14,13 @@ namespace Parley.Bots;
 /// offline, or grounding the LLM) → tools (with an LLM: function calling, approval-gated) → the LLM when one is configured,
 /// else an honest fallback.
 /// </summary>
-public sealed class Bot
+public sealed class Bot : IAsyncDisposable
 {
-    private Bot(BotPack pack, IChatClient client, string? modelId, bool usesLlm, BotIntentClassifier classifier, IKnowledgeSearch knowledge)
+    private readonly BotToolbox? _toolbox;
+
+    private Bot(BotPack pack, IChatClient client, string? modelId, bool usesLlm, BotIntentClassifier classifier, IKnowledgeSearch knowledge, BotToolbox? toolbox)
     {
+        _toolbox = toolbox;
         Pack = pack;
         ChatClient = client;
         ModelId = modelId;
@@ -46,6 +49,9 @@ public sealed class Bot
 
     /// <summary>The knowledge search.</summary>
     public IKnowledgeSearch Knowledge { get; }
+
+    /// <summary>The bot's tools (built in and from MCP servers), or null when it has none.</summary>
+    public BotToolbox? Toolbox => _toolbox;
 
     /// <summary>The wording of what the bot writes itself, in the pack's language.</summary>
     public BotMessages Messages => BotMessages.For(Pack.Manifest.Language);
@@ -80,8 +86,8 @@ public sealed class Bot
         var classifier = await BotIntentClassifier.CreateAsync(pack, embeddings, options.ModelsFolder, options.TrainingProgress, cancellationToken: cancellationToken).ConfigureAwait(false);
         var knowledge = await BotKnowledge.OpenAsync(pack, embeddings, options, cancellationToken).ConfigureAwait(false);
 
-        var toolbox = pack.Manifest.Tools.Count == 0 ? null
-            : await BotToolbox.CreateAsync(pack, options.Tools ?? new BotToolServices(), cancellationToken).ConfigureAwait(false);
+        var toolbox = pack.Manifest.Tools.Count == 0 && pack.Manifest.McpServers.Count == 0 ? null
+            : await BotToolbox.CreateAsync(pack, options.Tools ?? new BotToolServices(), knowledge, cancellationToken).ConfigureAwait(false);
         var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback));
         if (toolbox is not null && llm is null)
         {
@@ -105,6 +111,9 @@ public sealed class Bot
         }
 
         var model = llm is null ? null : options.ModelId ?? pack.Manifest.Model.Id;
-        return new Bot(pack, builder.Build(), model, llm is not null, classifier, knowledge);
+        return new Bot(pack, builder.Build(), model, llm is not null, classifier, knowledge, toolbox);
     }
+
+    /// <summary>Ends the bot's MCP sessions (stopping the MCP servers it started).</summary>
+    public ValueTask DisposeAsync() => _toolbox?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

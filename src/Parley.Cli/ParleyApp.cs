@@ -22,6 +22,7 @@ public static class ParleyApp
         root.Subcommands.Add(NluCommand.Create(context));
         root.Subcommands.Add(KbCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(McpCommand.Create(context));
         root.Subcommands.Add(RunsCommand.Create(context));
         root.Subcommands.Add(FineTuneCommand.Create(context));
 
@@ -60,6 +61,11 @@ public static class ParleyApp
         }
         catch (Exception e) when (e is BotPackException or ConversationStoreException or UpstreamException)
         {
+            return await FailAsync(context, e.Message, ExitCodes.Failure).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file or folder the command cannot read or write: its message names the path.
             return await FailAsync(context, e.Message, ExitCodes.Failure).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

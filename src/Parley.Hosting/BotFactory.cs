@@ -39,7 +39,7 @@ internal sealed class BotFactory(
                 ModelsFolder = data.Models,
                 KnowledgeIndexesFolder = data.Indexes,
                 KnowledgeProgress = new KnowledgeReports(reporter, pack.Name),
-                Tools = new Parley.Bots.Tools.BotToolServices { Calendar = calendar },
+                Tools = new Parley.Bots.Tools.BotToolServices { Calendar = calendar, Warnings = new ToolReports(reporter, pack.Name) },
                 TrainingProgress = new IntentTrainingProgress
                 {
                     // The pack's own examples: the trainer's total also counts the typo variants it adds.
@@ -64,6 +64,12 @@ internal sealed class BotFactory(
         }
 
         return bot;
+    }
+
+    /// <summary>Passes the tools' start-up warnings on, as they happen.</summary>
+    private sealed class ToolReports(IBotStartupReporter reporter, string bot) : IProgress<string>
+    {
+        public void Report(string value) => reporter.ToolWarning(bot, value);
     }
 
     /// <summary>Turns knowledge-index progress into warnings and one "indexing" report.</summary>

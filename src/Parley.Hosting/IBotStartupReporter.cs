@@ -2,7 +2,7 @@ namespace Parley.Hosting;
 
 /// <summary>
 /// Hears what happens while a bot starts: slow one-time work (training its intent model, embedding new knowledge) and
-/// warnings about its knowledge. The default logs; the command-line app prints short lines.
+/// warnings about its knowledge and tools. The default logs; the command-line app prints short lines.
 /// </summary>
 public interface IBotStartupReporter
 {
@@ -25,4 +25,9 @@ public interface IBotStartupReporter
     /// <param name="bot">The bot's name.</param>
     /// <param name="warning">The warning.</param>
     void KnowledgeWarning(string bot, string warning);
+
+    /// <summary>Something about the bot's tools the user should know: an MCP server that could not be reached.</summary>
+    /// <param name="bot">The bot's name.</param>
+    /// <param name="warning">The warning.</param>
+    void ToolWarning(string bot, string warning);
 }

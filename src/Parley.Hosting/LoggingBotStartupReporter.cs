@@ -13,6 +13,8 @@ internal sealed partial class LoggingBotStartupReporter(ILogger<LoggingBotStartu
 
     public void KnowledgeWarning(string bot, string warning) => LogWarning(logger, bot, warning);
 
+    public void ToolWarning(string bot, string warning) => LogWarning(logger, bot, warning);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Bot {Bot}: training its intent model from {Examples} examples")]
     private static partial void LogTraining(ILogger logger, string bot, int examples);
 

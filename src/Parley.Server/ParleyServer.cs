@@ -12,6 +12,7 @@ using Parley.Server.Errors;
 using Parley.Server.FineTuning;
 using Parley.Server.Health;
 using Parley.Server.Hosting;
+using Parley.Server.Mcp;
 using Parley.Server.Models;
 using Parley.Server.Security;
 using Parley.Server.Sessions;
@@ -57,7 +58,9 @@ public static class ParleyServer
         services.AddHostedService(sp => sp.GetRequiredService<BotRegistry>());
         services.AddSingleton<SessionLocks>();
         services.AddSingleton<ApiKeys>();
+        services.AddSingleton<AuthFailureThrottle>();
         services.AddFineTuning();
+        services.AddBotMcpServers();
         services.AddApiRateLimiter();
         services.AddServerTelemetry();
         services.Configure<JsonOptions>(o => ServerJson.Configure(o.SerializerOptions));
@@ -88,6 +91,7 @@ public static class ParleyServer
         v1.MapEmbeddingEndpoints();
         v1.MapFineTuningEndpoints();
         app.MapApiGroup("/api").MapSessionEndpoints();
+        app.MapBotMcpServers();
         return app;
     }
 

@@ -37,6 +37,16 @@ public sealed class ParleyServerOptions
     [ConfigurationKeyName("RateLimitPerMinute")]
     public int RateLimitPermits { get; set; } = DefaultRateLimitPermits;
 
+    /// <summary>The default number of failed authentications an address may make per minute: 10.</summary>
+    public const int DefaultAuthFailuresPerMinute = 10;
+
+    /// <summary>
+    /// How many requests with a missing or wrong API key one client IP address may make per minute; after that every
+    /// request from the address (a correct key included) gets 429 with <c>Retry-After</c> until the minute is over.
+    /// 0 turns it off. Only applies when <see cref="ApiKeys"/> are configured. Default: <see cref="DefaultAuthFailuresPerMinute"/>.
+    /// </summary>
+    public int AuthFailuresPerMinute { get; set; } = DefaultAuthFailuresPerMinute;
+
     /// <summary>The window over which <see cref="RateLimitPermits"/> are counted. Default: one minute.</summary>
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -128,6 +138,11 @@ public sealed class ParleyServerOptions
         if (RateLimitPermits < 0)
         {
             throw new ArgumentException($"the rate limit must be 0 (off) or a number of requests per window (was {RateLimitPermits})", nameof(RateLimitPermits));
+        }
+
+        if (AuthFailuresPerMinute < 0)
+        {
+            throw new ArgumentException($"the failed-authentication limit must be 0 (off) or a number per minute (was {AuthFailuresPerMinute})", nameof(AuthFailuresPerMinute));
         }
 
         if (RateLimitWindow <= TimeSpan.Zero)

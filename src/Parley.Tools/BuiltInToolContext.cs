@@ -24,4 +24,7 @@ public sealed class BuiltInToolContext
 
     /// <summary>The order book; needed by <c>order_status</c>.</summary>
     public OrderStatusTool? Orders { get; init; }
+
+    /// <summary>The bot's knowledge; needed by <c>knowledge_search</c>.</summary>
+    public Parley.Retrieval.Knowledge.IKnowledgeSearch? Knowledge { get; init; }
 }

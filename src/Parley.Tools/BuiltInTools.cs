@@ -38,8 +38,11 @@ public static class BuiltInTools
     /// <summary>The status of an order in the pack's order book.</summary>
     public const string OrderStatus = "order_status";
 
+    /// <summary>Searches the bot's knowledge and returns passages with their sources.</summary>
+    public const string KnowledgeSearch = "knowledge_search";
+
     /// <summary>Every built-in tool's name.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Calculator, CurrentTime, Weather, CalendarCreate, CalendarList, CalendarMove, CalendarCancel, OrderStatus];
+    public static IReadOnlyList<string> Names { get; } = [Calculator, CurrentTime, Weather, CalendarCreate, CalendarList, CalendarMove, CalendarCancel, OrderStatus, KnowledgeSearch];
 
     /// <summary>The tools that change something and so need the user's approval.</summary>
     public static IReadOnlySet<string> SideEffecting { get; } = new HashSet<string>(StringComparer.Ordinal) { CalendarCreate, CalendarMove, CalendarCancel };
@@ -69,6 +72,7 @@ public static class BuiltInTools
             CalendarMove => Create(Calendar(context).MoveAsync, CalendarMove),
             CalendarCancel => Create(Calendar(context).CancelAsync, CalendarCancel),
             OrderStatus => Create(Need(context.Orders, name, "an order book").GetStatus, OrderStatus),
+            KnowledgeSearch => Create(new Knowledge.KnowledgeSearchTool(Need(context.Knowledge, name, "the bot's knowledge")).SearchAsync, KnowledgeSearch),
             _ => throw new ArgumentException($"There is no built-in tool '{name}'. Known: {string.Join(", ", Names)}.", nameof(name)),
         };
 

@@ -99,4 +99,56 @@ public sealed class NluBadDataTests : IDisposable
         Assert.Contains("warning: ", eval.Error, StringComparison.Ordinal);
         Assert.Contains("1 item is labelled with intents the model does not know ('clock')", eval.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("data check --data {0}")]
+    [InlineData("nlu train --data {0} --out {1}")]
+    [InlineData("data to-openai --data {0} --out {1}.jsonl")]
+    [InlineData("data validate --data {0} --format openai-chat")]
+    public async Task BinaryFile_IsRefusedNamingItsLineAndNeverEchoed(string command)
+    {
+        // Valid UTF-8 all the way, with a run of NUL bytes on line 2: a binary file, not text.
+        var bytes = Encoding.UTF8.GetBytes("text,intent\n").Concat(new byte[600]).Concat(Encoding.UTF8.GetBytes(",greet\nhello,greet\n")).ToArray();
+        var data = Write("binary.csv", bytes);
+        var args = string.Format(System.Globalization.CultureInfo.InvariantCulture, command, data, Path.Combine(_cli.Directory, "out")).Split(' ');
+
+        var result = await _cli.RunAsync(args);
+
+        AssertOneLineError(result, "binary.csv:2: holds NUL characters: a binary file");
+        Assert.DoesNotContain('\0', result.Output + result.Error);
+    }
+
+    [Theory]
+    [InlineData("nlu train --data {0} --out {1}")]
+    [InlineData("data split --data {0} --out {1}")]
+    [InlineData("kb index --docs {2} --index {1}")]
+    public async Task OutputFolderThatIsAFile_IsRefusedBeforeAnyWork(string command)
+    {
+        var data = Write("d.csv", "text,intent\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"hello {i},greet\nbye {i},leave\n")));
+        var file = Write("taken.txt", "keep me");
+        var docs = Directory.CreateDirectory(Path.Combine(_cli.Directory, "docs")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(docs, "a.md"), "# Returns\nWithin 30 days.");
+        var args = string.Format(System.Globalization.CultureInfo.InvariantCulture, command, data, file, docs).Split(' ');
+
+        var result = await _cli.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"'{file}' is a file, and a folder is written there", result.Error, StringComparison.Ordinal);
+        Assert.Equal("keep me", await File.ReadAllTextAsync(file));
+        Assert.DoesNotContain("epoch", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_LargeDataWithoutYesAndNoTerminal_EstimatesAndRefuses()
+    {
+        var lines = Enumerable.Range(0, 50_001).Select(i => $"question number {i},intent{i % 5}");
+        var data = Write("large.csv", "text,intent\n" + string.Join('\n', lines));
+
+        var result = await _cli.RunAsync(["nlu", "train", "--data", data, "--features", "char-ngrams", "--out", Path.Combine(_cli.Directory, "m")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("50,001 training examples: char n-gram features need roughly", result.Error, StringComparison.Ordinal);
+        Assert.Contains("pass --yes", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_cli.Directory, "m")));
+    }
 }

@@ -77,6 +77,41 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_AssistantBot_EachSessionKeepsItsOwnCalendar()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var serving = _cli.RunAsync(["serve", "--urls", url, "--bot", Parley.Testing.TestPaths.AssistantBot], cancellationToken: stop.Token);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        await WaitUntilReadyAsync(http, serving);
+
+        var asked = await SayAsync(http, "cal-a", "book a dentist appointment tomorrow at 10");
+        var booked = await SayAsync(http, "cal-a", "yes");
+        var other = await SayAsync(http, "cal-b", "what's on my calendar tomorrow?");
+        var own = await SayAsync(http, "cal-a", "what's on my calendar tomorrow?");
+        await stop.CancelAsync();
+        await serving;
+
+        Assert.Contains("Shall I go ahead?", asked, StringComparison.Ordinal);
+        Assert.StartsWith("Booked event 1, dentist appointment", booked, StringComparison.Ordinal);
+        Assert.Contains("free", other, StringComparison.Ordinal);
+        Assert.Contains("dentist appointment", own, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> SayAsync(HttpClient http, string session, string text)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { model = "assistant", messages = new[] { new { role = "user", content = text } } }),
+        };
+        request.Headers.Add("X-Parley-Session", session);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+    }
+
+    [Fact]
     public async Task Serve_InvalidConfiguredRateLimit_FailsBeforeServing()
     {
         _cli.Environment["Parley__Server__RateLimitPerMinute"] = "-1";
@@ -142,6 +177,65 @@ public sealed class ServeCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
         Assert.Contains("no-such-keys.txt", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_DataFolderItCannotWrite_ExitsWithFailureSayingWhy()
+    {
+        var data = Directory.CreateTempSubdirectory("parley-cli-blocked-").FullName;
+        try
+        {
+            // A file where the fine-tuning folder should be: the server cannot start.
+            await File.WriteAllTextAsync(Path.Combine(data, "fine-tuning"), "not a folder");
+            _cli.Environment["PARLEY_DATA_DIR"] = data;
+
+            var result = await _cli.RunAsync(["serve", "--urls", $"http://127.0.0.1:{FreePort()}"]);
+
+            Assert.Equal(ExitCodes.Failure, result.ExitCode);
+            Assert.Contains("parley: could not start the server:", result.Error, StringComparison.Ordinal);
+            Assert.Contains("fine-tuning", result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.Error.Split("parley:")[^1], StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task FailedService_BackgroundServiceThatThrew_IsReportedAndHealthyOnesAreNot()
+    {
+        var healthy = new ServiceCollection().AddHostedService<QuietService>().BuildServiceProvider();
+        var failing = new ServiceCollection().AddHostedService<QuietService>().AddHostedService<FailingService>().BuildServiceProvider();
+        foreach (var provider in new[] { healthy, failing })
+        {
+            foreach (var service in provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+            {
+                await service.StartAsync(CancellationToken.None);
+            }
+
+            foreach (var service in provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Microsoft.Extensions.Hosting.BackgroundService>())
+            {
+                await Task.WhenAny(service.ExecuteTask!);
+            }
+        }
+
+        Assert.Null(ServeCommand.FailedService(healthy));
+        Assert.Equal("the job record is damaged", ServeCommand.FailedService(failing)?.Message);
+    }
+
+    private sealed class QuietService : Microsoft.Extensions.Hosting.BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+    }
+
+    private sealed class FailingService : Microsoft.Extensions.Hosting.BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Yield();
+            throw new InvalidDataException("the job record is damaged");
+        }
     }
 
     private static CliContext Context(string directory, Dictionary<string, string> environment) => new()

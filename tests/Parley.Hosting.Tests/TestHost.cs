@@ -44,6 +44,8 @@ internal sealed class RecordingReporter : IBotStartupReporter
 
     public void KnowledgeWarning(string bot, string warning) => Add($"warning {bot} {warning}");
 
+    public void ToolWarning(string bot, string warning) => Add($"tool warning {bot} {warning}");
+
     private void Add(string text)
     {
         lock (Events)

@@ -90,6 +90,9 @@ public sealed class ServerFixture : IAsyncLifetime
             options.MaxRequestBodyBytes = MaxBodyBytes;
             options.BotFolders.Add(TestPaths.ShopBot);
             options.ApiKeys.Add(ApiKey);
+
+            // Many tests share this server and send wrong keys on purpose; the throttle has its own tests.
+            options.AuthFailuresPerMinute = 0;
         });
         builder.WebHost.UseTestServer();
         UseTestServices(builder, "parley.db", async (folder, ct) => Bot = await Bot.CreateAsync(await BotPackLoader.LoadAsync(folder, ct), Encoder, Llm, cancellationToken: ct));

@@ -78,6 +78,29 @@ public sealed class ServerOptionsTests(ServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task Start_KeysFileWithoutKeys_FailsInsteadOfServingAnOpenApi()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_folder, "keys.txt"), "# the keys go here\n\n   \n");
+        var builder = Builder(new() { ["Parley:Server:ApiKeysFile"] = "keys.txt" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => ParleyServer.Build(builder));
+
+        Assert.Contains("keys.txt", error.Message, StringComparison.Ordinal);
+        Assert.Contains("holds no keys", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_NegativeAuthFailureLimit_FailsNamingIt()
+    {
+        var builder = Builder(new() { ["Parley:Server:AuthFailuresPerMinute"] = "-1" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => ParleyServer.Build(builder));
+
+        Assert.Contains("failed-authentication limit", error.Message, StringComparison.Ordinal);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task Build_ApiEndpoints_AreRateLimitedAndHealthIsNot()
     {
         await using var app = await server.StartServerAsync(_ => { });

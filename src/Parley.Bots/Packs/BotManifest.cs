@@ -36,6 +36,9 @@ public sealed class BotManifest
     /// <summary>The tools the bot may use (the manifest's <c>tools</c>).</summary>
     public IReadOnlyList<ToolDeclaration> Tools { get; init; } = [];
 
+    /// <summary>The MCP servers whose tools the bot may use (<c>mcp_servers</c>); empty for none.</summary>
+    public IReadOnlyList<McpServerDeclaration> McpServers { get; init; } = [];
+
     /// <summary>The custom entities slots can be filled from (the manifest's <c>entities</c>).</summary>
     public IReadOnlyList<EntityDefinition> Entities { get; init; } = [];
 

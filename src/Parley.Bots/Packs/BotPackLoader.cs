@@ -122,6 +122,7 @@ public static partial class BotPackLoader
             KnowledgeFolder = map.String("knowledge") ?? "knowledge",
             TimeZone = map.String("time_zone"),
             Tools = ToolManifestReader.ReadTools(map),
+            McpServers = McpManifestReader.ReadServers(map),
             Entities = ToolManifestReader.ReadEntities(map),
             Model = model is null ? new ModelSettings() : new ModelSettings
             {

@@ -163,7 +163,8 @@ internal static class ToolManifestReader
                 continue;
             }
 
-            if (manifest.Tools.All(t => t.Name != intent.Tool))
+            // A tool not in 'tools' may come from an MCP server: that is checked once the servers are reached.
+            if (manifest.Tools.All(t => t.Name != intent.Tool) && manifest.McpServers.Count == 0)
             {
                 throw new BotPackException(file, line, $"intent '{intent.Name}' runs tool '{intent.Tool}', which is not in the manifest's 'tools' list ({manifestPath})");
             }

@@ -17,6 +17,12 @@ public sealed class BotToolServices
     /// </summary>
     public Uri? WeatherBaseUrl { get; init; }
 
-    /// <summary>The HTTP client for web tools (weather); null for one of the bot's own.</summary>
+    /// <summary>The HTTP client for web tools (weather) and HTTP MCP servers; null for one of the bot's own.</summary>
     public HttpClient? Http { get; init; }
+
+    /// <summary>
+    /// Hears what the user should know about the tools while the bot starts (an MCP server that could not be reached,
+    /// whose tools are left out); null to ignore.
+    /// </summary>
+    public IProgress<string>? Warnings { get; init; }
 }

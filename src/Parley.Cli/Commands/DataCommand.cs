@@ -39,7 +39,7 @@ internal static class DataCommand
             return report.HasErrors ? ExitCodes.Failure : ExitCodes.Success;
         });
 
-        var output = new Option<string>("--out") { Description = "The folder to write train.csv, val.csv, test.csv and summary.json to.", Required = true };
+        var output = new Option<string>("--out") { Description = "The folder to write train.csv, val.csv, test.csv and summary.json to.", Required = true }.RefusingFiles(context);
         var validation = new Option<double>("--val") { Description = "The fraction of each intent for validation.", DefaultValueFactory = _ => 0.1 };
         var test = new Option<double>("--test") { Description = "The fraction of each intent for test.", DefaultValueFactory = _ => 0.1 };
         var seed = new Option<int>("--seed") { Description = "The seed of the split.", DefaultValueFactory = _ => 42 };

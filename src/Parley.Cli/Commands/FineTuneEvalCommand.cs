@@ -21,7 +21,7 @@ internal static class FineTuneEvalCommand
         var baseModel = new Option<string>("--base") { Description = "The base model, e.g. all-MiniLM-L6-v2 or gpt-4o-mini.", Required = true };
         var tunedModel = new Option<string>("--tuned") { Description = "The fine-tuned model, e.g. ft:all-MiniLM-L6-v2:shop:ftjob-abc123.", Required = true };
         var data = new Option<string>("--data") { Description = "Test data: OpenAI chat-format JSONL (expected answer = the last assistant message) or intent JSONL ({\"text\",\"label\"}).", Required = true };
-        var report = new Option<string?>("--report") { Description = "A folder to write report.html (self-contained) and results.json to." };
+        var report = new Option<string?>("--report") { Description = "A folder to write report.html (self-contained) and results.json to." }.RefusingFiles(context);
         var limit = new Option<int?>("--limit") { Description = "Only the first N examples." };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 4 };
 

@@ -42,7 +42,7 @@ internal static class KbCommand
     private static Command Index(CliContext context)
     {
         var docs = DocsOption(required: true);
-        var index = IndexOption(required: true);
+        var index = IndexOption(required: true).RefusingFiles(context);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("index", "Index a knowledge folder on disk; only new and changed files are chunked and embedded again.");
         foreach (var option in new Option[] { docs, index, json })

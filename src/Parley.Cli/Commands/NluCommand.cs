@@ -42,7 +42,7 @@ internal static class NluCommand
             DefaultValueFactory = _ => FeaturizerSettings.Auto,
         };
         features.AcceptOnlyFromAmong(FeaturizerSettings.Auto, FeaturizerSettings.Embeddings, FeaturizerSettings.CharNGrams, FeaturizerSettings.Combined);
-        var output = new Option<string?>("--out") { Description = "The model folder (default: models/<data name>)." };
+        var output = new Option<string?>("--out") { Description = "The model folder (default: models/<data name>)." }.RefusingFiles(context);
         var optimizer = new Option<string>("--optimizer") { Description = "adam or lbfgs.", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("adam", "lbfgs");
         var defaults = new TrainerOptions();
@@ -58,11 +58,12 @@ internal static class NluCommand
         conflicts.AcceptOnlyFromAmong("error", "warn");
         var database = new Option<string?>("--db") { Description = "The database where the run is recorded." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var yes = LargeDataCheck.CreateYesOption();
 
         var command = new Command("train", "Train an intent model on labelled utterances and record the run.");
         dataset.AddTo(command);
         encoderTraining.AddTo(command);
-        foreach (var option in new Option[] { validation, method, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, classWeights, conflicts, database, json })
+        foreach (var option in new Option[] { validation, method, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, classWeights, conflicts, database, json, yes })
         {
             command.Options.Add(option);
         }
@@ -117,6 +118,8 @@ internal static class NluCommand
 
             var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("models", data.Name), context.CurrentDirectory);
             var methodName = result.GetValue(method)!;
+            await LargeDataCheck.ConfirmAsync(context, [.. train.Select(i => i.Text)], featureSettings.Kind, EncoderTrainingArguments.IsFineTuning(methodName),
+                result.GetValue(yes), LocalEmbeddings.Create(context), cancellationToken).ConfigureAwait(false);
             using var fineTuned = EncoderTrainingArguments.IsFineTuning(methodName)
                 ? await encoderTraining.TrainAsync(context, result, methodName, featureSettings.Kind, folder, train.Select(i => i.ToExample()).ToArray(), val?.Select(i => i.ToExample()).ToArray(), options, progress, quiet, cancellationToken).ConfigureAwait(false)
                 : null;
@@ -198,7 +201,7 @@ internal static class NluCommand
         var dataset = new DatasetArguments(recursive: false);
         var modelOption = new Option<string>("--model") { Description = "The model folder.", Required = true };
         var split = new Option<string>("--split") { Description = "Which split of the data to evaluate (CLINC150: test = test + oos_test); data with one split is evaluated whole.", DefaultValueFactory = _ => DatasetSplitNames.Test };
-        var report = new Option<string?>("--report") { Description = "Write metrics.json and report.html to this folder." };
+        var report = new Option<string?>("--report") { Description = "Write metrics.json and report.html to this folder." }.RefusingFiles(context);
         var json = new Option<bool>("--json") { Description = "Print the metrics as one JSON object." };
         var command = new Command("eval", "Evaluate an intent model on labelled data: accuracy, out-of-scope, macro-F1, per-intent metrics, confusions, calibration, latency.");
         dataset.AddTo(command);

@@ -66,10 +66,21 @@ internal static class ServeCommand
                     await context.Error.WriteLineAsync($"warning: no API key configured, so anyone who can reach {address} can use the API").ConfigureAwait(false);
                 }
 
-                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+                {
+                    // A folder that cannot be created, a port in use: say what, and exit non-zero.
+                    throw new CliException($"could not start the server: {e.Message}", e);
+                }
+
                 await context.Error.WriteLineAsync($"Serving {string.Join(", ", botFolders)} on {address} (Ctrl+C to stop)").ConfigureAwait(false);
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-                return ExitCodes.Success;
+                return FailedService(app.Services) is { } failure
+                    ? throw new CliException($"the server stopped because a background service failed: {failure.Message}", failure)
+                    : ExitCodes.Success;
             }
             catch (ArgumentException e)
             {
@@ -98,6 +109,16 @@ internal static class ServeCommand
         builder.Services.AddSingleton<IBotStartupReporter>(new BotStartupLines(context.Error));
         return builder;
     }
+
+    /// <summary>
+    /// The exception of a background service (the fine-tuning worker, say) that failed and so stopped the host, or
+    /// null when every one ended normally: a server that stops for that reason must not exit 0.
+    /// </summary>
+    internal static Exception? FailedService(IServiceProvider services) =>
+        services.GetServices<IHostedService>()
+            .OfType<BackgroundService>()
+            .Select(s => s.ExecuteTask)
+            .FirstOrDefault(t => t is { IsFaulted: true })?.Exception?.GetBaseException();
 
     private static bool IsLoopback(string address) =>
         address.Contains("127.0.0.1", StringComparison.Ordinal) || address.Contains("localhost", StringComparison.OrdinalIgnoreCase);

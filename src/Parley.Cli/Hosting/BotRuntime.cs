@@ -64,6 +64,10 @@ public sealed class BotRuntime : IAsyncDisposable
         return session;
     }
 
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => _services.DisposeAsync();
+    /// <summary>Ends the bot's MCP sessions, then releases the services.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Bot.DisposeAsync().ConfigureAwait(false);
+        await _services.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -16,4 +16,6 @@ internal sealed class BotStartupLines(TextWriter error) : IBotStartupReporter
         error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Indexing the knowledge of bot '{bot}' ({passages} new or changed passages)..."));
 
     public void KnowledgeWarning(string bot, string warning) => error.WriteLine($"warning: {warning}");
+
+    public void ToolWarning(string bot, string warning) => error.WriteLine($"warning: {warning}");
 }

@@ -86,11 +86,23 @@ public static class DatasetReader
         return header.Contains(',') ? DatasetFormat.Csv : throw Unknown(path, "the content is not CSV, TSV, JSONL, CLINC JSON or Rasa YAML");
     }
 
-    /// <summary>The file's text as strict UTF-8 (a byte-order mark is skipped); invalid bytes are an error naming their line.</summary>
-    /// <exception cref="DatasetException">The file is not valid UTF-8.</exception>
-    internal static string Decode(string path, byte[] bytes)
+    /// <summary>
+    /// The file's text as strict UTF-8 (a byte-order mark is skipped); invalid bytes and NUL characters (a binary
+    /// file) are an error naming their line, and nothing of the file is echoed.
+    /// </summary>
+    /// <exception cref="DatasetException">The file is not valid UTF-8, or is binary.</exception>
+    public static string Decode(string path, byte[] bytes)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(bytes);
         var start = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        var nul = bytes.AsSpan(start).IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            var line = 1 + bytes.AsSpan(start, nul).Count((byte)'\n');
+            throw new DatasetException(path, line, "holds NUL characters: a binary file, not text data; give a UTF-8 text file (CSV, TSV, JSONL, JSON or YAML)");
+        }
+
         try
         {
             return StrictUtf8.GetString(bytes, start, bytes.Length - start);

@@ -54,6 +54,13 @@ internal static class DelimitedDatasetReader
         return index >= 0
             ? index
             : throw new DatasetException(path, line,
-                $"no '{wanted}' column in the header (columns: {string.Join(", ", columns.Select(c => $"'{c}'"))}); name the {what} column with {option}");
+                $"no '{wanted}' column in the header (columns: {Shown(columns)}); name the {what} column with {option}");
+    }
+
+    /// <summary>The header's columns for a message: at most 12, each cut to 40 characters, so a wrong file is not echoed whole.</summary>
+    private static string Shown(List<string> columns)
+    {
+        var shown = string.Join(", ", columns.Take(12).Select(c => c.Length > 40 ? $"'{c[..40]}…'" : $"'{c}'"));
+        return columns.Count > 12 ? $"{shown} and {columns.Count - 12} more" : shown;
     }
 }

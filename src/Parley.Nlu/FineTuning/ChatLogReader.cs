@@ -23,7 +23,7 @@ public static class ChatLogReader
     };
 
     /// <summary>Reads <paramref name="path"/>.</summary>
-    /// <exception cref="DatasetException">The file is missing, its format is not JSONL/CSV/TSV, or a CSV column is absent.</exception>
+    /// <exception cref="DatasetException">The file is missing, not UTF-8 text or binary, its format is not JSONL/CSV/TSV, or a CSV column is absent.</exception>
     public static async Task<ChatLog> ReadAsync(string path, ChatLogReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -33,7 +33,7 @@ public static class ChatLogReader
             throw new DatasetException(path, 0, "chat log not found: check the path");
         }
 
-        var text = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        var text = DatasetReader.Decode(path, await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
         var format = options.Format == DatasetFormat.Auto ? DatasetReader.DetectFormat(path, text) : options.Format;
         return format switch
         {

@@ -22,7 +22,7 @@ namespace Parley.Nlu.FineTuning;
 public static class OpenAIChatValidator
 {
     /// <summary>Reads and checks <paramref name="path"/>.</summary>
-    /// <exception cref="DatasetException">The file does not exist.</exception>
+    /// <exception cref="DatasetException">The file does not exist, is not UTF-8 text, or is binary.</exception>
     public static async Task<OpenAIChatReport> ValidateAsync(string path, OpenAIChatValidationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -31,7 +31,7 @@ public static class OpenAIChatValidator
             throw new DatasetException(path, 0, "fine-tuning file not found: check the path");
         }
 
-        var text = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        var text = DatasetReader.Decode(path, await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
         return Validate(path, text, options);
     }
 

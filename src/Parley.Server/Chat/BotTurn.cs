@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Parley.Bots;
+using Parley.Bots.Tools;
 using Parley.Core.Conversations;
 using Parley.Core.History;
 using Parley.Server.Errors;
@@ -97,6 +98,12 @@ internal sealed class BotTurn
     public ChatOptions CreateOptions(ChatCompletionRequest request)
     {
         var options = _bot.CreateOptions();
+        if (_session is not null)
+        {
+            // Tools work on the session's own state (its calendar); a stateless turn uses the shared "default" one.
+            options.ForSession(_session.Id);
+        }
+
         options.Temperature = request.Temperature ?? options.Temperature;
         options.TopP = request.TopP ?? options.TopP;
         options.Seed = request.Seed ?? options.Seed;

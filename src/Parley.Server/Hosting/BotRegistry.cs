@@ -74,6 +74,17 @@ public sealed class BotRegistry : IHostedService
         }
     }
 
-    /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Ends the bots' MCP sessions (stopping the MCP servers they started).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_bots.Task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        foreach (var bot in _bots.Task.Result.Values)
+        {
+            await bot.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

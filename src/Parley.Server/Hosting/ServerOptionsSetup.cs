@@ -26,16 +26,26 @@ internal sealed class ServerOptionsSetup(IConfiguration configuration, IOptions<
         if (section["ApiKeysFile"] is { Length: > 0 } file)
         {
             var path = Path.GetFullPath(file, parley.Value.BaseDirectory ?? Environment.CurrentDirectory);
+            IReadOnlyList<string> keys;
             try
             {
-                foreach (var key in ApiKeyFile.Read(path))
-                {
-                    options.ApiKeys.Add(key);
-                }
+                keys = ApiKeyFile.Read(path);
             }
             catch (ArgumentException e)
             {
                 throw new OptionsValidationException(ParleyServerOptions.SectionName, typeof(ParleyServerOptions), [e.Message]);
+            }
+
+            // A keys file was meant to protect the API: one without keys must not leave it open.
+            if (keys.Count == 0)
+            {
+                throw new OptionsValidationException(ParleyServerOptions.SectionName, typeof(ParleyServerOptions),
+                    [$"the API keys file '{path}' holds no keys (only blank lines or '#' comments): put one key per line, or leave ApiKeysFile (--api-keys-file) out to serve an open API"]);
+            }
+
+            foreach (var key in keys)
+            {
+                options.ApiKeys.Add(key);
             }
         }
     }

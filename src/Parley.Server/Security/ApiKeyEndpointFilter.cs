@@ -3,8 +3,11 @@ using Parley.Server.Errors;
 
 namespace Parley.Server.Security;
 
-/// <summary>The API groups' requirement of <c>Authorization: Bearer KEY</c> with a configured key; open when none is configured.</summary>
-internal sealed class ApiKeyEndpointFilter(ApiKeys keys) : IEndpointFilter
+/// <summary>
+/// The API groups' requirement of <c>Authorization: Bearer KEY</c> with a configured key; open when none is configured.
+/// Failed attempts are counted per client address by <see cref="AuthFailureThrottle"/>.
+/// </summary>
+internal sealed class ApiKeyEndpointFilter(ApiKeys keys, AuthFailureThrottle throttle) : IEndpointFilter
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -13,8 +16,22 @@ internal sealed class ApiKeyEndpointFilter(ApiKeys keys) : IEndpointFilter
             return next(context);
         }
 
-        var token = ApiKeys.BearerToken(context.HttpContext.Request)
-            ?? throw new ApiException(401, "missing API key: send it as 'Authorization: Bearer KEY'", code: "invalid_api_key");
-        return keys.IsValid(token) ? next(context) : throw new ApiException(401, "incorrect API key", code: "invalid_api_key");
+        var address = context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.IsBlocked(address, out var retryAfter))
+        {
+            throw new ApiException(429, "too many failed authentication attempts from this address; retry after the Retry-After header's seconds", code: "too_many_failed_attempts")
+            {
+                RetryAfter = retryAfter,
+            };
+        }
+
+        var token = ApiKeys.BearerToken(context.HttpContext.Request);
+        if (token is null || !keys.IsValid(token))
+        {
+            throttle.RecordFailure(address);
+            throw new ApiException(401, token is null ? "missing API key: send it as 'Authorization: Bearer KEY'" : "incorrect API key", code: "invalid_api_key");
+        }
+
+        return next(context);
     }
 }

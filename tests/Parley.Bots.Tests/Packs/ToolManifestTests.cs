@@ -90,4 +90,56 @@ public sealed class ToolManifestTests : IDisposable
 
         Assert.Contains("has both a 'tool' and a 'response'", e.Message);
     }
+
+    [Fact]
+    public async Task LoadAsync_McpServers_AreReadAndAnIntentMayRunOneOfTheirTools()
+    {
+        Write("bot.yaml", """
+            name: a
+            mcp_servers:
+              - name: files
+                command: npx
+                args: [-y, "@modelcontextprotocol/server-filesystem", /tmp]
+                env:
+                  LOG_LEVEL: warn
+                tools: [read_file]
+                timeout_seconds: 10
+              - name: remote
+                url: https://mcp.example.com/mcp
+                headers:
+                  Authorization: Bearer sk-x
+                approval: false
+                prefix: true
+            """);
+        Write("intents/a.yaml", "intents:\n  - name: read\n    tool: read_file\n    examples: [read the file]\n");
+
+        var pack = await BotPackLoader.LoadAsync(_dir);
+
+        var (files, remote) = (pack.Manifest.McpServers[0], pack.Manifest.McpServers[1]);
+        Assert.Equal(("npx", "warn", TimeSpan.FromSeconds(10), (bool?)null), (files.Command, files.Environment["LOG_LEVEL"], files.Timeout, files.RequireApproval));
+        Assert.Equal(["-y", "@modelcontextprotocol/server-filesystem", "/tmp"], files.Arguments);
+        Assert.Equal(["read_file"], files.AllowedTools);
+        Assert.Equal((new Uri("https://mcp.example.com/mcp"), "Bearer sk-x", false, true), (remote.Url, remote.Headers["Authorization"], remote.RequireApproval, remote.Prefix));
+        Assert.Equal("read_file", pack.IntentsByName["read"].Tool);
+    }
+
+    [Theory]
+    [InlineData("mcp_servers:\n  - name: x", "needs exactly one of 'command'", 3)]
+    [InlineData("mcp_servers:\n  - name: x\n    command: a\n    url: http://b", "needs exactly one of 'command'", 3)]
+    [InlineData("mcp_servers:\n  - name: x\n    url: file:///etc", "must be an absolute http or https URL", 4)]
+    [InlineData("mcp_servers:\n  - name: x\n    url: http://b\n    args: [a]", "'args', 'env' and 'cwd' are for servers started with 'command'", 3)]
+    [InlineData("mcp_servers:\n  - name: x\n    command: a\n    headers:\n      A: b", "'headers' are for HTTP servers", 3)]
+    [InlineData("mcp_servers:\n  - name: x\n    command: a\n  - name: x\n    command: b", "declared twice", 5)]
+    [InlineData("mcp_servers:\n  - name: x y\n    command: a", "must be letters, digits", 3)]
+    [InlineData("mcp_servers:\n  - name: x\n    command: a\n    timeout_seconds: 0", "timeout_seconds", 5)]
+    [InlineData("mcp_servers:\n  - name: x\n    command: a\n    comand: b", "unknown field 'mcp_servers[0].comand'", 5)]
+    public async Task LoadAsync_BadMcpServer_NamesFileLineAndField(string manifest, string message, int line)
+    {
+        Write("bot.yaml", $"name: a\n{manifest}\n");
+
+        var e = await Assert.ThrowsAsync<BotPackException>(() => BotPackLoader.LoadAsync(_dir));
+
+        Assert.Contains(message, e.Message);
+        Assert.Equal(line, e.Line);
+    }
 }

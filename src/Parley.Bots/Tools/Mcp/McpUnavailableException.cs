@@ -1,0 +1,17 @@
+using Parley.Bots.Packs;
+
+namespace Parley.Bots.Tools.Mcp;
+
+/// <summary>An MCP server of a pack could not be used: unreachable, or without a tool the pack names.</summary>
+public sealed class McpUnavailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public McpUnavailableException(McpServerDeclaration server, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Server = server;
+    }
+
+    /// <summary>The server.</summary>
+    public McpServerDeclaration Server { get; }
+}
