@@ -30,6 +30,12 @@ public sealed class LlmClientFactory : IDisposable
         _loggerFactory = loggerFactory;
     }
 
+    /// <summary>
+    /// The OpenTelemetry source and meter name of the LLM calls (Microsoft.Extensions.AI's GenAI conventions:
+    /// <c>gen_ai.client.operation.duration</c>, <c>gen_ai.client.token.usage</c> and a span per call).
+    /// </summary>
+    public const string TelemetrySourceName = "Parley.Llm";
+
     /// <summary>Whether an endpoint is configured; without one, bots answer offline.</summary>
     public bool IsConfigured => _endpoint.IsConfigured;
 
@@ -75,6 +81,10 @@ public sealed class LlmClientFactory : IDisposable
         {
             throw new OptionsValidationException(LlmEndpointOptions.SectionName, typeof(LlmEndpointOptions), [$"invalid endpoint settings: {e.Message}"]);
         }
+
+        // GenAI semantic-convention spans and metrics (operation duration, token usage) for each call, retries included;
+        // prompts and replies are not recorded.
+        client = client.AsBuilder().UseOpenTelemetry(_loggerFactory, TelemetrySourceName, c => c.EnableSensitiveData = false).Build();
 
         lock (_clients)
         {

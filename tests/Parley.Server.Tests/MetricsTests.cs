@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using OpenAI.Chat;
 
 namespace Parley.Server.Tests;
@@ -33,5 +34,25 @@ public sealed class MetricsTests(ServerFixture server)
         Assert.Matches("parley_server_time_to_first_token_seconds_count\\{[^}]*model=\"shop\"", text);
         Assert.Matches("parley_server_errors_total\\{[^}]*code=\"model_not_found\"", text);
         Assert.Contains("parley_server_active_streams", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetMetrics_AfterAnUpstreamChat_HasTheGenAiTokenUsageAndDurationOfTheLlmCall()
+    {
+        await using var upstream = await Parley.Testing.OpenAITestServer.StartAsync();
+        upstream.Enqueue(Parley.Testing.ServerStep.Reply("Hello from upstream."));
+        await using var app = await server.StartServerAsync(_ => { }, builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OpenAI:BaseUrl"] = upstream.BaseUrl.ToString(),
+            ["OpenAI:Model"] = "test-model",
+        }));
+        using var http = app.GetTestClient();
+
+        var completion = (await ServerFixture.CreateClient(app, "unused").GetChatClient("test-model").CompleteChatAsync([new UserChatMessage("hi")])).Value;
+        var text = await http.GetStringAsync("/metrics");
+
+        Assert.Equal("Hello from upstream.", completion.Content[0].Text);
+        Assert.Matches("gen_ai_client_token_usage[^{]*\\{[^}]*gen_ai_request_model=\"test-model\"", text);
+        Assert.Matches("gen_ai_client_operation_duration[^{]*\\{[^}]*gen_ai_operation_name=\"chat\"", text);
     }
 }

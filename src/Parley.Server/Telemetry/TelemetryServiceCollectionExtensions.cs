@@ -22,6 +22,7 @@ internal static class TelemetryServiceCollectionExtensions
         services.AddSingleton<ContentLog>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ServerMetrics.MeterName)
+            .AddMeter(Parley.Hosting.LlmClientFactory.TelemetrySourceName)
             .AddMeter(AspNetCoreMeters)
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
