@@ -15,7 +15,11 @@ using Parley.Server.Hosting;
 using Parley.Server.Mcp;
 using Parley.Server.Models;
 using Parley.Server.Security;
+using Parley.Server.Knowledge;
+using Parley.Server.Runs;
 using Parley.Server.Sessions;
+using Parley.Server.Web;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Server.Telemetry;
 
 namespace Parley.Server;
@@ -60,6 +64,8 @@ public static class ParleyServer
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<AuthFailureThrottle>();
         services.AddFineTuning();
+        services.TryAddSingleton(sp => sp.GetRequiredService<ParleyDatabase>().OpenRuns());
+        services.AddSingleton<RunCatalog>();
         services.AddBotMcpServers();
         services.AddApiRateLimiter();
         services.AddServerTelemetry();
@@ -90,8 +96,12 @@ public static class ParleyServer
         v1.MapChatCompletionEndpoints();
         v1.MapEmbeddingEndpoints();
         v1.MapFineTuningEndpoints();
-        app.MapApiGroup("/api").MapSessionEndpoints();
+        var api = app.MapApiGroup("/api");
+        api.MapSessionEndpoints();
+        api.MapRunEndpoints();
+        api.MapPassageEndpoints();
         app.MapBotMcpServers();
+        app.MapWebApp();
         return app;
     }
 

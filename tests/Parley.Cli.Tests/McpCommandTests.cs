@@ -48,15 +48,7 @@ public sealed class McpCommandTests : IDisposable
     [Fact]
     public async Task Ask_PackWithAStdioMcpServer_RunsTheServersToolForItsIntent()
     {
-        var pack = WritePack($"""
-            mcp_servers:
-              - name: assistant
-                command: dotnet
-                args: [{Quoted(ParleyDll)}, mcp, --bot, {Quoted(TestPaths.AssistantBot)}]
-                env:
-                  PARLEY_DATA_DIR: {Quoted(_data)}
-                tools: [calculator]
-            """);
+        var pack = WritePack(AssistantServer("calculator"));
 
         var answer = (await _cli.RunAsync(["ask", "--bot", pack, "--json", "what is 17% of 2,340?"])).Json();
 
@@ -88,15 +80,7 @@ public sealed class McpCommandTests : IDisposable
     [Fact]
     public async Task Ask_ServerWithoutTheToolTheIntentRuns_IsAPackErrorNamingIt()
     {
-        var pack = WritePack($"""
-            mcp_servers:
-              - name: assistant
-                command: dotnet
-                args: [{Quoted(ParleyDll)}, mcp, --bot, {Quoted(TestPaths.AssistantBot)}]
-                env:
-                  PARLEY_DATA_DIR: {Quoted(_data)}
-                tools: [weather]
-            """);
+        var pack = WritePack(AssistantServer("weather"));
 
         var result = await _cli.RunAsync(["ask", "--bot", pack, "what is 17% of 2,340?"]);
 
@@ -105,6 +89,17 @@ public sealed class McpCommandTests : IDisposable
     }
 
     private static string Quoted(string value) => JsonSerializer.Serialize(value);
+
+    /// <summary>An <c>mcp_servers</c> entry that starts <c>parley mcp</c> on the assistant bot, allowing <paramref name="tool"/> only.</summary>
+    private string AssistantServer(string tool) => $"""
+        mcp_servers:
+          - name: assistant
+            command: dotnet
+            args: [{Quoted(ParleyDll)}, mcp, --bot, {Quoted(TestPaths.AssistantBot)}]
+            env:
+              PARLEY_DATA_DIR: {Quoted(_data)}
+            tools: [{tool}]
+        """;
 
     private string WritePack(string servers)
     {

@@ -147,6 +147,24 @@ public sealed class TwoServersOnPostgresTests(ServerFixture server) : IAsyncLife
         Assert.Equal(HttpStatusCode.OK, nextWindow.StatusCode);
     }
 
+    [StoreFact]
+    public async Task Runs_RecordedInTheSharedDatabase_AreListedByEitherServer()
+    {
+        var (a, b) = await StartTwoAsync();
+        await using (var runs = new Parley.Storage.Postgres.PostgresRunStore(new() { ConnectionString = _connectionString }))
+        {
+            await runs.SaveAsync(new Parley.Core.Runs.RunRecord { Id = "run-shared-1", Kind = "intent-model", Created = DateTimeOffset.UtcNow });
+        }
+
+        foreach (var client in new[] { a, b })
+        {
+            using var response = await client.GetAsync("/api/runs");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+            Assert.Contains("run-shared-1", body);
+        }
+    }
+
     // Both start at once on an empty database: the first requests race through the migrations.
     private async Task<(HttpClient A, HttpClient B)> StartTwoAsync(Action<ParleyServerOptions>? configure = null)
     {

@@ -144,7 +144,7 @@ internal static class ToolManifestReader
         {
             if (!File.Exists(Path.Combine(root, tool.Orders!)))
             {
-                var (file, line) = Split(tool.Location);
+                var (file, line) = SplitLocation(tool.Location);
                 throw new BotPackException(file, line, $"the order book '{tool.Orders}' of tool '{tool.Name}' is not in the pack ({Path.Combine(root, tool.Orders!)})");
             }
         }
@@ -152,7 +152,7 @@ internal static class ToolManifestReader
         var entities = manifest.Entities.Select(e => e.Name).Concat(SlotDefinition.BuiltInEntities).ToHashSet(StringComparer.Ordinal);
         foreach (var intent in intents)
         {
-            var (file, line) = Split(intent.Location);
+            var (file, line) = SplitLocation(intent.Location);
             if (intent.Tool is null)
             {
                 if (intent.Slots.Count > 0)
@@ -193,7 +193,8 @@ internal static class ToolManifestReader
             : throw map.Error(map.Node(key)!, $"field '{map.Field(key)}' must be an absolute http or https URL (got '{text}')");
     }
 
-    private static (string File, int Line) Split(string location)
+    /// <summary>A declaration's <c>file:line</c> location, split for a <see cref="BotPackException"/>.</summary>
+    public static (string File, int Line) SplitLocation(string location)
     {
         var colon = location.LastIndexOf(':');
         return colon > 0 && int.TryParse(location[(colon + 1)..], out var line) ? (location[..colon], line) : (location, 0);

@@ -151,7 +151,7 @@ public sealed class BotToolbox : IAsyncDisposable
                 {
                     if (pack.Manifest.Tools.Any(t => t.Name == tool.Function.Name) || tools.ContainsKey(tool.Function.Name))
                     {
-                        var (file, line) = SplitLocation(server.Location);
+                        var (file, line) = ToolManifestReader.SplitLocation(server.Location);
                         throw new BotPackException(file, line,
                             $"the MCP server '{server.Name}' offers a tool '{tool.Function.Name}', and the bot already has a tool of that name: set 'prefix: true' on the server, or list the tools it may use in its 'tools'");
                     }
@@ -164,7 +164,7 @@ public sealed class BotToolbox : IAsyncDisposable
             {
                 if (unreachable.Count == 0)
                 {
-                    var (file, line) = SplitLocation(intent.Location);
+                    var (file, line) = ToolManifestReader.SplitLocation(intent.Location);
                     throw new BotPackException(file, line,
                         $"intent '{intent.Name}' runs tool '{intent.Tool}', which is neither in 'tools' nor offered by an MCP server of the pack (they offer: {string.Join(", ", tools.Keys.DefaultIfEmpty("nothing"))})");
                 }
@@ -190,12 +190,6 @@ public sealed class BotToolbox : IAsyncDisposable
     {
         var message = $"Error: the tool '{name}' is unavailable: its MCP server ({string.Join(" or ", servers.Select(s => $"'{s.Name}'"))}) could not be reached when the bot started";
         return AIFunctionFactory.Create(() => message, name, $"Unavailable: {name}");
-    }
-
-    private static (string File, int Line) SplitLocation(string location)
-    {
-        var colon = location.LastIndexOf(':');
-        return colon > 0 && int.TryParse(location[(colon + 1)..], out var line) ? (location[..colon], line) : (location, 0);
     }
 
     private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(30) });

@@ -43,6 +43,7 @@ public static class EvaluationReportWriter
             td.n {"{"} text-align: right; font-variant-numeric: tabular-nums; {"}"}
             h2 {"{"} margin-top: 2rem; border-bottom: 1px solid #eee; {"}"}
             .muted {"{"} color: #666; {"}"}
+            svg.chart {"{"} display: block; width: 100%; height: auto; margin: .5rem 0 1rem; border: 1px solid #eee; {"}"}
             </style></head><body>
             <h1>{SvgChart.Escape(title)}</h1>
             <p class="muted">{metrics.Count} items, {metrics.OosCount} of them out-of-scope.</p>
@@ -62,7 +63,7 @@ public static class EvaluationReportWriter
         }
 
         html.Append("</table>");
-        html.Append("<h2>Most confused intents</h2>").Append(SvgChart.ConfusionHeatMap(items, metrics.TopConfusions));
+        html.Append("<h2>Most confused intents</h2><p class=\"muted\">Rows are the true intents, columns what the model predicted; off-diagonal cells count mistakes.</p>").Append(SvgChart.ConfusionHeatMap(items, metrics.TopConfusions));
         html.Append("<table><tr><th>True</th><th>Predicted</th><th>Count</th></tr>");
         foreach (var c in metrics.TopConfusions)
         {
@@ -71,8 +72,19 @@ public static class EvaluationReportWriter
 
         html.Append("</table>");
         html.Append("<h2>F1 per intent</h2>").Append(SvgChart.F1Bars(metrics.PerIntent));
-        html.Append("<h2>Confidence</h2>").Append(SvgChart.ConfidenceHistogram(metrics.ConfidenceHistogram));
-        html.Append("<h2>Training curve</h2>").Append(SvgChart.TrainingCurve(curve));
+        html.Append("<h2>Confidence</h2><p class=\"muted\">How sure the model was of each prediction: green bars count the predictions that were right, orange the ones that were wrong. A good model has its wrong predictions at low confidence, where the threshold can turn them away.</p>")
+            .Append(SvgChart.ConfidenceHistogram(metrics.ConfidenceHistogram));
+        html.Append("<h2>Training curve</h2>");
+        if (curve.Count == 0)
+        {
+            html.Append("<p>The model's training history is not available.</p>");
+        }
+        else
+        {
+            RunCurve[] run = [new RunCurve(title, curve, BestEpoch(curve))];
+            html.Append(TrainingCharts.Loss(run)).Append(TrainingCharts.ValidationAccuracy(run));
+        }
+
         html.Append("<h2>Examples of errors</h2><table><tr><th>Text</th><th>True</th><th>Predicted</th><th>Confidence</th></tr>");
         foreach (var item in items.Where(i => i.Gold != i.Predicted).OrderByDescending(i => i.Confidence).Take(50))
         {
@@ -80,5 +92,13 @@ public static class EvaluationReportWriter
         }
 
         return html.Append("</table></body></html>\n").ToString();
+    }
+
+    /// <summary>The epoch with the best validation accuracy (the first of equals), or null without validation.</summary>
+    public static int? BestEpoch(IReadOnlyList<TrainingCurvePoint> curve)
+    {
+        ArgumentNullException.ThrowIfNull(curve);
+        var best = curve.Where(p => p.ValidationAccuracy is not null).OrderByDescending(p => p.ValidationAccuracy).ThenBy(p => p.Epoch).FirstOrDefault();
+        return best?.Epoch;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Parley.Bots.Replies;
+using Parley.Bots.Tools;
 using Parley.Nlu.Embeddings;
 using Parley.Server.Errors;
 using Parley.Server.FineTuning;
@@ -110,7 +111,7 @@ public static class ChatCompletionEndpoints
         var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(reply));
         metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
         contentLog.Reply(request.Model, reply);
-        var parley = ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId);
+        var parley = ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId, ToolForm.IsAwaitingApproval(response));
         return TypedResults.Ok(new ChatCompletion(completionId, created, request.Model, [new CompletionChoice(0, new CompletionMessage(reply), finish)], usage, parley));
     }
 
@@ -176,7 +177,7 @@ public static class ChatCompletionEndpoints
             var reply = limiter.Text;
             stream.Content.Reply(request.Model, reply);
             var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
-            yield return SseEvents.Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId)));
+            yield return SseEvents.Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId, ToolForm.IsAwaitingApproval(response))));
             var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(reply));
             stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
             if (request.IncludeUsage)

@@ -3,6 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.AI;
+using Parley.Bots.Replies;
+using Parley.Bots.Tools;
+using Parley.Server.Chat;
 using Parley.Server.Errors;
 using Parley.Server.Hosting;
 
@@ -43,7 +47,7 @@ public static class SessionEndpoints
 
         // One more than the page, to know whether another follows.
         var sessions = await registry.Store.ListPageAsync(bot, size + 1, after, cancellationToken).ConfigureAwait(false);
-        var page = sessions.Take(size).Select(s => new SessionSummary(s.Id, s.Bot, s.Created, s.Updated, s.MessageCount)).ToArray();
+        var page = sessions.Take(size).Select(s => new SessionSummary(s.Id, s.Bot, s.Created, s.Updated, s.MessageCount, s.Preview)).ToArray();
         return TypedResults.Ok(new SessionList(page, sessions.Count > size, page.FirstOrDefault()?.Id, page.LastOrDefault()?.Id));
     }
 
@@ -54,12 +58,17 @@ public static class SessionEndpoints
             conversation.Id,
             conversation.Bot,
             conversation.Created,
-            [.. conversation.Messages.Select(m => new SessionMessage(m.Message.Role.Value, m.Message.Text, m.Timestamp, m.Incomplete ? true : null))],
+            [.. conversation.Messages.Select(m => new SessionMessage(m.Message.Role.Value, m.Message.Text, m.Timestamp, m.Incomplete ? true : null, ReplyInfo(m.Message)))],
             [.. conversation.Events.Select(e => new SessionEvent(e.Kind, e.Timestamp, e.Detail, e.Data, e.AfterMessages))]));
     }
 
     private static async Task<NoContent> DeleteAsync(string id, BotRegistry registry, CancellationToken cancellationToken) =>
         await registry.Store.DeleteAsync(id, cancellationToken).ConfigureAwait(false) ? TypedResults.NoContent() : throw NotFound(id);
+
+    private static ParleyReplyInfo? ReplyInfo(ChatMessage message) =>
+        message.Role == ChatRole.Assistant && message.AdditionalProperties?.ContainsKey(BotReplyInfo.RouteKey) == true
+            ? ParleyReplyInfo.From(BotReplyInfo.From(message.AdditionalProperties), null, ToolForm.From(message.AdditionalProperties)?.AwaitingApproval == true)
+            : null;
 
     private static ApiException NotFound(string id) => new(404, $"no session '{id}'", "id", "session_not_found");
 }

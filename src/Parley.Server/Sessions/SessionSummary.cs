@@ -6,4 +6,5 @@ namespace Parley.Server.Sessions;
 /// <param name="Created">When it started.</param>
 /// <param name="Updated">When it last changed.</param>
 /// <param name="MessageCount">How many messages it holds.</param>
-public sealed record SessionSummary(string Id, string Bot, DateTimeOffset Created, DateTimeOffset Updated, int MessageCount);
+/// <param name="Preview">The start of its first user message, when it has one.</param>
+public sealed record SessionSummary(string Id, string Bot, DateTimeOffset Created, DateTimeOffset Updated, int MessageCount, string? Preview = null);

@@ -1,0 +1,106 @@
+using Microsoft.Playwright;
+using Parley.Nlu.Data;
+using Parley.Nlu.Features;
+using Parley.Nlu.Training;
+using Parley.Storage.Sqlite;
+using Parley.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace Parley.Web.Tests;
+
+[Collection(WebCollection.Name)]
+public sealed class RunsTests(WebFixture fixture)
+{
+    [Fact]
+    public async Task RunsPages_TwoRunsTrainedHere_ListedThenComparedWithCurvesOverlaid()
+    {
+        var slow = await TrainAsync(new TrainerOptions { Epochs = 12, LearningRate = 0.002, Patience = 0, MinSteps = 0, Seed = 1 });
+        var fast = await TrainAsync(new TrainerOptions { Epochs = 12, LearningRate = 0.05, Patience = 0, MinSteps = 0, Seed = 1 });
+        var page = await fixture.NewPageAsync(width: 1280, height: 900);
+
+        await page.GotoAsync("/#/runs");
+
+        var rows = page.Locator("tr[data-run]");
+        await Expect(page.Locator($"tr[data-run='{slow}']")).ToContainTextAsync("intent-model");
+        await Expect(page.Locator($"tr[data-run='{fast}']")).ToContainTextAsync("succeeded");
+        await page.GetByLabel("Status").SelectOptionAsync("failed");
+        await Expect(rows).ToHaveCountAsync(0);
+        await page.GetByLabel("Status").SelectOptionAsync("succeeded");
+        await Expect(page.Locator($"tr[data-run='{slow}']")).ToBeVisibleAsync();
+
+        await page.GetByLabel($"Select {slow} for comparison").CheckAsync();
+        await page.GetByLabel($"Select {fast} for comparison").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Compare selected (2)" }).ClickAsync();
+
+        var loss = page.Locator(".chart-loss svg");
+        await Expect(loss.Locator($"polyline[data-series='{slow}: training loss']")).ToHaveCountAsync(1);
+        await Expect(loss.Locator($"polyline[data-series='{fast}: training loss']")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".chart-accuracy svg polyline.series")).ToHaveCountAsync(2);
+        await Expect(page.Locator(".chart-accuracy svg circle.best")).ToHaveCountAsync(2);
+        await Expect(page.Locator("table.compare tr.differs", new() { HasText = "learning_rate" })).ToHaveCountAsync(1);
+        await WebFixture.ScreenshotAsync(page, "run-comparison");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = slow }).ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync(slow);
+        await Expect(page.Locator(".chart-loss svg polyline.series")).ToHaveCountAsync(2);
+        await Expect(page.Locator(".kv")).Not.ToHaveCountAsync(0);
+        await WebFixture.ScreenshotAsync(page, "run");
+    }
+
+    [Fact]
+    public async Task RunPage_FineTuningJobStartedHere_UpdatesWithoutReloadUntilItSucceeds()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", WebFixture.ApiKey);
+        var lines = new System.Text.StringBuilder();
+        foreach (var (label, texts) in new[]
+        {
+            ("check_balance", new[] { "what's my balance", "how much money do I have", "show my account balance", "balance please", "check my balance", "what is in my account" }),
+            ("lost_card", new[] { "I lost my card", "my credit card was stolen", "block my card", "I can't find my debit card", "freeze my card please", "my card is missing" }),
+        })
+        {
+            foreach (var text in texts)
+            {
+                lines.Append(new System.Text.Json.Nodes.JsonObject { ["text"] = text, ["label"] = label }.ToJsonString()).Append('\n');
+            }
+        }
+
+        using var form = new MultipartFormDataContent { { new StringContent("fine-tune"), "purpose" }, { new StringContent(lines.ToString()), "file", "bank.jsonl" } };
+        var file = System.Text.Json.Nodes.JsonNode.Parse(await (await http.PostAsync("/v1/files", form)).Content.ReadAsStringAsync())!;
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/#/runs");
+        await Expect(page.Locator("h1")).ToContainTextAsync("Training runs");
+
+        using var created = await http.PostAsync("/v1/fine_tuning/jobs", System.Net.Http.Json.JsonContent.Create(new System.Text.Json.Nodes.JsonObject
+        {
+            ["model"] = "all-MiniLM-L6-v2",
+            ["training_file"] = (string)file["id"]!,
+            ["hyperparameters"] = new System.Text.Json.Nodes.JsonObject { ["n_epochs"] = 50 },
+        }));
+        var job = (string)System.Text.Json.Nodes.JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!;
+        await page.GotoAsync("/#/runs/" + job);
+
+        // The job may still be running when the page opens (it then polls) or already done: either way the page ends
+        // at "succeeded" without a reload. A tiny job trains in about a second, so growth itself is not pinned here.
+        await Expect(page.Locator("h1 .status")).ToHaveTextAsync("succeeded", new() { Timeout = 60_000 });
+        await Expect(page.Locator(".live")).ToBeHiddenAsync();
+        await Expect(page.Locator(".chart-loss svg polyline.series", new() { HasText = "training loss" })).ToHaveCountAsync(1);
+        await Expect(page.Locator(".kv").First).ToContainTextAsync("fine-tuning");
+        await page.GotoAsync("/#/runs");
+        await page.GetByLabel("Kind").SelectOptionAsync("fine-tuning");
+        await Expect(page.Locator($"tr[data-run='{job}']")).ToContainTextAsync("succeeded");
+    }
+
+    private async Task<string> TrainAsync(TrainerOptions options)
+    {
+        var data = await DatasetReader.ReadAsync(Path.Combine(TestPaths.Root, "tests", "data", "small", "restaurant.csv"));
+        var split = DatasetSplitter.Split([.. data.AllItems]);
+        var featurizer = new CharNGramFeaturizer(new FeaturizerSettings { Kind = FeaturizerSettings.CharNGrams });
+        var model = await IntentModelTrainer.TrainAsync(featurizer, [.. split.Train.Select(i => i.ToExample())], [.. split.Validation.Select(i => i.ToExample())], options);
+        var id = $"run-web-{Guid.NewGuid().ToString("N")[..8]}";
+        using var store = new SqliteRunStore(new SqliteConversationStoreOptions { Path = fixture.Database });
+        await store.SaveAsync(IntentModelTrainer.ToRunRecord(model, id, DateTimeOffset.UtcNow, data.Hash, null,
+            new() { ["data"] = "restaurant.csv" }));
+        return id;
+    }
+}
