@@ -13,7 +13,11 @@ public sealed class ParleyOptions
     /// <summary>The bot folder the command-line app talks to. Default: null, the app's default bot.</summary>
     public string? Bot { get; set; }
 
-    /// <summary>The conversation database file. Default: null, <c>parley.db</c> in the data folder.</summary>
+    /// <summary>
+    /// The database: a SQLite file, or PostgreSQL given as a connection string (<c>Host=…;Database=…;Username=…</c>) or a
+    /// <c>postgres://user:password@host:port/database</c> URL (see <see cref="ParleyDatabase"/>). Default: null,
+    /// <c>parley.db</c> in the data folder.
+    /// </summary>
     public string? Database { get; set; }
 
     /// <summary>
@@ -35,8 +39,14 @@ public sealed class ParleyOptions
     public ParleyDataFolder GetDataFolder() =>
         string.IsNullOrWhiteSpace(DataDirectory) ? ParleyDataFolder.FromEnvironment() : new ParleyDataFolder(Resolve(DataDirectory));
 
-    /// <summary>The conversation database file in effect: <see cref="Database"/>, else <c>parley.db</c> in the data folder.</summary>
-    public string GetDatabasePath() => string.IsNullOrWhiteSpace(Database) ? GetDataFolder().Database : Resolve(Database);
+    /// <summary>
+    /// The SQLite database file in effect: <see cref="Database"/>, else <c>parley.db</c> in the data folder. Only for a
+    /// SQLite database: <see cref="ParleyDatabase"/> tells the two apart.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="Database"/> names a PostgreSQL database.</exception>
+    public string GetDatabasePath() => Storage.Postgres.PostgresConnectionString.IsPostgres(Database)
+        ? throw new InvalidOperationException("Parley:Database names a PostgreSQL database, not a file.")
+        : string.IsNullOrWhiteSpace(Database) ? GetDataFolder().Database : Resolve(Database);
 
     private string Resolve(string path) => Path.GetFullPath(path, BaseDirectory ?? Environment.CurrentDirectory);
 }

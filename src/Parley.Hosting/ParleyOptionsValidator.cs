@@ -25,6 +25,18 @@ public sealed class ParleyOptionsValidator : IValidateOptions<ParleyOptions>
             failures.Add($"Parley:TokenEncoding '{encoding}' is not supported: use '{ChatTokenCounter.O200kBase}' or '{ChatTokenCounter.Cl100kBase}'");
         }
 
+        if (Storage.Postgres.PostgresConnectionString.IsPostgres(options.Database))
+        {
+            try
+            {
+                Storage.Postgres.PostgresConnectionString.Normalize(options.Database!);
+            }
+            catch (ArgumentException e)
+            {
+                failures.Add($"Parley:Database: {e.Message}");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

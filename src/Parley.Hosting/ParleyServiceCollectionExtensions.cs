@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Parley.Core.Conversations;
-using Parley.Storage.Sqlite;
 
 namespace Parley.Hosting;
 
@@ -18,7 +17,7 @@ public static class ParleyServiceCollectionExtensions
     /// (section <c>OpenAI</c>) bound from <paramref name="configuration"/> and validated; the <see cref="ParleyDataFolder"/>;
     /// the process's sentence encoder behind the data folder's embedding cache as the
     /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>; the <see cref="LlmClientFactory"/>; the
-    /// <see cref="IBotFactory"/>; and the SQLite <see cref="IConversationStore"/> and calendar store (for the calendar tools). Services already registered are kept,
+    /// <see cref="IBotFactory"/>; and the <see cref="ParleyDatabase"/> (SQLite, or PostgreSQL when <c>Parley:Database</c> is a connection string) with its <see cref="IConversationStore"/> and calendar store (for the calendar tools). Services already registered are kept,
     /// so a test or host can replace any of them by registering it first (or, for single services, after).
     /// </summary>
     /// <param name="services">The services.</param>
@@ -41,15 +40,9 @@ public static class ParleyServiceCollectionExtensions
         services.TryAddSingleton<IBotStartupReporter>(sp => new LoggingBotStartupReporter(
             sp.GetService<ILoggerFactory>()?.CreateLogger<LoggingBotStartupReporter>() ?? NullLogger<LoggingBotStartupReporter>.Instance));
         services.TryAddSingleton<IBotFactory, BotFactory>();
-        services.TryAddSingleton<IConversationStore>(sp => new SqliteConversationStore(new SqliteConversationStoreOptions
-        {
-            Path = sp.GetRequiredService<IOptions<ParleyOptions>>().Value.GetDatabasePath(),
-            TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System,
-        }));
-        services.TryAddSingleton<Parley.Core.Calendar.ICalendarStore>(sp => new SqliteCalendarStore(new SqliteConversationStoreOptions
-        {
-            Path = sp.GetRequiredService<IOptions<ParleyOptions>>().Value.GetDatabasePath(),
-        }));
+        services.TryAddSingleton(sp => new ParleyDatabase(sp.GetRequiredService<IOptions<ParleyOptions>>().Value, sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<ParleyDatabase>().OpenConversations());
+        services.TryAddSingleton(sp => sp.GetRequiredService<ParleyDatabase>().OpenCalendar());
         return services;
     }
 }

@@ -19,8 +19,6 @@ using Parley.Server.Knowledge;
 using Parley.Server.Runs;
 using Parley.Server.Sessions;
 using Parley.Server.Web;
-using Parley.Core.Runs;
-using Parley.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Server.Telemetry;
 
@@ -66,10 +64,7 @@ public static class ParleyServer
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<AuthFailureThrottle>();
         services.AddFineTuning();
-        services.TryAddSingleton<IRunStore>(sp => new SqliteRunStore(new SqliteConversationStoreOptions
-        {
-            Path = sp.GetRequiredService<IOptions<ParleyOptions>>().Value.GetDatabasePath(),
-        }));
+        services.TryAddSingleton(sp => sp.GetRequiredService<ParleyDatabase>().OpenRuns());
         services.AddSingleton<RunCatalog>();
         services.AddBotMcpServers();
         services.AddApiRateLimiter();

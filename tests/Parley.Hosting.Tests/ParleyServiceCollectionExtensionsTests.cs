@@ -49,6 +49,33 @@ public sealed class ParleyServiceCollectionExtensionsTests : IDisposable
         Assert.Equal(Path.Combine(_host.DataDirectory, "chats.db"), store.DatabasePath);
     }
 
+    [Theory]
+    [InlineData("Host=db.internal;Database=parley;Username=app;Password=hunter2")]
+    [InlineData("postgres://app:hunter2@db.internal/parley")]
+    public async Task AddParleyBots_PostgresDatabase_StoresInPostgresAndCreatesNoFile(string database)
+    {
+        await using var services = _host.Build(new() { ["Parley:Database"] = database, ["Parley:BaseDirectory"] = _host.DataDirectory });
+
+        var store = Assert.IsType<Parley.Storage.Postgres.PostgresConversationStore>(services.GetRequiredService<IConversationStore>());
+        Assert.IsType<Parley.Storage.Postgres.PostgresCalendarStore>(services.GetRequiredService<Parley.Core.Calendar.ICalendarStore>());
+
+        Assert.Equal("PostgreSQL database 'parley' on db.internal:5432 as user 'app'", store.Description);
+        Assert.Equal("PostgreSQL database 'parley' on db.internal:5432 as user 'app'", services.GetRequiredService<ParleyDatabase>().Description);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_host.DataDirectory, "*Host*"));
+        Assert.False(File.Exists(Path.Combine(_host.DataDirectory, database)));
+    }
+
+    [Fact]
+    public void AddParleyBots_UnreadableConnectionString_FailsValidationWithoutThePassword()
+    {
+        using var services = _host.Build(new() { ["Parley:Database"] = "Host=db;Colour=blue;Password=hunter2" });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ParleyOptions>>().Value);
+
+        Assert.Contains("Parley:Database", ex.Message);
+        Assert.DoesNotContain("hunter2", ex.Message);
+    }
+
     [Fact]
     public void AddParleyBots_TwoContainers_ShareTheProcessEncoderBehindEachCache()
     {

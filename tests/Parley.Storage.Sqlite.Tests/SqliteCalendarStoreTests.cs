@@ -23,48 +23,6 @@ public sealed class SqliteCalendarStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task AddAsync_TwoEvents_NumbersThemPerCalendar()
-    {
-        var first = await _store.AddAsync("s1", "Call with Anna", Nine, Nine.AddHours(1), "Europe/Berlin");
-        var second = await _store.AddAsync("s1", "Dentist", Nine.AddHours(2), Nine.AddHours(3), "Europe/Berlin");
-        var other = await _store.AddAsync("s2", "Gym", Nine, Nine.AddHours(1), "UTC");
-
-        Assert.Equal(("1", "2", "1"), (first.Id, second.Id, other.Id));
-        var loaded = await _store.GetAsync("s1", "2");
-        Assert.Equal(second, loaded);
-    }
-
-    [Fact]
-    public async Task ListAsync_Window_ReturnsOverlappingEventsInOrder()
-    {
-        await _store.AddAsync("s1", "Late", Nine.AddHours(5), Nine.AddHours(6), "UTC");
-        await _store.AddAsync("s1", "Early", Nine, Nine.AddHours(1), "UTC");
-        await _store.AddAsync("s1", "Tomorrow", Nine.AddDays(1), Nine.AddDays(1).AddHours(1), "UTC");
-
-        var today = await _store.ListAsync("s1", Nine.AddMinutes(30), Nine.AddHours(12));
-
-        Assert.Equal(["Early", "Late"], today.Select(e => e.Title));
-        Assert.Empty(await _store.ListAsync("s1", Nine.AddHours(1), Nine.AddHours(5)));
-    }
-
-    [Fact]
-    public async Task MoveAsync_And_RemoveAsync_ChangeOnlyTheNamedEvent()
-    {
-        var ev = await _store.AddAsync("s1", "Call", Nine, Nine.AddHours(1), "UTC");
-
-        Assert.True(await _store.MoveAsync("s1", ev.Id, Nine.AddHours(3), Nine.AddHours(4)));
-        Assert.Equal(Nine.AddHours(3), (await _store.GetAsync("s1", ev.Id))!.Start);
-        Assert.False(await _store.MoveAsync("s2", ev.Id, Nine, Nine.AddHours(1)));
-        Assert.False(await _store.RemoveAsync("s1", "99"));
-        Assert.True(await _store.RemoveAsync("s1", ev.Id));
-        Assert.Null(await _store.GetAsync("s1", ev.Id));
-    }
-
-    [Fact]
-    public async Task AddAsync_EndBeforeStart_Throws() =>
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.AddAsync("s1", "x", Nine, Nine, "UTC"));
-
-    [Fact]
     public async Task Schema_Version2Database_IsUpgradedKeepingItsData()
     {
         using (var connection = _db.OpenRaw())

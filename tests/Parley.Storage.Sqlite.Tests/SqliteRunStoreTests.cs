@@ -29,61 +29,6 @@ public sealed class SqliteRunStoreTests : IDisposable
     };
 
     [Fact]
-    public async Task SaveAsync_ThenGet_RoundTripsEveryField()
-    {
-        using var store = new SqliteRunStore(Options);
-        await store.SaveAsync(Run("r1", 1));
-
-        var run = await store.GetAsync("r1");
-
-        Assert.NotNull(run);
-        Assert.Equal("intent-model", run.Kind);
-        Assert.Equal(new DateTimeOffset(2026, 11, 28, 12, 1, 0, TimeSpan.Zero), run.Created);
-        Assert.Equal("/models/r1", run.ModelPath);
-        Assert.Equal(0.01, run.Parameters["lr"]!.GetValue<double>());
-        Assert.Equal(0.9, run.History[0]!["val_accuracy"]!.GetValue<double>());
-        Assert.Equal(0.95, run.Metrics["accuracy"]!.GetValue<double>());
-        Assert.Null(await store.GetAsync("missing"));
-    }
-
-    [Fact]
-    public async Task ListAsync_NewestFirstAndFilteredByKind()
-    {
-        using var store = new SqliteRunStore(Options);
-        await store.SaveAsync(Run("old", 1));
-        await store.SaveAsync(Run("new", 5));
-        await store.SaveAsync(Run("other", 3, kind: "response-model"));
-
-        Assert.Equal(["new", "other", "old"], (await store.ListAsync()).Select(r => r.Id));
-        Assert.Equal(["new", "old"], (await store.ListAsync("intent-model")).Select(r => r.Id));
-        Assert.Single(await store.ListAsync(limit: 1));
-    }
-
-    [Fact]
-    public async Task SaveAsync_SameId_Replaces()
-    {
-        using var store = new SqliteRunStore(Options);
-        await store.SaveAsync(Run("r", 1));
-        await store.SaveAsync(Run("r", 1) with { Metrics = new JsonObject { ["accuracy"] = 0.5 } });
-
-        Assert.Equal(0.5, (await store.GetAsync("r"))!.Metrics["accuracy"]!.GetValue<double>());
-        Assert.Single(await store.ListAsync());
-    }
-
-    [Fact]
-    public async Task Database_ShareWithConversations_BothWork()
-    {
-        using var conversations = new SqliteConversationStore(Options);
-        using var runs = new SqliteRunStore(Options);
-
-        var conversation = await conversations.CreateAsync("shop");
-        await runs.SaveAsync(Run("r", 1));
-
-        Assert.NotNull(await conversations.GetAsync(conversation.Id));
-        Assert.NotNull(await runs.GetAsync("r"));
-    }
-
-    [Fact]
     public async Task Database_Version1_IsUpgradedKeepingConversations()
     {
         var path = Options.Path;

@@ -63,7 +63,8 @@ internal sealed class ParleyProcess : IAsyncDisposable
     /// <param name="upstream">The upstream model's base URL, or null for none.</param>
     /// <param name="logRequests">Whether the server logs at Information (its default).</param>
     /// <param name="ownDataFolder">Use a fresh data folder (cold caches, deleted afterwards) instead of the shared one.</param>
-    public static async Task<ParleyProcess> StartAsync(string parleyDll, Uri? upstream, bool logRequests = true, bool ownDataFolder = false)
+    /// <param name="database">The <c>--db</c> value (a PostgreSQL connection string, say), or null for a fresh SQLite file.</param>
+    public static async Task<ParleyProcess> StartAsync(string parleyDll, Uri? upstream, bool logRequests = true, bool ownDataFolder = false, string? database = null)
     {
         var port = FreePort();
         var folder = Directory.CreateTempSubdirectory("parley-bench-").FullName;
@@ -74,7 +75,7 @@ internal sealed class ParleyProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { parleyDll, "serve", "--urls", $"http://127.0.0.1:{port}", "--api-key", ApiKey, "--rate-limit", "1000000000", "--db", Path.Combine(folder, "parley.db") })
+        foreach (var arg in new[] { parleyDll, "serve", "--urls", $"http://127.0.0.1:{port}", "--api-key", ApiKey, "--rate-limit", "1000000000", "--db", database ?? Path.Combine(folder, "parley.db") })
         {
             start.ArgumentList.Add(arg);
         }

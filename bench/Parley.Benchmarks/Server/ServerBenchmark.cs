@@ -4,8 +4,8 @@ namespace Parley.Benchmarks.Server;
 internal static class ServerBenchmark
 {
     public const string Usage =
-        "Parley.Benchmarks server overhead|streams|soak|idle [--parley path/to/parley.dll] [--rounds 5] [--requests 1000] [--seconds 5] " +
-        "[--connections 64] [--streams 1000] [--duration 10m] [--no-request-log]";
+        "Parley.Benchmarks server overhead|streams|soak|idle|shared [--parley path/to/parley.dll] [--rounds 5] [--requests 1000] [--seconds 5] " +
+        "[--connections 64] [--streams 1000] [--duration 10m] [--no-request-log] [--postgres CONNECTION-STRING]";
 
     public static Task<int> RunAsync(string[] args)
     {
@@ -15,6 +15,7 @@ internal static class ServerBenchmark
             "overhead" => OverheadBenchmark.RunAsync(arguments),
             "streams" => StreamsBenchmark.RunAsync(arguments),
             "soak" => SoakBenchmark.RunAsync(arguments),
+            "shared" => SharedStoreBenchmark.RunAsync(arguments),
             _ => IdleBenchmark.RunAsync(arguments),
         };
     }

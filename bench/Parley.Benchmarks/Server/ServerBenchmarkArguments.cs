@@ -12,17 +12,19 @@ namespace Parley.Benchmarks.Server;
 /// <param name="Streams">Concurrent SSE streams (<c>streams</c>).</param>
 /// <param name="Duration">How long the soak runs (<c>soak</c>).</param>
 /// <param name="LogRequests">Whether the server logs its per-request line (its default); off to measure logging's cost.</param>
+/// <param name="Postgres">A connection string of a PostgreSQL server where the user may create databases (<c>shared</c>).</param>
 internal sealed record ServerBenchmarkArguments(
-    string Scenario, string ParleyDll, int Rounds, int Requests, double Seconds, int Connections, int Streams, TimeSpan Duration, bool LogRequests)
+    string Scenario, string ParleyDll, int Rounds, int Requests, double Seconds, int Connections, int Streams, TimeSpan Duration, bool LogRequests, string? Postgres = null)
 {
     public static ServerBenchmarkArguments Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("overhead" or "streams" or "soak" or "idle"))
+        if (args.Length == 0 || args[0] is not ("overhead" or "streams" or "soak" or "idle" or "shared"))
         {
-            throw new ArgumentException("server needs a scenario: overhead, streams, soak or idle");
+            throw new ArgumentException("server needs a scenario: overhead, streams, soak, idle or shared");
         }
 
         string? dll = null;
+        string? postgres = Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES");
         int rounds = 5, requests = 1000, connections = 0, streams = 1000;
         double seconds = 5;
         var duration = TimeSpan.FromMinutes(10);
@@ -39,6 +41,7 @@ internal sealed record ServerBenchmarkArguments(
             switch (args[i])
             {
                 case "--parley": dll = value; break;
+                case "--postgres": postgres = value; break;
                 case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--requests": requests = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
@@ -62,7 +65,7 @@ internal sealed record ServerBenchmarkArguments(
         ArgumentOutOfRangeException.ThrowIfLessThan(streams, 1, "--streams");
         ArgumentOutOfRangeException.ThrowIfNegative(connections, "--connections");
         return new ServerBenchmarkArguments(
-            args[0], Path.GetFullPath(dll), rounds, requests, seconds, connections == 0 ? (args[0] == "soak" ? 8 : 64) : connections, streams, duration, logRequests);
+            args[0], Path.GetFullPath(dll), rounds, requests, seconds, connections == 0 ? args[0] switch { "soak" => 8, "shared" => 32, _ => 64 } : connections, streams, duration, logRequests, postgres);
     }
 
     /// <summary>A duration such as <c>600</c> (seconds), <c>90s</c>, <c>10m</c>.</summary>

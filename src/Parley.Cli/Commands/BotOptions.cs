@@ -14,7 +14,7 @@ internal sealed class BotOptions
 
     public Option<string?> BaseUrl { get; } = new("--base-url") { Description = "An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (default: OPENAI_BASE_URL; offline when unset)." };
 
-    public Option<string?> Database { get; } = new("--db") { Description = "The conversation database file (default: parley.db in the user's data folder)." };
+    public Option<string?> Database { get; } = new("--db") { Description = "The database: a SQLite file, or PostgreSQL as \"Host=…;Database=…\" or postgres://… (default: parley.db in the user's data folder)." };
 
     public void AddTo(Command command)
     {

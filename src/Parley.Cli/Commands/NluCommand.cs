@@ -12,7 +12,6 @@ using Parley.Nlu.Intents;
 using Parley.Nlu.Models;
 using Parley.Nlu.Reports;
 using Parley.Nlu.Training;
-using Parley.Storage.Sqlite;
 
 namespace Parley.Cli.Commands;
 
@@ -137,7 +136,8 @@ internal static class NluCommand
 
             var runId = $"run-{started:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
             var settings = SettingsLoader.Load(context, [new("Parley:Database", result.GetValue(database))]);
-            using (var runs = new SqliteRunStore(settings.StoreOptions()))
+            var runs = settings.Database().OpenRuns();
+            using (runs as IDisposable)
             {
                 var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = methodName, ["encoder"] = encoderRecord };
                 await runs.SaveAsync(IntentModelTrainer.ToRunRecord(model, runId, started, data.Hash, folder, extra), cancellationToken).ConfigureAwait(false);

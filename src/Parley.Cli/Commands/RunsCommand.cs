@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parley.Cli.Hosting;
 using Parley.Core.Runs;
-using Parley.Storage.Sqlite;
 
 namespace Parley.Cli.Commands;
 
@@ -15,7 +14,7 @@ internal static class RunsCommand
 
     public static Command Create(CliContext context)
     {
-        var database = new Option<string?>("--db") { Description = "The database file.", Recursive = true };
+        var database = new Option<string?>("--db") { Description = "The database: a SQLite file, or PostgreSQL as \"Host=…;Database=…\" or postgres://… (default: parley.db in the user's data folder).", Recursive = true };
         var json = new Option<bool>("--json") { Description = "Print JSON.", Recursive = true };
         var id = new Argument<string>("id") { Description = "The run id." };
         var first = new Argument<string>("first") { Description = "The first run id." };
@@ -24,7 +23,8 @@ internal static class RunsCommand
         var list = new Command("list", "List training runs, newest first.");
         list.SetAction(async (result, cancellationToken) =>
         {
-            using var store = Open(result, database, context);
+            var store = Open(result, database, context);
+            using var owned = (IDisposable)store;
             var runs = await store.ListAsync(limit: 200, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (result.GetValue(json))
             {
@@ -45,7 +45,8 @@ internal static class RunsCommand
         show.Arguments.Add(id);
         show.SetAction(async (result, cancellationToken) =>
         {
-            using var store = Open(result, database, context);
+            var store = Open(result, database, context);
+            using var owned = (IDisposable)store;
             var run = await FindAsync(store, result.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             var node = Summary(run);
             node["parameters"] = run.Parameters.DeepClone();
@@ -60,7 +61,8 @@ internal static class RunsCommand
         compare.Arguments.Add(second);
         compare.SetAction(async (result, cancellationToken) =>
         {
-            using var store = Open(result, database, context);
+            var store = Open(result, database, context);
+            using var owned = (IDisposable)store;
             var a = await FindAsync(store, result.GetValue(first)!, cancellationToken).ConfigureAwait(false);
             var b = await FindAsync(store, result.GetValue(second)!, cancellationToken).ConfigureAwait(false);
             var rows = Rows(a, b);
@@ -153,10 +155,10 @@ internal static class RunsCommand
 
     private static string Short(string? hash) => hash is null ? "—" : hash[..Math.Min(10, hash.Length)];
 
-    private static SqliteRunStore Open(ParseResult result, Option<string?> database, CliContext context)
+    private static IRunStore Open(ParseResult result, Option<string?> database, CliContext context)
     {
         var settings = SettingsLoader.Load(context, [new("Parley:Database", result.GetValue(database))]);
-        return new SqliteRunStore(settings.StoreOptions());
+        return settings.Database().OpenRuns();
     }
 
     private static async Task<RunRecord> FindAsync(IRunStore store, string id, CancellationToken cancellationToken) =>

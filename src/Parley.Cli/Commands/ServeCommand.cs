@@ -28,7 +28,7 @@ internal static class ServeCommand
         var maxBody = new Option<long?>("--max-request-body-bytes") { Description = $"The largest request body accepted; larger ones get 413 (default: {ParleyServerOptions.DefaultMaxRequestBodyBytes})." };
         var logContent = new Option<bool?>("--log-content") { Description = "Log prompts and replies (default: off; API keys are never logged)." };
         var shutdown = new Option<double?>("--shutdown-timeout") { Description = "Seconds stopping waits for open requests and streams to finish (default: 30)." };
-        var database = new Option<string?>("--db") { Description = "The conversation database file (default: parley.db in the user's data folder)." };
+        var database = new Option<string?>("--db") { Description = "The database: a SQLite file, or PostgreSQL as \"Host=…;Database=…\" or postgres://… (default: parley.db in the user's data folder)." };
         var command = new Command("serve", "Serve the bots, and the upstream model named by PARLEY_MODEL when an endpoint is configured, over an OpenAI-compatible HTTP API (/v1/models, /v1/chat/completions, /v1/embeddings, /metrics). Settings also come from Parley:Server in appsettings.json or Parley__Server__* variables; flags win.");
         command.Options.Add(bots);
         command.Options.Add(urls);

@@ -6,7 +6,7 @@ using Parley.Bots.Replies;
 using Parley.Cli.Hosting;
 using Parley.Cli.Rendering;
 using Parley.Core.Conversations;
-using Parley.Storage.Sqlite;
+using Parley.Hosting;
 
 namespace Parley.Cli.Commands;
 
@@ -15,7 +15,7 @@ internal static class SessionsCommand
 {
     public static Command Create(CliContext context)
     {
-        var database = new Option<string?>("--db") { Description = "The conversation database file.", Recursive = true };
+        var database = new Option<string?>("--db") { Description = "The database: a SQLite file, or PostgreSQL as \"Host=…;Database=…\" or postgres://… (default: parley.db in the user's data folder).", Recursive = true };
         var json = new Option<bool>("--json") { Description = "Print JSON.", Recursive = true };
         var bot = new Option<string?>("--bot") { Description = "Only this bot's sessions (its name)." };
         var id = new Argument<string>("id") { Description = "The session id." };
@@ -24,7 +24,8 @@ internal static class SessionsCommand
         list.Options.Add(bot);
         list.SetAction(async (result, cancellationToken) =>
         {
-            using var store = Open(result, database, context);
+            var store = Open(result, database, context);
+            using var owned = (IDisposable)store;
             var sessions = await store.ListAsync(result.GetValue(bot), 200, cancellationToken).ConfigureAwait(false);
             if (result.GetValue(json))
             {
@@ -45,7 +46,8 @@ internal static class SessionsCommand
         show.Arguments.Add(id);
         show.SetAction(async (result, cancellationToken) =>
         {
-            using var store = Open(result, database, context);
+            var store = Open(result, database, context);
+            using var owned = (IDisposable)store;
             var conversation = await Find(store, result.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             if (result.GetValue(json))
             {
@@ -92,7 +94,8 @@ internal static class SessionsCommand
         delete.Arguments.Add(id);
         delete.SetAction(async (result, cancellationToken) =>
         {
-            using var store = Open(result, database, context);
+            var store = Open(result, database, context);
+            using var owned = (IDisposable)store;
             var sessionId = result.GetValue(id)!;
             if (!await store.DeleteAsync(sessionId, cancellationToken).ConfigureAwait(false))
             {
@@ -110,9 +113,10 @@ internal static class SessionsCommand
         prune.SetAction(async (result, cancellationToken) =>
         {
             var age = DurationArgument.Parse("--older-than", result.GetValue(olderThan)!);
-            using var store = Open(result, database, context);
+            var store = Open(result, database, context);
+            using var owned = (IDisposable)store;
             var cutoff = context.Time.GetUtcNow() - age;
-            var deleted = await store.DeleteOlderThanAsync(cutoff, result.GetValue(bot), cancellationToken).ConfigureAwait(false);
+            var deleted = await ParleyDatabase.DeleteOlderThanAsync(store, cutoff, result.GetValue(bot), cancellationToken).ConfigureAwait(false);
             await context.Out.WriteLineAsync(result.GetValue(json)
                 ? new JsonObject { ["deleted"] = deleted }.ToJsonString()
                 : string.Create(CultureInfo.InvariantCulture, $"Deleted {deleted} session{(deleted == 1 ? "" : "s")} last active before {cutoff.ToLocalTime():yyyy-MM-dd HH:mm}.")).ConfigureAwait(false);
@@ -129,10 +133,10 @@ internal static class SessionsCommand
         return command;
     }
 
-    private static SqliteConversationStore Open(ParseResult result, Option<string?> database, CliContext context)
+    private static IConversationStore Open(ParseResult result, Option<string?> database, CliContext context)
     {
         var settings = SettingsLoader.Load(context, [new("Parley:Database", result.GetValue(database))]);
-        return new SqliteConversationStore(settings.StoreOptions());
+        return settings.Database().OpenConversations();
     }
 
     private static async Task<Conversation> Find(IConversationStore store, string id, CancellationToken cancellationToken) =>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Parley.Hosting;
-using Parley.Storage.Sqlite;
 
 namespace Parley.Cli.Hosting;
 
@@ -40,6 +39,17 @@ public sealed class ParleySettings
     /// <summary>The data folder in effect.</summary>
     public ParleyDataFolder DataFolder => Parley.GetDataFolder();
 
-    /// <summary>Options of the SQLite stores (conversations and runs) at the database in effect.</summary>
-    public SqliteConversationStoreOptions StoreOptions() => new() { Path = Parley.GetDatabasePath() };
+    /// <summary>The database in effect (a SQLite file or PostgreSQL), to open the stores on.</summary>
+    /// <exception cref="CliException">A PostgreSQL connection string cannot be read.</exception>
+    public ParleyDatabase Database()
+    {
+        try
+        {
+            return new ParleyDatabase(Parley);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"invalid settings: Parley:Database: {e.Message}");
+        }
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Parley.Hosting;
 using Parley.Server.Errors;
 
 namespace Parley.Server.Security;
@@ -11,6 +12,7 @@ namespace Parley.Server.Security;
 /// <summary>
 /// The API groups' per-client fixed-window rate limit (<see cref="PolicyName"/>): one window per valid API key, or per
 /// client IP address when the API is open or the request has no valid key (so made-up keys cannot add partitions).
+/// On a database shared by several servers (PostgreSQL) the windows are counted there, so the limit holds across them.
 /// </summary>
 internal static class ApiRateLimiter
 {
@@ -21,17 +23,22 @@ internal static class ApiRateLimiter
     public static IServiceCollection AddApiRateLimiter(this IServiceCollection services)
     {
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ParleyServerOptions>, ApiKeys>((limiter, server, keys) =>
+        services.AddSingleton(sp => new SharedRateLimitCounter(sp.GetRequiredService<ParleyDatabase>().OpenRateLimitCounter()));
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ParleyServerOptions>, ApiKeys, SharedRateLimitCounter>((limiter, server, keys, shared) =>
         {
             var options = server.Value;
-            limiter.AddPolicy(PolicyName, context => options.RateLimitPermits > 0
-                ? RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context, keys), _ => new FixedWindowRateLimiterOptions
+            limiter.AddPolicy(PolicyName, context => (options.RateLimitPermits, shared.Counter) switch
+            {
+                (<= 0, _) => RateLimitPartition.GetNoLimiter(string.Empty),
+                (_, { } counter) => RateLimitPartition.Get(PartitionKey(context, keys), key =>
+                    new SharedWindowRateLimiter(counter, key, options.RateLimitPermits, options.RateLimitWindow, options.TimeProvider)),
+                _ => RateLimitPartition.GetFixedWindowLimiter(PartitionKey(context, keys), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = options.RateLimitPermits,
                     Window = options.RateLimitWindow,
                     QueueLimit = 0,
-                })
-                : RateLimitPartition.GetNoLimiter(string.Empty));
+                }),
+            });
             limiter.OnRejected = (rejected, cancellationToken) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : options.RateLimitWindow;

@@ -1,12 +1,24 @@
+using Parley.Core.Conversations;
+using Parley.Hosting;
+
 namespace Parley.Server.Sessions;
 
 /// <summary>
 /// One turn at a time per session: concurrent requests on the same session wait for each other, so turns are stored
-/// in the order they were answered and each one sees the history the one before left.
+/// in the order they were answered and each one sees the history the one before left. On a database shared by several
+/// servers (PostgreSQL) the turn also holds the database's lock of the session, taken after this server's own gate so
+/// requests waiting here hold no connection.
 /// </summary>
-internal sealed class SessionLocks
+internal sealed class SessionLocks : IDisposable
 {
     private readonly Dictionary<string, Gate> _gates = new(StringComparer.Ordinal);
+    private readonly IConversationLocks? _shared;
+
+    /// <summary>Creates the gates; with <paramref name="database"/>, they also take its shared locks (if it has them).</summary>
+    public SessionLocks(ParleyDatabase? database = null)
+    {
+        _shared = database?.OpenLocks();
+    }
 
     /// <summary>The number of sessions with a turn running or waiting, for tests.</summary>
     public int Count
@@ -45,8 +57,23 @@ internal sealed class SessionLocks
             throw;
         }
 
-        return new Lease(this, sessionId, gate);
+        IDisposable? shared = null;
+        try
+        {
+            shared = _shared is null ? null : await _shared.AcquireAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            gate.Semaphore.Release();
+            Leave(sessionId, gate);
+            throw;
+        }
+
+        return new Lease(this, sessionId, gate, shared);
     }
+
+    /// <summary>Closes the shared locks' connections.</summary>
+    public void Dispose() => (_shared as IDisposable)?.Dispose();
 
     private void Leave(string sessionId, Gate gate)
     {
@@ -66,7 +93,7 @@ internal sealed class SessionLocks
         public int Users { get; set; }
     }
 
-    private sealed class Lease(SessionLocks owner, string sessionId, Gate gate) : IDisposable
+    private sealed class Lease(SessionLocks owner, string sessionId, Gate gate, IDisposable? shared) : IDisposable
     {
         private int _released;
 
@@ -74,6 +101,7 @@ internal sealed class SessionLocks
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
+                shared?.Dispose();
                 gate.Semaphore.Release();
                 owner.Leave(sessionId, gate);
             }

@@ -1,7 +1,7 @@
-namespace Parley.Storage.Sqlite.Tests;
+namespace Parley.Storage.Conformance;
 
 /// <summary>A settable clock that runs a callback each time it is read, to act in the middle of a store call.</summary>
-internal sealed class CallbackTimeProvider(DateTimeOffset now) : TimeProvider
+public sealed class CallbackTimeProvider(DateTimeOffset now) : TimeProvider
 {
     public DateTimeOffset Now { get; set; } = now;
 
