@@ -20,10 +20,10 @@ public sealed class McpEndpointTests(ServerFixture server) : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private Task<McpClient> ConnectAsync(string bot = "shop", string key = ServerFixture.ApiKey) =>
+    private Task<McpClient> ConnectAsync(string? bot = "shop", string key = ServerFixture.ApiKey) =>
         McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
         {
-            Endpoint = new Uri(server.Http.BaseAddress!, $"/mcp/{bot}"),
+            Endpoint = new Uri(server.Http.BaseAddress!, bot is null ? "/mcp" : $"/mcp/{bot}"),
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {key}" },
         }, server.Http, ownsHttpClient: false));
@@ -43,6 +43,23 @@ public sealed class McpEndpointTests(ServerFixture server) : IDisposable
         var text = Assert.IsType<TextContentBlock>(Assert.Single(found.Content)).Text;
         Assert.Contains("shipped", text, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("99999", Assert.IsType<TextContentBlock>(Assert.Single(missing.Content)).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mcp_Root_AsksEachBotInASessionAndSearchesItsKnowledge()
+    {
+        await using var client = await ConnectAsync(bot: null);
+        var session = "mcp-" + Guid.NewGuid().ToString("N");
+
+        var tools = await client.ListToolsAsync();
+        var answer = await client.CallToolAsync("ask_shop", new Dictionary<string, object?> { ["message"] = "how long does shipping take?", ["session"] = session });
+        var found = await client.CallToolAsync("search_shop_knowledge", new Dictionary<string, object?> { ["query"] = "how many days do I have to return an item?" });
+        var stored = await server.Http.GetFromJsonAsync<JsonNode>($"/api/sessions/{session}");
+
+        Assert.Equal(["ask_shop", "search_shop_knowledge"], tools.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("business days", Assert.IsType<TextContentBlock>(Assert.Single(answer.Content)).Text, StringComparison.Ordinal);
+        Assert.Contains("source: returns", Assert.IsType<TextContentBlock>(Assert.Single(found.Content)).Text, StringComparison.Ordinal);
+        Assert.Equal(2, stored!["messages"]!.AsArray().Count);
     }
 
     [Fact]

@@ -6,12 +6,14 @@ using ModelContextProtocol.Server;
 using Parley.Bots.Tools.Mcp;
 using Parley.Server.Errors;
 using Parley.Server.Hosting;
+using Parley.Server.Sessions;
 
 namespace Parley.Server.Mcp;
 
 /// <summary>
-/// <c>/mcp/BOT</c>: each served bot's tools as an MCP server over Streamable HTTP, behind the API's key and rate limit.
-/// Stateless (no session affinity), so it works behind a load balancer; tools that need approval are not offered.
+/// MCP over Streamable HTTP, behind the API's key and rate limit: <c>/mcp</c> offers <c>ask_BOT</c> and
+/// <c>search_BOT_knowledge</c> for every served bot, and <c>/mcp/BOT</c> each bot's own tools (those that need approval
+/// are not offered). Stateless (no session affinity), so it works behind a load balancer.
 /// </summary>
 internal static class McpEndpoints
 {
@@ -26,8 +28,16 @@ internal static class McpEndpoints
                 o.Stateless = true;
                 o.ConfigureSessionOptions = async (http, options, cancellationToken) =>
                 {
-                    var name = http.GetRouteValue("bot") as string ?? "";
-                    var bots = await http.RequestServices.GetRequiredService<BotRegistry>().GetBotsAsync(cancellationToken).ConfigureAwait(false);
+                    var registry = http.RequestServices.GetRequiredService<BotRegistry>();
+                    var bots = await registry.GetBotsAsync(cancellationToken).ConfigureAwait(false);
+                    if (http.GetRouteValue("bot") is not string name)
+                    {
+                        // /mcp: every bot as a whole — ask it, or search its knowledge.
+                        var locks = http.RequestServices.GetRequiredService<SessionLocks>();
+                        options.ToolCollection = [.. bots.Values.SelectMany(b => BotConversationTools.Create(b, registry.Store, locks))];
+                        return;
+                    }
+
                     if (!bots.TryGetValue(name, out var bot))
                     {
                         throw new ApiException(404, $"no bot '{name}': the tools of each served bot are at {Prefix}/BOT", "bot", "model_not_found");
@@ -40,5 +50,10 @@ internal static class McpEndpoints
         return services;
     }
 
-    public static void MapBotMcpServers(this IEndpointRouteBuilder app) => app.MapApiGroup(Prefix).MapMcp("/{bot}");
+    public static void MapBotMcpServers(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup(Prefix);
+        group.MapMcp("");
+        group.MapMcp("/{bot}");
+    }
 }

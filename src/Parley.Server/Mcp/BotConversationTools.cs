@@ -1,0 +1,113 @@
+using System.ComponentModel;
+using System.Text;
+using Microsoft.Extensions.AI;
+using ModelContextProtocol;
+using ModelContextProtocol.Server;
+using Parley.Bots;
+using Parley.Bots.Replies;
+using Parley.Bots.Tools;
+using Parley.Core.Conversations;
+using Parley.Server.Errors;
+using Parley.Server.Sessions;
+using Parley.Tools.Knowledge;
+
+namespace Parley.Server.Mcp;
+
+/// <summary>
+/// The tools of <c>/mcp</c>: for each served bot, <c>ask_BOT</c> (a turn with the bot, in a stored session when one is
+/// named) and <c>search_BOT_knowledge</c> (its knowledge, passages with sources). So any MCP client can use a Parley bot.
+/// </summary>
+internal static class BotConversationTools
+{
+    public static IEnumerable<McpServerTool> Create(Bot bot, IConversationStore store, SessionLocks locks)
+    {
+        var name = bot.Name.Replace('-', '_');
+        var ask = AIFunctionFactory.Create(
+            ([Description("The user's message.")] string message,
+             [Description("A session id to continue (letters, digits, _ - . :); it is created when new. Leave out for a one-off question.")] string? session = null,
+             CancellationToken cancellationToken = default) => AskAsync(bot, store, locks, message, session, cancellationToken),
+            new AIFunctionFactoryOptions
+            {
+                Name = $"ask_{name}",
+                Description = $"Asks the bot '{bot.Name}' ({bot.Pack.Manifest.Description ?? bot.Pack.Manifest.DisplayName ?? "a Parley bot"}) and returns its answer with the sources it cited.",
+            });
+        var search = AIFunctionFactory.Create(
+            new KnowledgeSearchTool(bot.Knowledge).SearchAsync,
+            new AIFunctionFactoryOptions
+            {
+                Name = $"search_{name}_knowledge",
+                Description = $"Searches the knowledge base of the bot '{bot.Name}' and returns the best passages with their source, title and score, best first.",
+            });
+        yield return McpServerTool.Create(ask, new McpServerToolCreateOptions { ReadOnly = false, Destructive = false, OpenWorld = false });
+        yield return McpServerTool.Create(new ErrorsAsToolErrors(search), new McpServerToolCreateOptions { ReadOnly = true, OpenWorld = false });
+    }
+
+    private static async Task<string> AskAsync(Bot bot, IConversationStore store, SessionLocks locks, string message, string? session, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            throw new McpException("the message is empty");
+        }
+
+        string? id;
+        try
+        {
+            id = SessionIds.Check(session, "session");
+        }
+        catch (ApiException e)
+        {
+            throw new McpException(e.Message);
+        }
+
+        ChatResponse response;
+        if (id is null)
+        {
+            response = await bot.ChatClient.GetResponseAsync(
+                [new ChatMessage(ChatRole.System, bot.SystemPrompt), new ChatMessage(ChatRole.User, message.Trim())], bot.CreateOptions(), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            using var lease = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
+            ChatSession chat;
+            try
+            {
+                chat = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, id, bot.SystemPrompt, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConversationStoreException)
+            {
+                throw new McpException($"the session '{id}' belongs to another bot; choose another session id");
+            }
+
+            response = await chat.SendAsync(message.Trim(), bot.CreateOptions().ForSession(id), cancellationToken).ConfigureAwait(false);
+        }
+
+        var text = new StringBuilder(response.Text);
+        var sources = BotReplyInfo.From(response.AdditionalProperties).Sources;
+        if (sources.Count > 0)
+        {
+            text.Append("\n\nSources:");
+            for (var i = 0; i < sources.Count; i++)
+            {
+                text.Append($"\n[{i + 1}] {sources[i].Title} ({sources[i].Source})");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A tool's "Error: …" result as an MCP tool error.</summary>
+    private sealed class ErrorsAsToolErrors(AIFunction inner) : DelegatingAIFunction(inner)
+    {
+        protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await base.InvokeCoreAsync(arguments, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Parley.Tools.ToolException e)
+            {
+                throw new McpException(e.Message);
+            }
+        }
+    }
+}
