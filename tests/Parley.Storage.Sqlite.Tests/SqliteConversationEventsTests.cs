@@ -5,7 +5,10 @@ using Parley.Testing;
 
 namespace Parley.Storage.Sqlite.Tests;
 
-/// <summary>Conversation events (handoffs, rules that fired, …) stored with their turn, in the SQLite store and through a chat session.</summary>
+/// <summary>
+/// Conversation events in SQLite beyond the shared conformance suite (which runs the round trip, unknown conversation,
+/// cancellation and delete cases on every backend): pruning, schema upgrade and downgrade, and events through a chat session.
+/// </summary>
 public sealed class SqliteConversationEventsTests : IDisposable
 {
     private readonly TempDatabase _db = new();
@@ -15,76 +18,6 @@ public sealed class SqliteConversationEventsTests : IDisposable
     private DateTimeOffset Now => _db.Time.GetUtcNow();
 
     private StoredMessage Message(ChatRole role, string text) => new(new ChatMessage(role, text), Now);
-
-    [Fact]
-    public async Task AppendAsync_MessagesAndEvents_RoundTripInOrderWithTheirPlace()
-    {
-        var store = _db.OpenStore();
-        var conversation = await store.CreateAsync("clinic");
-        await store.AppendAsync(conversation.Id, [Message(ChatRole.User, "hi"), Message(ChatRole.Assistant, "hello")]);
-
-        await store.AppendAsync(
-            conversation.Id,
-            [Message(ChatRole.User, "let me talk to a person"), Message(ChatRole.Assistant, "I'll pass you to a colleague.")],
-            [
-                new ConversationEvent("handoff", Now, "asked for a person", new Dictionary<string, string> { ["reason"] = "request", ["note"] = "ünïcödé \"quoted\"" }),
-                new ConversationEvent("webhook", Now.AddSeconds(1)),
-            ]);
-        await store.AppendAsync(conversation.Id, [], [new ConversationEvent("rule", Now.AddSeconds(2), "emergency")]);
-
-        var loaded = await store.GetAsync(conversation.Id);
-
-        Assert.NotNull(loaded);
-        Assert.Equal(4, loaded.Messages.Count);
-        Assert.Equal(["handoff", "webhook", "rule"], loaded.Events.Select(e => e.Kind));
-        var handoff = loaded.Events[0];
-        Assert.Equal("asked for a person", handoff.Detail);
-        Assert.Equal(Now, handoff.Timestamp);
-        Assert.Equal(4, handoff.AfterMessages);
-        Assert.Equal("ünïcödé \"quoted\"", handoff.Data!["note"]);
-        Assert.Null(loaded.Events[1].Detail);
-        Assert.Null(loaded.Events[1].Data);
-        Assert.Equal(4, loaded.Events[2].AfterMessages);
-    }
-
-    [Fact]
-    public async Task AppendAsync_UnknownConversationWithEventsOnly_ThrowsAndStoresNothing()
-    {
-        var store = _db.OpenStore();
-        await store.CreateAsync("clinic", "s_known");
-
-        await Assert.ThrowsAsync<ConversationStoreException>(() => store.AppendAsync("s_missing", [], [new ConversationEvent("handoff", Now)]));
-
-        Assert.Equal(0L, _db.Scalar("SELECT COUNT(*) FROM conversation_events;"));
-    }
-
-    [Fact]
-    public async Task AppendAsync_CancelledBeforeTheEvents_StoresNeitherMessagesNorEvents()
-    {
-        var store = _db.OpenStore();
-        var conversation = await store.CreateAsync("clinic");
-        using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            store.AppendAsync(conversation.Id, [Message(ChatRole.User, "hi")], [new ConversationEvent("handoff", Now)], cancelled.Token));
-
-        var loaded = await store.GetAsync(conversation.Id);
-        Assert.Empty(loaded!.Messages);
-        Assert.Empty(loaded.Events);
-    }
-
-    [Fact]
-    public async Task DeleteAsync_ConversationWithEvents_RemovesTheEvents()
-    {
-        var store = _db.OpenStore();
-        var conversation = await store.CreateAsync("clinic");
-        await store.AppendAsync(conversation.Id, [Message(ChatRole.User, "hi")], [new ConversationEvent("handoff", Now)]);
-
-        Assert.True(await store.DeleteAsync(conversation.Id));
-
-        Assert.Equal(0L, _db.Scalar("SELECT COUNT(*) FROM conversation_events;"));
-    }
 
     [Fact]
     public async Task DeleteOlderThanAsync_OldConversationWithEvents_RemovesTheEvents()
