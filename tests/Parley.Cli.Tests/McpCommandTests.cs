@@ -88,6 +88,18 @@ public sealed class McpCommandTests : IDisposable
         Assert.Contains("intent 'calculate' runs tool 'calculator', which is neither in 'tools' nor offered by an MCP server", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ask_AllowListNamingAToolTheServerLacks_IsAPackErrorNamingTheServer()
+    {
+        var pack = WritePack(AssistantServer("teleport"));
+
+        var result = await _cli.RunAsync(["ask", "--bot", pack, "what is 17% of 2,340?"]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("bot.yaml:3: the MCP server 'assistant' has no tool 'teleport'", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     private static string Quoted(string value) => JsonSerializer.Serialize(value);
 
     /// <summary>An <c>mcp_servers</c> entry that starts <c>parley mcp</c> on the assistant bot, allowing <paramref name="tool"/> only.</summary>

@@ -1,15 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Parley.Testing;
 
@@ -86,19 +79,16 @@ public sealed class OpenAITestServer : IAsyncDisposable
     public static async Task<OpenAITestServer> StartAsync(TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         var server = new OpenAITestServer(timeProvider ?? TimeProvider.System);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Use(server.RecordAsync);
-        app.MapPost("/v1/chat/completions", (RequestDelegate)server.ChatCompletionsAsync);
-        app.MapPost("/v1/embeddings", (RequestDelegate)server.EmbeddingsAsync);
-        app.MapGet("/v1/models", (RequestDelegate)server.ModelsAsync);
-        server.FineTuning.Map(app);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var (app, address) = await LoopbackHost.StartAsync(app =>
+        {
+            app.Use(server.RecordAsync);
+            app.MapPost("/v1/chat/completions", (RequestDelegate)server.ChatCompletionsAsync);
+            app.MapPost("/v1/embeddings", (RequestDelegate)server.EmbeddingsAsync);
+            app.MapGet("/v1/models", (RequestDelegate)server.ModelsAsync);
+            server.FineTuning.Map(app);
+        }, cancellationToken).ConfigureAwait(false);
         server._app = app;
-        server.BaseUrl = new Uri(address.TrimEnd('/') + "/v1");
+        server.BaseUrl = new Uri(address + "/v1");
         return server;
     }
 
@@ -116,12 +106,7 @@ public sealed class OpenAITestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_app is not null)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-        }
+        await LoopbackHost.StopAsync(_app).ConfigureAwait(false);
 
         _stopping.Dispose();
     }

@@ -1,15 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Parley.Testing;
 
@@ -48,40 +41,30 @@ public sealed class OpenMeteoTestServer : IAsyncDisposable
     public static async Task<OpenMeteoTestServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var server = new OpenMeteoTestServer();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Use(async (context, next) =>
+        var (app, address) = await LoopbackHost.StartAsync(app =>
         {
-            server.Requests.Enqueue(context.Request.Path + context.Request.QueryString);
-            if (server.FailNext > 0)
+            app.Use(async (context, next) =>
             {
-                server.FailNext--;
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                return;
-            }
+                server.Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+                if (server.FailNext > 0)
+                {
+                    server.FailNext--;
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return;
+                }
 
-            await next(context).ConfigureAwait(false);
-        });
-        app.MapGet("/v1/search", server.Search);
-        app.MapGet("/v1/forecast", Forecast);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+                await next(context).ConfigureAwait(false);
+            });
+            app.MapGet("/v1/search", server.Search);
+            app.MapGet("/v1/forecast", Forecast);
+        }, cancellationToken).ConfigureAwait(false);
         server._app = app;
-        server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        server.BaseUrl = new Uri(address + "/");
         return server;
     }
 
     /// <summary>Stops the server.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => LoopbackHost.StopAsync(_app);
 
     private IResult Search(string? name)
     {

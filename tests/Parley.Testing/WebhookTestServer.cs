@@ -1,13 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Parley.Testing;
 
@@ -39,11 +32,7 @@ public sealed class WebhookTestServer : IAsyncDisposable
     public static async Task<WebhookTestServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var server = new WebhookTestServer();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.MapPost("/hook", async context =>
+        var (app, address) = await LoopbackHost.StartAsync(app => app.MapPost("/hook", async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             server.Bodies.Enqueue(await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false));
@@ -60,21 +49,12 @@ public sealed class WebhookTestServer : IAsyncDisposable
             }
 
             context.Response.StatusCode = StatusCodes.Status204NoContent;
-        });
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        }), cancellationToken).ConfigureAwait(false);
         server._app = app;
-        server.Url = new Uri(address.TrimEnd('/') + "/hook");
+        server.Url = new Uri(address + "/hook");
         return server;
     }
 
     /// <summary>Stops the server.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => LoopbackHost.StopAsync(_app);
 }

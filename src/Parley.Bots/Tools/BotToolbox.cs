@@ -138,7 +138,7 @@ public sealed class BotToolbox : IAsyncDisposable
                 {
                     source = await McpToolSource.ConnectAsync(server, pack.Root, services.Http, cancellationToken).ConfigureAwait(false);
                 }
-                catch (McpUnavailableException e) when (e.InnerException is not null)
+                catch (McpUnavailableException e)
                 {
                     // Unreachable: the bot starts without this server's tools rather than not at all.
                     services.Warnings?.Report($"{e.Message}; its tools are left out until the bot is restarted");

@@ -6,9 +6,11 @@ using ModelContextProtocol.Server;
 using Parley.Bots;
 using Parley.Bots.Replies;
 using Parley.Bots.Tools;
+using Parley.Bots.Tools.Mcp;
 using Parley.Core.Conversations;
 using Parley.Server.Errors;
 using Parley.Server.Sessions;
+using Parley.Tools.Invocation;
 using Parley.Tools.Knowledge;
 
 namespace Parley.Server.Mcp;
@@ -38,8 +40,8 @@ internal static class BotConversationTools
                 Name = $"search_{name}_knowledge",
                 Description = $"Searches the knowledge base of the bot '{bot.Name}' and returns the best passages with their source, title and score, best first.",
             });
-        yield return McpServerTool.Create(ask, new McpServerToolCreateOptions { ReadOnly = false, Destructive = false, OpenWorld = false });
-        yield return McpServerTool.Create(new ErrorsAsToolErrors(search), new McpServerToolCreateOptions { ReadOnly = true, OpenWorld = false });
+        yield return BotMcpServerTools.ToMcp(ask, new McpServerToolCreateOptions { ReadOnly = false, Destructive = false, OpenWorld = false });
+        yield return BotMcpServerTools.ToMcp(new GuardedAIFunction(search), new McpServerToolCreateOptions { ReadOnly = true, OpenWorld = false });
     }
 
     private static async Task<string> AskAsync(Bot bot, IConversationStore store, SessionLocks locks, string message, string? session, CancellationToken cancellationToken)
@@ -93,21 +95,5 @@ internal static class BotConversationTools
         }
 
         return text.ToString();
-    }
-
-    /// <summary>A tool's "Error: …" result as an MCP tool error.</summary>
-    private sealed class ErrorsAsToolErrors(AIFunction inner) : DelegatingAIFunction(inner)
-    {
-        protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return await base.InvokeCoreAsync(arguments, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Parley.Tools.ToolException e)
-            {
-                throw new McpException(e.Message);
-            }
-        }
     }
 }

@@ -32,8 +32,15 @@ public static class BotMcpServerTools
         return [.. bot.Toolbox.For(Conversation, approvedUpFront)
             .Values
             .Where(f => f is not ApprovalRequiredAIFunction)
-            .Select(f => McpServerTool.Create(new TextResultFunction(f), Annotations(f.Name)))];
+            .Select(f => ToMcp(f, Annotations(f.Name)))];
     }
+
+    /// <summary>
+    /// A function as an MCP server tool: its result as plain text, and a failure the guard reports ("Error: …") as an
+    /// MCP tool error. Wrap functions that can throw <see cref="Parley.Tools.ToolException"/> in a <see cref="GuardedAIFunction"/> first.
+    /// </summary>
+    public static McpServerTool ToMcp(AIFunction function, McpServerToolCreateOptions? options = null) =>
+        McpServerTool.Create(new TextResultFunction(function), options);
 
     /// <summary>What MCP clients are told about a tool: built-in tools say whether they only read (calendar changes do not).</summary>
     private static McpServerToolCreateOptions Annotations(string name) => BuiltInTools.Names.Contains(name)

@@ -39,7 +39,8 @@ public sealed class McpToolSource : IAsyncDisposable
     /// <param name="packRoot">The pack's folder: a stdio server's default working folder.</param>
     /// <param name="http">The HTTP client for HTTP servers; null for one of the transport's own.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
-    /// <exception cref="McpUnavailableException">The server could not be reached, or a tool the pack allows is not among its tools.</exception>
+    /// <exception cref="McpUnavailableException">The server could not be reached.</exception>
+    /// <exception cref="BotPackException">A tool the pack's <c>tools</c> list names is not among the server's tools.</exception>
     public static async Task<McpToolSource> ConnectAsync(McpServerDeclaration server, string packRoot, HttpClient? http = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -49,6 +50,7 @@ public sealed class McpToolSource : IAsyncDisposable
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(server.Timeout);
             McpClient? client = null;
+            var connected = false;
             try
             {
                 client = await McpClient.CreateAsync(CreateTransport(server, packRoot, http), new McpClientOptions
@@ -57,25 +59,20 @@ public sealed class McpToolSource : IAsyncDisposable
                     InitializationTimeout = server.Timeout,
                 }, cancellationToken: deadline.Token).ConfigureAwait(false);
                 var listed = await client.ListToolsAsync(cancellationToken: deadline.Token).ConfigureAwait(false);
-                var tools = Select(server, listed);
-                return new McpToolSource(server, client, tools);
+                var source = new McpToolSource(server, client, Select(server, listed));
+                connected = true;
+                return source;
             }
-            catch (Exception e) when (e is not McpUnavailableException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not BotPackException && !cancellationToken.IsCancellationRequested)
             {
                 last = e is OperationCanceledException ? new TimeoutException($"no answer within {server.Timeout.TotalSeconds:0} s") : e;
-                if (client is not null)
-                {
-                    await client.DisposeAsync().ConfigureAwait(false);
-                }
             }
-            catch
+            finally
             {
-                if (client is not null)
+                if (!connected && client is not null)
                 {
                     await client.DisposeAsync().ConfigureAwait(false);
                 }
-
-                throw;
             }
         }
 
@@ -115,8 +112,9 @@ public sealed class McpToolSource : IAsyncDisposable
         var missing = server.AllowedTools.Where(name => listed.All(t => t.Name != name)).ToList();
         if (missing.Count > 0)
         {
-            throw new McpUnavailableException(server,
-                $"the MCP server '{server.Name}' ({server.Location}) has no tool {string.Join(", ", missing.Select(m => $"'{m}'"))} (it has: {string.Join(", ", listed.Select(t => t.Name))})");
+            var (file, line) = ToolManifestReader.SplitLocation(server.Location);
+            throw new BotPackException(file, line,
+                $"the MCP server '{server.Name}' has no tool {string.Join(", ", missing.Select(m => $"'{m}'"))} that its 'tools' list names (it has: {string.Join(", ", listed.Select(t => t.Name))})");
         }
 
         var tools = new List<McpTool>();

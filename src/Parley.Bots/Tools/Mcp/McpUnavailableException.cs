@@ -2,7 +2,7 @@ using Parley.Bots.Packs;
 
 namespace Parley.Bots.Tools.Mcp;
 
-/// <summary>An MCP server of a pack could not be used: unreachable, or without a tool the pack names.</summary>
+/// <summary>An MCP server of a pack could not be reached (started, connected to, or listed) within its attempts.</summary>
 public sealed class McpUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>
