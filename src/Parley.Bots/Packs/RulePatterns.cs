@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Parley.Retrieval.Knowledge;
 
 namespace Parley.Bots.Packs;
 
@@ -9,10 +10,11 @@ namespace Parley.Bots.Packs;
 /// (ignoring case). Texts are <see cref="Normalize">normalised</see> first, so typographic quotes, full-width letters and
 /// invisible characters do not hide a phrase.
 /// </summary>
-public sealed class RulePatterns
+public sealed partial class RulePatterns
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private readonly Regex[] _all;
+    private readonly string[][] _fuzzyPhrases;
 
     /// <summary>Creates the patterns.</summary>
     /// <param name="phrases">Literal phrases.</param>
@@ -24,6 +26,11 @@ public sealed class RulePatterns
         Phrases = phrases;
         Patterns = patterns;
         _all = [.. phrases.Select(PhraseRegex), .. patterns];
+        _fuzzyPhrases = [.. phrases
+            .Select(p => Normalize(p).ToLowerInvariant())
+            .Where(p => p.All(c => !char.IsLetter(c) || c < '\u0250'))
+            .Select(p => LatinWordRegex().Matches(p).Select(m => m.Value).ToArray())
+            .Where(words => words.Length >= 2)];
     }
 
     /// <summary>No phrases and no patterns.</summary>
@@ -38,7 +45,11 @@ public sealed class RulePatterns
     /// <summary>Whether there is nothing to look for.</summary>
     public bool IsEmpty => _all.Length == 0;
 
-    /// <summary>The first phrase or pattern found in <paramref name="text"/>, or null.</summary>
+    /// <summary>
+    /// The first phrase or pattern found in <paramref name="text"/>, or null. A phrase of several Latin-letter words also
+    /// matches when some of its words are misspelt ("chest pian") — as the knowledge search forgives typos — as long as
+    /// one of its words is written exactly, so a lone near-word ("does" for "dose") does not fire a rule.
+    /// </summary>
     /// <param name="text">The text, normalised or not.</param>
     public Match? Find(string text)
     {
@@ -50,6 +61,36 @@ public sealed class RulePatterns
             if (match.Success)
             {
                 return match;
+            }
+        }
+
+        return FindMisspelt(normalized);
+    }
+
+    /// <summary>The first multi-word phrase whose words appear in order with at most a typo each and one exact, as a match over those words.</summary>
+    private Match? FindMisspelt(string normalized)
+    {
+        var words = LatinWordRegex().Matches(normalized);
+        foreach (var phrase in _fuzzyPhrases)
+        {
+            for (var start = 0; start + phrase.Length <= words.Count; start++)
+            {
+                var exact = 0;
+                var all = true;
+                for (var k = 0; k < phrase.Length && all; k++)
+                {
+                    var word = words[start + k].Value.ToLowerInvariant();
+                    var distance = KnowledgeVocabulary.Distance(word, phrase[k], KnowledgeVocabulary.MaxEdits(phrase[k].Length));
+                    exact += distance == 0 ? 1 : 0;
+                    all = distance <= KnowledgeVocabulary.MaxEdits(phrase[k].Length);
+                }
+
+                if (all && exact > 0 && exact < phrase.Length)
+                {
+                    var first = words[start];
+                    var last = words[start + phrase.Length - 1];
+                    return Regex.Match(normalized[first.Index..(last.Index + last.Length)], @"[\s\S]+");
+                }
             }
         }
 
@@ -116,4 +157,7 @@ public sealed class RulePatterns
 
     /// <summary>Latin letters and digits need a word edge ("ill" is not in "will"); CJK characters do not (胸痛 is in 我胸痛).</summary>
     private static bool IsWordEdge(char c) => char.IsAsciiLetterOrDigit(c) || (char.IsLetter(c) && c < '\u0370');
+
+    [GeneratedRegex(@"[A-Za-z\u00C0-\u024F]+(?:'[A-Za-z\u00C0-\u024F]+)?")]
+    private static partial Regex LatinWordRegex();
 }

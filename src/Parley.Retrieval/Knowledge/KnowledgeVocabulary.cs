@@ -68,9 +68,12 @@ public sealed partial class KnowledgeVocabulary
         return changed ? corrected : null;
     }
 
+    /// <summary>How many edits a misspelling of a word this long may have: none under four letters, one up to seven, then two.</summary>
+    public static int MaxEdits(int length) => length < 4 ? 0 : length >= 8 ? 2 : 1;
+
     private string? Nearest(string word)
     {
-        var maxEdits = word.Length >= 8 ? 2 : 1;
+        var maxEdits = MaxEdits(word.Length);
         string? best = null;
         var bestEdits = int.MaxValue;
         var bestCount = 0;
@@ -96,7 +99,10 @@ public sealed partial class KnowledgeVocabulary
     }
 
     /// <summary>The optimal string alignment distance (Damerau–Levenshtein without repeated edits of a substring), or more than <paramref name="max"/> once it is certain to be.</summary>
-    internal static int Distance(string a, string b, int max)
+    /// <param name="a">One word.</param>
+    /// <param name="b">The other word.</param>
+    /// <param name="max">The largest distance of interest.</param>
+    public static int Distance(string a, string b, int max)
     {
         if (Math.Abs(a.Length - b.Length) > max)
         {
