@@ -26,6 +26,12 @@ public sealed class ParleyServerOptions
     /// </summary>
     public IList<string> ApiKeys { get; } = [];
 
+    /// <summary>
+    /// Admin API keys: valid keys that also see every key's sessions, files, fine-tuning jobs and models (an ordinary
+    /// key sees only its own; see <see cref="Security.ApiCaller"/>). Default: none.
+    /// </summary>
+    public IList<string> AdminApiKeys { get; } = [];
+
     /// <summary>The largest request body accepted; larger ones get 413. Default: <see cref="DefaultMaxRequestBodyBytes"/>.</summary>
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 
@@ -133,6 +139,11 @@ public sealed class ParleyServerOptions
         if (ApiKeys.Any(string.IsNullOrWhiteSpace))
         {
             throw new ArgumentException("an API key is empty", nameof(ApiKeys));
+        }
+
+        if (AdminApiKeys.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("an admin API key is empty", nameof(AdminApiKeys));
         }
 
         if (RateLimitPermits < 0)

@@ -23,6 +23,7 @@ internal static class ServeCommand
         var urls = new Option<string?>("--urls") { Description = $"The addresses to listen on, separated by ';' (default: {DefaultUrls})." };
         var apiKeys = new Option<string[]>("--api-key") { Description = "An API key clients must send as 'Authorization: Bearer KEY'; repeat for more (default: none, the API is open)." };
         var apiKeysFile = new Option<string?>("--api-keys-file") { Description = "A file of API keys, one per line ('#' starts a comment); added to the other keys." };
+        var adminKeysFile = new Option<string?>("--admin-api-keys-file") { Description = "A file of admin API keys, one per line: they see every key's sessions, files, fine-tuning jobs and models (an ordinary key sees only its own)." };
         var cors = new Option<string[]>("--cors") { Description = "An origin browsers may call the API from, e.g. https://app.example.com; repeat or list several (default: none, CORS off).", AllowMultipleArgumentsPerToken = true };
         var rateLimit = new Option<int?>("--rate-limit") { Description = "Requests per minute allowed per API key, or per client IP when open; 0 (the default) is no limit." };
         var maxBody = new Option<long?>("--max-request-body-bytes") { Description = $"The largest request body accepted; larger ones get 413 (default: {ParleyServerOptions.DefaultMaxRequestBodyBytes})." };
@@ -34,6 +35,7 @@ internal static class ServeCommand
         command.Options.Add(urls);
         command.Options.Add(apiKeys);
         command.Options.Add(apiKeysFile);
+        command.Options.Add(adminKeysFile);
         command.Options.Add(cors);
         command.Options.Add(rateLimit);
         command.Options.Add(maxBody);
@@ -47,6 +49,7 @@ internal static class ServeCommand
                 .Set("Parley:Server:Urls", result.GetValue(urls))
                 .SetList("Parley:Server:ApiKeys", result.GetValue(apiKeys))
                 .Set("Parley:Server:ApiKeysFile", result.GetValue(apiKeysFile))
+                .Set("Parley:Server:AdminApiKeysFile", result.GetValue(adminKeysFile))
                 .SetList("Parley:Server:CorsOrigins", result.GetValue(cors))
                 .Set("Parley:Server:RateLimitPerMinute", result.GetValue(rateLimit))
                 .Set("Parley:Server:MaxRequestBodyBytes", result.GetValue(maxBody))
@@ -61,7 +64,7 @@ internal static class ServeCommand
             {
                 var builder = CreateBuilder(context, settings, botFolders, address);
                 await using var app = ParleyServer.Build(builder);
-                if (app.Services.GetRequiredService<ParleyServerOptions>().ApiKeys.Count == 0 && !IsLoopback(address))
+                if (app.Services.GetRequiredService<ParleyServerOptions>() is { ApiKeys.Count: 0, AdminApiKeys.Count: 0 } && !IsLoopback(address))
                 {
                     await context.Error.WriteLineAsync($"warning: no API key configured, so anyone who can reach {address} can use the API").ConfigureAwait(false);
                 }

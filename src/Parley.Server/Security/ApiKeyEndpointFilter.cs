@@ -26,12 +26,13 @@ internal sealed class ApiKeyEndpointFilter(ApiKeys keys, AuthFailureThrottle thr
         }
 
         var token = ApiKeys.BearerToken(context.HttpContext.Request);
-        if (token is null || !keys.IsValid(token))
+        if (token is null || keys.Caller(token) is not { } caller)
         {
             throttle.RecordFailure(address);
             throw new ApiException(401, token is null ? "missing API key: send it as 'Authorization: Bearer KEY'" : "incorrect API key", code: "invalid_api_key");
         }
 
+        ApiCaller.Set(context.HttpContext, caller);
         return next(context);
     }
 }

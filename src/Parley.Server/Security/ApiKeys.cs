@@ -7,7 +7,8 @@ namespace Parley.Server.Security;
 /// <summary>The configured API keys, and which one (if any) a request carries as <c>Authorization: Bearer KEY</c>.</summary>
 internal sealed class ApiKeys(ParleyServerOptions options)
 {
-    private readonly byte[][] _keys = [.. options.ApiKeys.Select(Encoding.UTF8.GetBytes)];
+    private readonly byte[][] _keys = [.. options.ApiKeys.Concat(options.AdminApiKeys).Select(Encoding.UTF8.GetBytes)];
+    private readonly byte[][] _adminKeys = [.. options.AdminApiKeys.Select(Encoding.UTF8.GetBytes)];
 
     /// <summary>Whether the API is open (no keys configured).</summary>
     public bool IsOpen => _keys.Length == 0;
@@ -19,12 +20,18 @@ internal sealed class ApiKeys(ParleyServerOptions options)
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 
-    /// <summary>Whether <paramref name="token"/> is one of the keys, compared in constant time.</summary>
-    public bool IsValid(string token)
+    /// <summary>Whether <paramref name="token"/> is one of the keys (admin keys included), compared in constant time.</summary>
+    public bool IsValid(string token) => Matches(token, _keys);
+
+    /// <summary>The caller <paramref name="token"/> stands for, or null when it is not a configured key.</summary>
+    public ApiCaller? Caller(string token) =>
+        Matches(token, _keys) ? ApiCaller.ForKey(token, isAdmin: Matches(token, _adminKeys)) : null;
+
+    private static bool Matches(string token, byte[][] keys)
     {
         var given = Encoding.UTF8.GetBytes(token);
         var valid = false;
-        foreach (var key in _keys)
+        foreach (var key in keys)
         {
             // Compare with every key in constant time, so timing tells nothing about how close a guess was.
             valid |= CryptographicOperations.FixedTimeEquals(given, key);
