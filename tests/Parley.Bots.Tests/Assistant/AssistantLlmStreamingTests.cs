@@ -116,6 +116,23 @@ public sealed class AssistantLlmStreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Streaming_KnowledgeQuestion_ThePromptHasPersonaNumberedSourcesAndTools()
+    {
+        _server.Enqueue(ServerStep.Reply("No, it names the clash instead [1]."));
+
+        var (streamed, response) = await StreamAsync("s4", "does the assistant book an event over another one?");
+
+        Assert.Equal("No, it names the clash instead [1].", streamed);
+        var request = Assert.Single(_server.ChatRequests);
+        var system = string.Concat(Messages(request).Where(m => m!["role"]!.GetValue<string>() == "system").Select(m => m!["content"]!.ToJsonString()));
+        Assert.Contains("numbered sources", system, StringComparison.Ordinal);
+        Assert.Contains("[1]", system, StringComparison.Ordinal);
+        Assert.Contains("names the clash", system, StringComparison.Ordinal);
+        Assert.NotEmpty(request.Json!["tools"]!.AsArray());
+        Assert.Contains(BotReplyInfo.From(response.AdditionalProperties).Sources, s => s.Source.EndsWith("assistant.md", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Streaming_ApprovalDeniedThenGranted_TheCalendarChangesOnlyWhenApproved()
     {
         var calls = 0;
