@@ -163,6 +163,7 @@ internal sealed partial class FineTuningQueue(FineTuningStore store, FineTuningJ
             }
 
             LogRunning(logger, jobId, WorkerId);
+            await store.AddEventAsync(jobId, "info", $"The server {WorkerId} runs the job", cancellationToken: cancel.Token).ConfigureAwait(false);
             await runner.RunAsync(job, cancel.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
