@@ -43,6 +43,9 @@ internal sealed class FineTuningHost(ServerFixture server) : IAsyncDisposable
         return (app, ServerFixture.CreateClient(app, "unused"));
     }
 
+    /// <summary>The servers started, in order.</summary>
+    public IReadOnlyList<WebApplication> Apps => _apps;
+
     public static HttpClient Http(WebApplication app) => app.GetTestClient();
 
     /// <summary>Polls the job until it satisfies <paramref name="until"/> (default: finished).</summary>
