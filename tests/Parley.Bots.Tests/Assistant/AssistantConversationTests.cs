@@ -19,36 +19,18 @@ namespace Parley.Bots.Tests.Assistant;
 /// </summary>
 public sealed class AssistantConversationTests : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("parley-assistant-").FullName;
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 12, 40, 0, TimeSpan.Zero));
-    private readonly MiniLmEmbeddingGenerator _embeddings = new();
-    private SqliteConversationStore _conversations = null!;
-    private SqliteCalendarStore _calendar = null!;
+    private readonly AssistantHost _host = new();
     private OpenMeteoTestServer _weather = null!;
 
-    public async Task InitializeAsync()
-    {
-        var options = new SqliteConversationStoreOptions { Path = Path.Combine(_folder, "parley.db"), TimeProvider = _time };
-        _conversations = new SqliteConversationStore(options);
-        _calendar = new SqliteCalendarStore(options);
-        _weather = await OpenMeteoTestServer.StartAsync();
-    }
+    public async Task InitializeAsync() => _weather = await OpenMeteoTestServer.StartAsync();
 
     public async Task DisposeAsync()
     {
         await _weather.DisposeAsync();
-        _calendar.Dispose();
-        _conversations.Dispose();
-        _embeddings.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        await _host.DisposeAsync();
     }
 
-    private async Task<Bot> BuildAsync(Uri weather) => await Bot.CreateAsync(
-        await BotPackLoader.LoadAsync(TestPaths.AssistantBot), _embeddings, options: new BotBuildOptions
-        {
-            Tools = new BotToolServices { Calendar = _calendar, TimeProvider = _time, WeatherBaseUrl = weather },
-        });
+    private Task<Bot> BuildAsync(Uri weather) => _host.BuildAsync(weather);
 
     private static Uri ClosedPort()
     {
@@ -62,13 +44,12 @@ public sealed class AssistantConversationTests : IAsyncLifetime
     private async Task<(string Reply, BotReplyInfo Info)> AskAsync(Bot bot, string session, string text, bool approve = false)
     {
         // A new session object every turn: all state must come back from the database.
-        var chat = await ChatSession.OpenAsync(bot.ChatClient, _conversations, bot.Name, session, bot.SystemPrompt, _time);
+        var chat = await _host.OpenAsync(bot, session);
         var response = await chat.SendAsync(text, bot.CreateOptions().ForSession(session, approve));
         return (response.Text, BotReplyInfo.From(response.AdditionalProperties));
     }
 
-    private async Task<int> EventCountAsync(string session) =>
-        (await _calendar.ListAsync(session, DateTimeOffset.MinValue, DateTimeOffset.MaxValue)).Count;
+    private Task<int> EventCountAsync(string session) => _host.EventCountAsync(session);
 
     [Fact]
     public async Task Conversation_ScheduleWeatherTimeAndArithmetic_Offline()
@@ -118,7 +99,7 @@ public sealed class AssistantConversationTests : IAsyncLifetime
         (reply, info) = await AskAsync(bot, s, "no");
         Assert.Equal("OK, I won't do that. Nothing was changed.", reply);
         Assert.Equal(("calendar_move", (bool?)false, (string?)null), (info.ToolCalls![0].Name, info.ToolCalls[0].Approved, info.ToolCalls[0].Result));
-        Assert.Equal(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero), (await _calendar.GetAsync(s, "1"))!.Start);
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero), (await _host.Calendar.GetAsync(s, "1"))!.Start);
 
         (reply, info) = await AskAsync(bot, s, "what's the weather in Paris");
         Assert.Equal(("tool", "weather"), (info.Route, info.Intent?.Name));

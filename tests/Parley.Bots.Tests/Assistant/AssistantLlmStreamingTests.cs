@@ -19,36 +19,22 @@ namespace Parley.Bots.Tests.Assistant;
 /// </summary>
 public sealed class AssistantLlmStreamingTests : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("parley-assistant-stream-").FullName;
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 12, 40, 0, TimeSpan.Zero));
-    private readonly MiniLmEmbeddingGenerator _embeddings = new();
+    private readonly AssistantHost _host = new();
     private OpenAITestServer _server = null!;
-    private SqliteConversationStore _conversations = null!;
-    private SqliteCalendarStore _calendar = null!;
     private Bot _bot = null!;
 
     public async Task InitializeAsync()
     {
         _server = await OpenAITestServer.StartAsync();
-        var options = new SqliteConversationStoreOptions { Path = Path.Combine(_folder, "parley.db"), TimeProvider = _time };
-        _conversations = new SqliteConversationStore(options);
-        _calendar = new SqliteCalendarStore(options);
         var llm = OpenAIChatClientFactory.Create(new OpenAIEndpointOptions { BaseUrl = _server.BaseUrl, Model = OpenAITestServer.DefaultModel, ApiKey = "test" });
-        _bot = await Bot.CreateAsync(await BotPackLoader.LoadAsync(TestPaths.AssistantBot), _embeddings, llm, new BotBuildOptions
-        {
-            Tools = new BotToolServices { Calendar = _calendar, TimeProvider = _time, WeatherBaseUrl = new Uri("http://127.0.0.1:9/") },
-        });
+        _bot = await _host.BuildAsync(new Uri("http://127.0.0.1:9/"), llm);
     }
 
     public async Task DisposeAsync()
     {
         await _bot.DisposeAsync();
         await _server.DisposeAsync();
-        _calendar.Dispose();
-        _conversations.Dispose();
-        _embeddings.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        await _host.DisposeAsync();
     }
 
     private static JsonArray Messages(RecordedHttpRequest request) => request.Json!["messages"]!.AsArray();
@@ -59,7 +45,7 @@ public sealed class AssistantLlmStreamingTests : IAsyncLifetime
     /// <summary>Streams one turn as <c>parley chat</c> does and returns what the user saw, folded into one response.</summary>
     private async Task<(string Streamed, ChatResponse Response)> StreamAsync(string session, string text, bool approve = false)
     {
-        var chat = await ChatSession.OpenAsync(_bot.ChatClient, _conversations, _bot.Name, session, _bot.SystemPrompt, _time);
+        var chat = await _host.OpenAsync(_bot, session);
         var updates = new List<ChatResponseUpdate>();
         await foreach (var update in chat.SendStreamingAsync(text, _bot.CreateOptions().ForSession(session, approve)))
         {
@@ -110,7 +96,7 @@ public sealed class AssistantLlmStreamingTests : IAsyncLifetime
         Assert.StartsWith("Error:", calls[1].Result);
 
         // The stored session holds the whole exchange, so the next turn's prompt carries it.
-        var stored = await _conversations.GetAsync("s1");
+        var stored = await _host.Conversations.GetAsync("s1");
         Assert.NotNull(stored);
         Assert.Equal(streamed, stored!.Messages[^1].Message.Text);
     }
@@ -147,10 +133,10 @@ public sealed class AssistantLlmStreamingTests : IAsyncLifetime
         var (_, asked) = await StreamAsync("s2", "book a call with Anna tomorrow at 10");
         Assert.True(ToolForm.IsAwaitingApproval(asked));
         Assert.Single(_server.ChatRequests);
-        Assert.Empty(await _calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
+        Assert.Empty(await _host.Calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
 
         var (deniedText, denied) = await StreamAsync("s2", "no");
-        Assert.Empty(await _calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
+        Assert.Empty(await _host.Calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
         Assert.False(BotReplyInfo.From(denied.AdditionalProperties).ToolCalls![0].Approved);
         // The model was told the call was not approved, and its reply was streamed.
         var afterDenial = _server.ChatRequests[^1];
@@ -160,7 +146,7 @@ public sealed class AssistantLlmStreamingTests : IAsyncLifetime
         await StreamAsync("s2", "book a call with Anna tomorrow at 10");
         var (grantedText, granted) = await StreamAsync("s2", "yes");
 
-        var booked = Assert.Single(await _calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
+        var booked = Assert.Single(await _host.Calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
         Assert.Equal("Call with Anna", booked.Title);
         Assert.Contains("Booked event", grantedText);
         Assert.Equal((bool?)true, Assert.Single(BotReplyInfo.From(granted.AdditionalProperties).ToolCalls!).Approved);

@@ -14,35 +14,14 @@ namespace Parley.Bots.Tests.Assistant;
 /// <summary>The assistant with an LLM (a scripted double): tools through function calling, approval round trips in the session.</summary>
 public sealed class AssistantLlmToolTests : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("parley-assistant-llm-").FullName;
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 12, 40, 0, TimeSpan.Zero));
-    private readonly MiniLmEmbeddingGenerator _embeddings = new();
+    private readonly AssistantHost _host = new();
     private readonly TestChatClient _llm = new();
     private readonly List<IReadOnlyList<ChatMessage>> _requests = [];
-    private SqliteConversationStore _conversations = null!;
-    private SqliteCalendarStore _calendar = null!;
     private Bot _bot = null!;
 
-    public async Task InitializeAsync()
-    {
-        var options = new SqliteConversationStoreOptions { Path = Path.Combine(_folder, "parley.db"), TimeProvider = _time };
-        _conversations = new SqliteConversationStore(options);
-        _calendar = new SqliteCalendarStore(options);
-        _bot = await Bot.CreateAsync(await BotPackLoader.LoadAsync(TestPaths.AssistantBot), _embeddings, _llm, new BotBuildOptions
-        {
-            Tools = new BotToolServices { Calendar = _calendar, TimeProvider = _time, WeatherBaseUrl = new Uri("http://127.0.0.1:9/") },
-        });
-    }
+    public async Task InitializeAsync() => _bot = await _host.BuildAsync(new Uri("http://127.0.0.1:9/"), _llm);
 
-    public Task DisposeAsync()
-    {
-        _calendar.Dispose();
-        _conversations.Dispose();
-        _embeddings.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     /// <summary>The model asks for <paramref name="calls"/> when the last message is the user's, else answers <paramref name="answer"/>.</summary>
     private void Script(Func<IReadOnlyList<ChatMessage>, string> answer, params FunctionCallContent[] calls) =>
@@ -60,7 +39,7 @@ public sealed class AssistantLlmToolTests : IAsyncLifetime
 
     private async Task<ChatResponse> SendAsync(string session, string text, bool approve = false)
     {
-        var chat = await ChatSession.OpenAsync(_bot.ChatClient, _conversations, _bot.Name, session, _bot.SystemPrompt, _time);
+        var chat = await _host.OpenAsync(_bot, session);
         return await chat.SendAsync(text, _bot.CreateOptions().ForSession(session, approve));
     }
 
@@ -93,16 +72,16 @@ public sealed class AssistantLlmToolTests : IAsyncLifetime
         Assert.True(ToolForm.IsAwaitingApproval(asked));
         var pending = Assert.Single(BotReplyInfo.From(asked.AdditionalProperties).ToolCalls!);
         Assert.Equal(("calendar_create", (bool?)false, (string?)null), (pending.Name, pending.Approved, pending.Result));
-        Assert.Empty(await _calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
+        Assert.Empty(await _host.Calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
 
         var denied = await SendAsync("s2", "no");
-        Assert.Empty(await _calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
+        Assert.Empty(await _host.Calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
         Assert.False(BotReplyInfo.From(denied.AdditionalProperties).ToolCalls![0].Approved);
 
         await SendAsync("s2", "book a call with Anna tomorrow at 10");
         var granted = await SendAsync("s2", "yes");
 
-        Assert.Single(await _calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
+        Assert.Single(await _host.Calendar.ListAsync("s2", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
         Assert.StartsWith("Booked event 1, Call with Anna", granted.Text);
         var call = Assert.Single(BotReplyInfo.From(granted.AdditionalProperties).ToolCalls!);
         Assert.Equal((bool?)true, call.Approved);
