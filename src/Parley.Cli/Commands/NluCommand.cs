@@ -33,8 +33,12 @@ internal static class NluCommand
     {
         var dataset = new DatasetArguments(recursive: false);
         var validation = new Option<string?>("--val") { Description = "A separate validation file (default: the data's own validation split, else a stratified 10% of the training data)." };
-        var method = new Option<string>("--method") { Description = "What is trained: head (a classifier on frozen features), or the encoder too: full, lora or contrastive (docs/intent-models.md).", DefaultValueFactory = _ => "head" };
-        method.AcceptOnlyFromAmong(["head", .. EncoderTrainingArguments.Methods]);
+        var method = new Option<string>("--method")
+        {
+            Description = "What is trained: auto (chosen by the data), head (a classifier on frozen features), or the encoder too: full, lora or contrastive (docs/intent-models.md).",
+            DefaultValueFactory = _ => TrainingMethods.Auto,
+        };
+        method.AcceptOnlyFromAmong([.. TrainingMethods.All]);
         var encoderTraining = new EncoderTrainingArguments();
         var features = new Option<string>("--features")
         {
@@ -117,7 +121,12 @@ internal static class NluCommand
             }
 
             var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("models", data.Name), context.CurrentDirectory);
-            var methodName = result.GetValue(method)!;
+            var (methodName, methodReason) = MethodSelection.Resolve(result.GetValue(method)!, featureSettings.Kind, [.. train.Select(i => i.ToExample())]);
+            if (!quiet)
+            {
+                await context.Error.WriteLineAsync(methodReason).ConfigureAwait(false);
+            }
+
             await LargeDataCheck.ConfirmAsync(context, [.. train.Select(i => i.Text)], featureSettings.Kind, EncoderTrainingArguments.IsFineTuning(methodName),
                 result.GetValue(yes), LocalEmbeddings.Create(context), cancellationToken).ConfigureAwait(false);
             using var fineTuned = EncoderTrainingArguments.IsFineTuning(methodName)
@@ -131,6 +140,7 @@ internal static class NluCommand
                 progress.Progress,
                 cancellationToken).ConfigureAwait(false);
 
+            model = model.WithMethod(methodName, methodReason);
             await model.SaveAsync(folder, cancellationToken: cancellationToken).ConfigureAwait(false);
             var encoderRecord = fineTuned is null ? null : await encoderTraining.FinishAsync(context, result, fineTuned, folder, cancellationToken).ConfigureAwait(false);
 
@@ -139,7 +149,7 @@ internal static class NluCommand
             var runs = settings.Database().OpenRuns();
             using (runs as IDisposable)
             {
-                var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = methodName, ["encoder"] = encoderRecord };
+                var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = methodName, ["method_reason"] = methodReason, ["encoder"] = encoderRecord };
                 await runs.SaveAsync(IntentModelTrainer.ToRunRecord(model, runId, started, data.Hash, folder, extra), cancellationToken).ConfigureAwait(false);
             }
 
@@ -149,6 +159,8 @@ internal static class NluCommand
                 ["model"] = folder,
                 ["run"] = runId,
                 ["intents"] = model.Intents.Count(),
+                ["method"] = methodName,
+                ["method_reason"] = methodReason,
                 ["train"] = model.Manifest.Metrics.GetValueOrDefault("train_count"),
                 ["validation"] = model.Manifest.Metrics.GetValueOrDefault("validation_count"),
                 ["best_epoch"] = model.Manifest.Metrics.GetValueOrDefault("best_epoch"),
