@@ -77,6 +77,15 @@ public sealed class IntentModel : IIntentClassifier
         return new IntentModel(Featurizer, Head, Manifest with { Method = method, MethodReason = reason }, Centroids?.ToArray());
     }
 
+    /// <summary>This model with the training data's augmentation (and why) recorded in its manifest.</summary>
+    /// <param name="augmentation">The augmentation (<see cref="TypoAugmentation"/>).</param>
+    /// <param name="reason">Why it was used.</param>
+    public IntentModel WithAugmentation(string augmentation, string? reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(augmentation);
+        return new IntentModel(Featurizer, Head, Manifest with { Augmentation = augmentation, AugmentationReason = reason }, Centroids?.ToArray());
+    }
+
     /// <summary>This model with a similarity gate (or without one, for null).</summary>
     /// <param name="gate">The gate.</param>
     /// <param name="centroids">Its centroids, one per <see cref="SimilarityGate.Labels"/>.</param>

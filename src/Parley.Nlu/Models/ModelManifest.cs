@@ -36,6 +36,12 @@ public sealed record ModelManifest
     /// <summary>Why <see cref="Method"/> was used (<see cref="MethodSelection.Resolve"/>), or null when not recorded.</summary>
     public string? MethodReason { get; init; }
 
+    /// <summary>The training data's augmentation (<see cref="TypoAugmentation"/>: none or typos). Default none.</summary>
+    public string Augmentation { get; init; } = TypoAugmentation.None;
+
+    /// <summary>Why <see cref="Augmentation"/> was used, or null when not recorded.</summary>
+    public string? AugmentationReason { get; init; }
+
     /// <summary>The class labels, by head output index.</summary>
     public required IReadOnlyList<string> Labels { get; init; }
 
