@@ -16,7 +16,7 @@ namespace Parley.Benchmarks;
 /// </summary>
 internal static class KnowledgeQualityBenchmark
 {
-    public const string Usage = "Parley.Benchmarks kb-quality --docs DIR --threshold 0.45 SET.jsonl... [--wrap]";
+    public const string Usage = "Parley.Benchmarks kb-quality --docs DIR --threshold 0.45 SET.jsonl... [--wrap] [--encoder all-MiniLM-L6-v2|snowflake-arctic-embed-xs]";
 
     private static readonly KnowledgeQueryOptions SplitOnly = new() { CorrectTypos = false };
     private static readonly KnowledgeQueryOptions TyposOnly = new() { SplitSentences = false };
@@ -42,6 +42,7 @@ internal static class KnowledgeQualityBenchmark
         string? docs = null;
         var threshold = 0.45;
         var wrap = false;
+        var model = SentenceEncoderModel.MiniLm;
         var sets = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -50,6 +51,7 @@ internal static class KnowledgeQualityBenchmark
                 case "--docs": docs = args[++i]; break;
                 case "--threshold": threshold = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--wrap": wrap = true; break;
+                case "--encoder": model = SentenceEncoderModel.Find(args[++i]) ?? throw new ArgumentException($"unknown encoder '{args[i]}'"); break;
                 default: sets.Add(args[i]); break;
             }
         }
@@ -61,13 +63,16 @@ internal static class KnowledgeQualityBenchmark
         }
 
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical processors, load {BenchmarkEnvironment.LoadAverage()}");
-        using var encoder = new MiniLmEmbeddingGenerator();
+        Console.WriteLine($"knowledge encoder: {model.Name} (query prefix: {(model.QueryPrefix is null ? "none" : $"\"{model.QueryPrefix}\"")})");
+        using var encoder = new MiniLmEmbeddingGenerator(new EncoderOptions { Model = model });
         var embeddings = new EmbeddingGeneratorBuilder<string, Embedding<float>>(encoder)
             .UseDiskCache(Path.Combine(Path.GetTempPath(), "parley-bench-embeddings"))
             .Build();
         var tokenizer = BertWordPieceTokenizer.CreateMiniLm();
         var chunking = new ChunkingOptions { CountTokens = text => tokenizer.Tokenize(text).Count, CounterName = "minilm-wordpiece" };
-        using var hybrid = await HybridKnowledgeSearch.BuildAsync(embeddings, docs, chunking: chunking);
+        using var built = await HybridKnowledgeSearch.BuildAsync(embeddings, docs, chunking: chunking);
+        // Queries through the query side of the model (its prefix, when it has one); passages were embedded as they are.
+        var hybrid = new HybridKnowledgeSearch(built.Lexical, built.Dense.WithQueryEmbeddings(QueryPrefixEmbeddingGenerator.ForQueries(embeddings, model)));
         Console.WriteLine($"{hybrid.Count} passages from {docs}; answered = first document relevant and cosine >= {threshold.ToString(CultureInfo.InvariantCulture)}");
 
         var named = new List<(string Name, IReadOnlyList<KnowledgeQuery> Queries)>();

@@ -13,7 +13,7 @@ internal static partial class OpenAIWire
         var message = new JsonObject { ["role"] = "assistant", ["content"] = text, ["refusal"] = null };
         if (toolCall is not null)
         {
-            message["tool_calls"] = new JsonArray(ToolCallJson(toolCall, toolCall.ToolArguments!, withHeader: true));
+            message["tool_calls"] = new JsonArray([.. toolCall.ToolCalls.Select((call, index) => (JsonNode)ToolCallJson(call, index, call.Arguments, withHeader: true))]);
         }
 
         return new JsonObject
@@ -47,12 +47,16 @@ internal static partial class OpenAIWire
         }
         else
         {
-            var arguments = toolCall.ToolArguments!;
-            var half = arguments.Length / 2;
-            deltas.Add(new JsonObject { ["tool_calls"] = new JsonArray(ToolCallJson(toolCall, string.Empty, withHeader: true)) });
-            deltas.Add(new JsonObject { ["tool_calls"] = new JsonArray(ToolCallJson(toolCall, arguments[..half], withHeader: false)) });
-            deltas.Add(new JsonObject { ["tool_calls"] = new JsonArray(ToolCallJson(toolCall, arguments[half..], withHeader: false)) });
-            completionTokens = 1;
+            for (var index = 0; index < toolCall.ToolCalls.Count; index++)
+            {
+                var call = toolCall.ToolCalls[index];
+                var half = call.Arguments.Length / 2;
+                deltas.Add(new JsonObject { ["tool_calls"] = new JsonArray(ToolCallJson(call, index, string.Empty, withHeader: true)) });
+                deltas.Add(new JsonObject { ["tool_calls"] = new JsonArray(ToolCallJson(call, index, call.Arguments[..half], withHeader: false)) });
+                deltas.Add(new JsonObject { ["tool_calls"] = new JsonArray(ToolCallJson(call, index, call.Arguments[half..], withHeader: false)) });
+            }
+
+            completionTokens = toolCall.ToolCalls.Count;
         }
 
         var chunks = deltas.Select(delta => Chunk(id, created, model, delta, finishReason: null, includeUsage)).ToList();
@@ -165,19 +169,19 @@ internal static partial class OpenAIWire
         return chunk;
     }
 
-    private static JsonObject ToolCallJson(ServerStep step, string arguments, bool withHeader)
+    private static JsonObject ToolCallJson(ScriptedToolCall scripted, int index, string arguments, bool withHeader)
     {
         var function = new JsonObject();
         if (withHeader)
         {
-            function["name"] = step.ToolName;
+            function["name"] = scripted.Name;
         }
 
         function["arguments"] = arguments;
-        var call = new JsonObject { ["index"] = 0 };
+        var call = new JsonObject { ["index"] = index };
         if (withHeader)
         {
-            call["id"] = step.ToolCallId;
+            call["id"] = scripted.Id;
             call["type"] = "function";
         }
 

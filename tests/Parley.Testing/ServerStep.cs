@@ -18,11 +18,7 @@ public sealed class ServerStep
 
     internal string? Text { get; private init; }
 
-    internal string? ToolName { get; private init; }
-
-    internal string? ToolArguments { get; private init; }
-
-    internal string? ToolCallId { get; private init; }
+    internal IReadOnlyList<ScriptedToolCall> ToolCalls { get; private init; } = [];
 
     internal int StatusCode { get; private init; }
 
@@ -52,7 +48,17 @@ public sealed class ServerStep
 
     /// <summary>Asks the client to call function <paramref name="name"/> with <paramref name="argumentsJson"/> (finish reason "tool_calls").</summary>
     public static ServerStep ToolCall(string name, string argumentsJson, string callId = "call_1") =>
-        new(ServerStepKind.ToolCall) { ToolName = name, ToolArguments = argumentsJson, ToolCallId = callId };
+        ParallelToolCalls((name, argumentsJson, callId));
+
+    /// <summary>
+    /// Asks the client to call several functions at once (parallel tool calls, indexes 0, 1, …; finish reason
+    /// "tool_calls"). Streamed, each call comes as a header chunk and its arguments in two pieces, one call after another.
+    /// </summary>
+    public static ServerStep ParallelToolCalls(params (string Name, string ArgumentsJson, string CallId)[] calls)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(calls.Length);
+        return new(ServerStepKind.ToolCall) { ToolCalls = [.. calls.Select(c => new ScriptedToolCall(c.Name, c.ArgumentsJson, c.CallId))] };
+    }
 
     /// <summary>Fails with an HTTP status and an OpenAI-style error body, with optional <c>retry-after</c> / <c>retry-after-ms</c> headers.</summary>
     public static ServerStep Status(int statusCode, int? retryAfterSeconds = null, string? message = null, int? retryAfterMilliseconds = null) =>
@@ -111,3 +117,6 @@ public sealed class ServerStep
     /// <summary>A stream that never ends: a word every <paramref name="chunkDelay"/>, forever.</summary>
     public static ServerStep Endless(TimeSpan chunkDelay) => new(ServerStepKind.Endless) { ChunkDelay = chunkDelay };
 }
+
+/// <summary>One function call a <see cref="ServerStep"/> asks for.</summary>
+internal sealed record ScriptedToolCall(string Name, string Arguments, string Id);

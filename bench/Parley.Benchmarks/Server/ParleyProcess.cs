@@ -14,13 +14,18 @@ internal sealed class ParleyProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _folder;
+    private readonly bool _ownsFolder;
 
-    private ParleyProcess(Process process, Uri baseUrl, string folder)
+    private ParleyProcess(Process process, Uri baseUrl, string folder, bool ownsFolder)
     {
         _process = process;
         BaseUrl = baseUrl;
         _folder = folder;
+        _ownsFolder = ownsFolder;
     }
+
+    /// <summary>How long the server took from its process start to the first successful <c>/readyz</c>.</summary>
+    public TimeSpan ReadyAfter { get; private set; }
 
     /// <summary>The data folder the benchmarks share, so the shop bot's embeddings and index stay cached between runs.</summary>
     public static string SharedDataFolder { get; } = Path.Combine(Path.GetTempPath(), "parley-bench-data");
@@ -64,10 +69,16 @@ internal sealed class ParleyProcess : IAsyncDisposable
     /// <param name="logRequests">Whether the server logs at Information (its default).</param>
     /// <param name="ownDataFolder">Use a fresh data folder (cold caches, deleted afterwards) instead of the shared one.</param>
     /// <param name="database">The <c>--db</c> value (a PostgreSQL connection string, say), or null for a fresh SQLite file.</param>
-    public static async Task<ParleyProcess> StartAsync(string parleyDll, Uri? upstream, bool logRequests = true, bool ownDataFolder = false, string? database = null)
+    /// <param name="keptFolder">
+    /// A folder that outlives this process (a restart after a crash finds its database and data folder there): the
+    /// database is <c>parley.db</c> in it and the data folder <c>data/</c>; it is not deleted on dispose.
+    /// </param>
+    public static async Task<ParleyProcess> StartAsync(
+        string parleyDll, Uri? upstream, bool logRequests = true, bool ownDataFolder = false, string? database = null, string? keptFolder = null)
     {
         var port = FreePort();
-        var folder = Directory.CreateTempSubdirectory("parley-bench-").FullName;
+        var folder = keptFolder ?? Directory.CreateTempSubdirectory("parley-bench-").FullName;
+        ownDataFolder |= keptFolder is not null;
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = RepositoryRoot(),
@@ -108,9 +119,9 @@ internal sealed class ParleyProcess : IAsyncDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ParleyProcess(process, new Uri($"http://127.0.0.1:{port}"), folder);
-        using var http = new HttpClient { BaseAddress = server.BaseUrl };
         var clock = Stopwatch.StartNew();
+        var server = new ParleyProcess(process, new Uri($"http://127.0.0.1:{port}"), folder, ownsFolder: keptFolder is null);
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
         while (clock.Elapsed < TimeSpan.FromMinutes(3))
         {
             if (process.HasExited)
@@ -123,6 +134,7 @@ internal sealed class ParleyProcess : IAsyncDisposable
                 using var ready = await http.GetAsync("/readyz");
                 if (ready.IsSuccessStatusCode)
                 {
+                    server.ReadyAfter = clock.Elapsed;
                     return server;
                 }
             }
@@ -163,11 +175,24 @@ internal sealed class ParleyProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the server with SIGKILL (no shutdown of any kind) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
         _process.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        if (_ownsFolder)
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
     }
 
     /// <summary>The folder holding Parley.slnx, searched from the working folder up.</summary>

@@ -4,7 +4,7 @@ namespace Parley.Benchmarks.Server;
 internal static class ServerBenchmark
 {
     public const string Usage =
-        "Parley.Benchmarks server overhead|streams|soak|idle|shared [--parley path/to/parley.dll] [--rounds 5] [--requests 1000] [--seconds 5] " +
+        "Parley.Benchmarks server overhead|streams|soak|idle|shared|crash [--parley path/to/parley.dll] [--rounds 5] [--requests 1000] [--seconds 5] " +
         "[--connections 64] [--streams 1000] [--duration 10m] [--no-request-log] [--postgres CONNECTION-STRING]";
 
     public static Task<int> RunAsync(string[] args)
@@ -16,6 +16,7 @@ internal static class ServerBenchmark
             "streams" => StreamsBenchmark.RunAsync(arguments),
             "soak" => SoakBenchmark.RunAsync(arguments),
             "shared" => SharedStoreBenchmark.RunAsync(arguments),
+            "crash" => CrashBenchmark.RunAsync(arguments),
             _ => IdleBenchmark.RunAsync(arguments),
         };
     }

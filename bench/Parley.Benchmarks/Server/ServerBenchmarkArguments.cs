@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Parley.Benchmarks.Server;
 
 /// <summary>Options of the <c>server</c> benchmarks.</summary>
-/// <param name="Scenario">overhead, streams, soak or idle.</param>
+/// <param name="Scenario">overhead, streams, soak, idle, shared or crash.</param>
 /// <param name="ParleyDll">The built <c>parley.dll</c> run as the server under test.</param>
-/// <param name="Rounds">Interleaved rounds of direct and gateway measurements (<c>overhead</c>).</param>
+/// <param name="Rounds">Interleaved rounds of direct and gateway measurements (<c>overhead</c>), or kills (<c>crash</c>).</param>
 /// <param name="Requests">Sequential requests per round and target at one connection (<c>overhead</c>).</param>
 /// <param name="Seconds">Seconds per round and target at <see cref="Connections"/> connections (<c>overhead</c>).</param>
 /// <param name="Connections">Concurrent connections for the throughput rounds (<c>overhead</c>) or the soak's workers.</param>
@@ -18,9 +18,9 @@ internal sealed record ServerBenchmarkArguments(
 {
     public static ServerBenchmarkArguments Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("overhead" or "streams" or "soak" or "idle" or "shared"))
+        if (args.Length == 0 || args[0] is not ("overhead" or "streams" or "soak" or "idle" or "shared" or "crash"))
         {
-            throw new ArgumentException("server needs a scenario: overhead, streams, soak, idle or shared");
+            throw new ArgumentException("server needs a scenario: overhead, streams, soak, idle, shared or crash");
         }
 
         string? dll = null;
@@ -65,7 +65,7 @@ internal sealed record ServerBenchmarkArguments(
         ArgumentOutOfRangeException.ThrowIfLessThan(streams, 1, "--streams");
         ArgumentOutOfRangeException.ThrowIfNegative(connections, "--connections");
         return new ServerBenchmarkArguments(
-            args[0], Path.GetFullPath(dll), rounds, requests, seconds, connections == 0 ? args[0] switch { "soak" => 8, "shared" => 32, _ => 64 } : connections, streams, duration, logRequests, postgres);
+            args[0], Path.GetFullPath(dll), rounds, requests, seconds, connections == 0 ? args[0] switch { "soak" or "crash" => 8, "shared" => 32, _ => 64 } : connections, streams, duration, logRequests, postgres);
     }
 
     /// <summary>A duration such as <c>600</c> (seconds), <c>90s</c>, <c>10m</c>.</summary>

@@ -17,6 +17,19 @@ public sealed class BotMessages
         SourcesLine = "Sources: {0}",
         DefaultPersona = BotManifest.DefaultPersona,
         DefaultFallback = BotManifest.DefaultFallback,
+        FormStopped = "OK, I've stopped. Nothing was changed.",
+        ApprovalDenied = "OK, I won't do that. Nothing was changed.",
+        AskTime = "At what time {0}?",
+        ApprovalPrompt = "I'm about to {0}: {1}. Shall I go ahead? (yes/no)",
+        SlotValue = "{0} \"{1}\"",
+        ListSeparator = ", ",
+        ToolVerbs = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["calendar_create"] = "add this to your calendar",
+            ["calendar_move"] = "move this event",
+            ["calendar_cancel"] = "cancel this event",
+        },
+        OtherToolVerb = "run {0}",
     };
 
     /// <summary>Chinese (simplified).</summary>
@@ -28,6 +41,19 @@ public sealed class BotMessages
         SourcesLine = "参考来源：{0}",
         DefaultPersona = "你是一个乐于助人、回答简洁的助手。请用中文回答；不知道的事情请直接说不知道。",
         DefaultFallback = "抱歉，这个问题我回答不了。需要我帮您联系人工客服吗？",
+        FormStopped = "好的，已经停下了，什么都没有改动。",
+        ApprovalDenied = "好的，我不会这样做，什么都没有改动。",
+        AskTime = "{0}几点？",
+        ApprovalPrompt = "我将要{0}：{1}。确定吗？（是/否）",
+        SlotValue = "{0}“{1}”",
+        ListSeparator = "，",
+        ToolVerbs = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["calendar_create"] = "把这件事加入您的日历",
+            ["calendar_move"] = "改动这个日程",
+            ["calendar_cancel"] = "取消这个日程",
+        },
+        OtherToolVerb = "执行 {0}",
     };
 
     /// <summary>The introduction of a quoted passage; <c>{0}</c> is the document's title.</summary>
@@ -47,6 +73,30 @@ public sealed class BotMessages
 
     /// <summary>The fallback reply when the pack gives none.</summary>
     public required string DefaultFallback { get; init; }
+
+    /// <summary>The reply when the user leaves a tool's form ("cancel" while a slot is asked for).</summary>
+    public required string FormStopped { get; init; }
+
+    /// <summary>The reply when the user says no to a tool call that needs approval.</summary>
+    public required string ApprovalDenied { get; init; }
+
+    /// <summary>The question for the time of a date slot given without one; <c>{0}</c> is the day as the user wrote it.</summary>
+    public required string AskTime { get; init; }
+
+    /// <summary>The approval question; <c>{0}</c> is what the tool will do (<see cref="ToolVerbs"/>), <c>{1}</c> the slot values.</summary>
+    public required string ApprovalPrompt { get; init; }
+
+    /// <summary>One slot value in the approval question; <c>{0}</c> is the slot's name, <c>{1}</c> its value.</summary>
+    public required string SlotValue { get; init; }
+
+    /// <summary>What separates the slot values in the approval question.</summary>
+    public required string ListSeparator { get; init; }
+
+    /// <summary>What a changing built-in tool does, as the approval question says it, by tool name.</summary>
+    public required IReadOnlyDictionary<string, string> ToolVerbs { get; init; }
+
+    /// <summary>What any other tool does; <c>{0}</c> is its name.</summary>
+    public required string OtherToolVerb { get; init; }
 
     /// <summary>The messages of a language.</summary>
     /// <param name="language">One of <see cref="BotLanguages.All"/>.</param>

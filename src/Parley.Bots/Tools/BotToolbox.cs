@@ -76,7 +76,7 @@ public sealed class BotToolbox : IAsyncDisposable
                 var path = Path.Combine(pack.Root, tool.Orders!);
                 try
                 {
-                    orders = await OrderStatusTool.LoadAsync(path, cancellationToken).ConfigureAwait(false);
+                    orders = await OrderStatusTool.LoadAsync(path, cancellationToken, pack.Manifest.Language).ConfigureAwait(false);
                 }
                 catch (InvalidDataException e)
                 {

@@ -27,7 +27,7 @@ public sealed class LlmToolsChatClient : DelegatingChatClient
     {
         var (prompt, withTools) = Prepare(messages, options);
         var response = await base.GetResponseAsync(prompt, withTools, cancellationToken).ConfigureAwait(false);
-        var calls = Record(prompt.Concat(response.Messages), prompt.Count);
+        var calls = Record(prompt.Concat(response.Messages), prompt.Count - 1);
         if (calls.Count > 0)
         {
             (response.AdditionalProperties ??= [])[BotReplyInfo.ToolCallsKey] = calls.ToArray();
@@ -48,7 +48,7 @@ public sealed class LlmToolsChatClient : DelegatingChatClient
             yield return update;
         }
 
-        var calls = Record(prompt.Concat(updates.ToChatResponse().Messages), prompt.Count);
+        var calls = Record(prompt.Concat(updates.ToChatResponse().Messages), prompt.Count - 1);
         if (calls.Count > 0)
         {
             yield return BotReply.PropertiesUpdate(p => p[BotReplyInfo.ToolCallsKey] = calls.ToArray());
@@ -98,8 +98,9 @@ public sealed class LlmToolsChatClient : DelegatingChatClient
         return (cleaned, copy);
     }
 
-    // The calls made after the history: requests still waiting for approval, approved or denied ones, and their results.
-    private static List<ToolCallRecord> Record(IEnumerable<ChatMessage> all, int historyCount)
+    // The calls of this turn, from its user message on: requests still waiting for approval, approved or denied ones
+    // (the user message carries the approval responses, and a streamed reply need not repeat the call), and results.
+    private static List<ToolCallRecord> Record(IEnumerable<ChatMessage> all, int turnStart)
     {
         var messages = all.ToList();
         var decisions = messages.SelectMany(m => m.Contents).OfType<ToolApprovalResponseContent>()
@@ -107,7 +108,8 @@ public sealed class LlmToolsChatClient : DelegatingChatClient
         var results = messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>()
             .GroupBy(r => r.CallId).ToDictionary(g => g.Key, g => GuardedAIFunction.ResultText(g.Last().Result), StringComparer.Ordinal);
         var calls = new List<ToolCallRecord>();
-        foreach (var message in messages.Skip(historyCount))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var message in messages.Skip(turnStart))
         {
             foreach (var content in message.Contents)
             {
@@ -115,9 +117,10 @@ public sealed class LlmToolsChatClient : DelegatingChatClient
                 {
                     FunctionCallContent c => c,
                     ToolApprovalRequestContent { ToolCall: FunctionCallContent c } => c,
+                    ToolApprovalResponseContent { ToolCall: FunctionCallContent c } => c,
                     _ => null,
                 };
-                if (call is null || calls.Any(c => ReferenceEquals(c.Arguments, call.Arguments) && c.Name == call.Name))
+                if (call is null || !seen.Add(call.CallId))
                 {
                     continue;
                 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Parley.Bots.Packs;
@@ -19,6 +20,7 @@ public sealed class ToolsChatClient : DelegatingChatClient
     private readonly BotPack _pack;
     private readonly BotToolbox _toolbox;
     private readonly SlotExtractor _slots;
+    private readonly BotMessages _messages;
 
     /// <summary>Creates the stage.</summary>
     public ToolsChatClient(IChatClient innerClient, IIntentClassifier classifier, BotPack pack, BotToolbox toolbox)
@@ -28,6 +30,7 @@ public sealed class ToolsChatClient : DelegatingChatClient
         _pack = pack ?? throw new ArgumentNullException(nameof(pack));
         _toolbox = toolbox ?? throw new ArgumentNullException(nameof(toolbox));
         _slots = new SlotExtractor(pack, toolbox.TimeProvider, toolbox.TimeZone);
+        _messages = BotMessages.For(pack.Manifest.Language);
     }
 
     /// <inheritdoc />
@@ -72,7 +75,7 @@ public sealed class ToolsChatClient : DelegatingChatClient
             if (Words.IsCancel(text) || (form.AwaitingApproval && Words.IsNo(text)))
             {
                 var denied = form.AwaitingApproval ? [new ToolCallRecord(form.Tool, Arguments(form, options), null, false)] : Array.Empty<ToolCallRecord>();
-                return Reply(form.AwaitingApproval ? "OK, I won't do that. Nothing was changed." : "OK, I've stopped. Nothing was changed.", options, formIntent, denied, null);
+                return Reply(form.AwaitingApproval ? _messages.ApprovalDenied : _messages.FormStopped, options, formIntent, denied, null);
             }
 
             if (form.AwaitingApproval && Words.IsYes(text))
@@ -122,15 +125,16 @@ public sealed class ToolsChatClient : DelegatingChatClient
 
             if (!_slots.IsComplete(slot, value))
             {
-                return Reply($"At what time {value}?", options, intent, [], form with { Awaiting = slot.Name });
+                return Reply(string.Format(CultureInfo.InvariantCulture, _messages.AskTime, value), options, intent, [], form with { Awaiting = slot.Name });
             }
         }
 
         var function = _toolbox.For(ToolChatOptions.Session(options))[form.Tool];
         if (function.GetService<ApprovalRequiredAIFunction>() is not null && !ToolChatOptions.IsApproved(options))
         {
-            var arguments = string.Join(", ", form.Slots.Select(s => $"{s.Key} \"{s.Value}\""));
-            return Reply($"I'm about to {Verb(form.Tool)}: {arguments}. Shall I go ahead? (yes/no)", options, intent,
+            var arguments = string.Join(_messages.ListSeparator, form.Slots.Select(s => string.Format(CultureInfo.InvariantCulture, _messages.SlotValue, s.Key, s.Value)));
+            var verb = _messages.ToolVerbs.TryGetValue(form.Tool, out var known) ? known : string.Format(CultureInfo.InvariantCulture, _messages.OtherToolVerb, form.Tool);
+            return Reply(string.Format(CultureInfo.InvariantCulture, _messages.ApprovalPrompt, verb, arguments), options, intent,
                 [new ToolCallRecord(form.Tool, Arguments(form, options), null, false)], form with { AwaitingApproval = true, Awaiting = null });
         }
 
@@ -168,12 +172,4 @@ public sealed class ToolsChatClient : DelegatingChatClient
 
         return response;
     }
-
-    private static string Verb(string tool) => tool switch
-    {
-        "calendar_create" => "add this to your calendar",
-        "calendar_move" => "move this event",
-        "calendar_cancel" => "cancel this event",
-        _ => $"run {tool}",
-    };
 }

@@ -119,6 +119,26 @@ internal sealed class EncoderTrainingArguments
         {
             throw new CliException(e.Message, e);
         }
+        catch (Exception e) when (NativeLibraryMissing(e) is { } missing)
+        {
+            // A build that skipped the libLibTorchSharp patch (or a copy without the natives) fails here, not in training.
+            throw new CliException(
+                $"fine-tuning the encoder needs libtorch, which did not load: {missing.Message.Split('\n')[0].Trim()} " +
+                "(build or publish Parley with its own project files, which put the native libraries beside it; --method head needs none)", e);
+        }
+    }
+
+    private static DllNotFoundException? NativeLibraryMissing(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DllNotFoundException missing)
+            {
+                return missing;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Copies the LoRA adapters into the saved model folder, removes the checkpoints and describes the fine-tuning for the run record.</summary>

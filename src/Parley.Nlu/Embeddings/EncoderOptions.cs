@@ -13,6 +13,9 @@ public sealed class EncoderOptions
     /// </remarks>
     public int Threads { get; init; }
 
+    /// <summary>The encoder: <see cref="SentenceEncoderModel.MiniLm"/> (the default) or <see cref="SentenceEncoderModel.ArcticXs"/>.</summary>
+    public SentenceEncoderModel Model { get; init; } = SentenceEncoderModel.MiniLm;
+
     /// <summary>
     /// Texts per inference. Texts are sorted by length before they are batched, so a batch is padded only to its
     /// longest member. Default 32.
@@ -48,6 +51,7 @@ public sealed class EncoderOptions
 
     internal void Validate()
     {
+        ArgumentNullException.ThrowIfNull(Model, nameof(Model));
         ArgumentOutOfRangeException.ThrowIfNegative(Threads, nameof(Threads));
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTokens, 2, nameof(MaxTokens));

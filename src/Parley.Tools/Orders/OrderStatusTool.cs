@@ -8,18 +8,31 @@ namespace Parley.Tools.Orders;
 public sealed class OrderStatusTool
 {
     private static readonly HashSet<string> Statuses = ["processing", "shipped", "out_for_delivery", "delivered", "cancelled"];
+    private static readonly CultureInfo ChineseCulture = CultureInfo.GetCultureInfo("zh-CN");
     private readonly IReadOnlyDictionary<string, OrderRecord> _orders;
+    private readonly bool _chinese;
 
     /// <summary>Creates the tool over <paramref name="orders"/>.</summary>
-    public OrderStatusTool(IEnumerable<OrderRecord> orders)
+    /// <param name="orders">The order book.</param>
+    /// <param name="language">The language of the answers: <c>en</c> (the default) or <c>zh</c> (simplified Chinese).</param>
+    public OrderStatusTool(IEnumerable<OrderRecord> orders, string language = "en")
     {
         ArgumentNullException.ThrowIfNull(orders);
         _orders = orders.ToDictionary(o => o.Id, StringComparer.OrdinalIgnoreCase);
+        _chinese = language switch
+        {
+            "en" => false,
+            "zh" => true,
+            _ => throw new ArgumentException($"the order status tool answers in 'en' or 'zh', not '{language}'", nameof(language)),
+        };
     }
 
     /// <summary>Reads an order book: a JSON array of orders.</summary>
+    /// <param name="path">The order book.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="language">The language of the answers: <c>en</c> or <c>zh</c>.</param>
     /// <exception cref="InvalidDataException">The file is missing or not a valid order book; the message names the file and the order.</exception>
-    public static async Task<OrderStatusTool> LoadAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<OrderStatusTool> LoadAsync(string path, CancellationToken cancellationToken = default, string language = "en")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         OrderRecord[]? orders;
@@ -48,7 +61,7 @@ public sealed class OrderStatusTool
             }
         }
 
-        return new OrderStatusTool(orders ?? []);
+        return new OrderStatusTool(orders ?? [], language);
     }
 
     /// <summary>Tells where an order is.</summary>
@@ -58,12 +71,17 @@ public sealed class OrderStatusTool
         var id = (orderId ?? "").Trim().TrimStart('#');
         if (id.Length == 0)
         {
-            throw new ToolException("What is the order number? It is in your order confirmation email.");
+            throw new ToolException(_chinese ? "请问订单号是多少？订单确认邮件里可以找到。" : "What is the order number? It is in your order confirmation email.");
         }
 
         if (!_orders.TryGetValue(id, out var order))
         {
-            return $"I can't find order {id}. Please check the number in your order confirmation email.";
+            return _chinese ? $"找不到订单 {id}。请核对订单确认邮件里的订单号。" : $"I can't find order {id}. Please check the number in your order confirmation email.";
+        }
+
+        if (_chinese)
+        {
+            return Chinese(order);
         }
 
         var what = order.Items.Count == 0 ? "" : $" ({string.Join(", ", order.Items)})";
@@ -76,6 +94,22 @@ public sealed class OrderStatusTool
             "out_for_delivery" => $"Order {order.Id}{what} is out for delivery today{(order.Carrier is null ? "" : $" with {order.Carrier}")}{tracking}.",
             "delivered" => $"Order {order.Id}{what} was delivered{(day is null ? "" : $" on {day}")}.",
             _ => $"Order {order.Id}{what} was cancelled.",
+        };
+    }
+
+    private static string Chinese(OrderRecord order)
+    {
+        var what = order.Items.Count == 0 ? "" : $"（{string.Join("、", order.Items)}）";
+        var day = order.DeliveryDate is { } date ? date.ToString("M月d日（dddd）", ChineseCulture) : null;
+        var carrier = order.Carrier is null ? "" : $"，承运商 {order.Carrier}";
+        var tracking = order.Tracking is null ? "" : $"，运单号 {order.Tracking}";
+        return order.Status switch
+        {
+            "processing" => $"订单 {order.Id}{what}正在备货，还没有发货{(day is null ? "" : $"；预计 {day}送达")}。",
+            "shipped" => $"订单 {order.Id}{what}已发货{carrier}{tracking}{(day is null ? "" : $"；预计 {day}送达")}。",
+            "out_for_delivery" => $"订单 {order.Id}{what}今天正在派送{carrier}{tracking}。",
+            "delivered" => $"订单 {order.Id}{what}已{(day is null ? "" : $"于 {day}")}送达。",
+            _ => $"订单 {order.Id}{what}已取消。",
         };
     }
 }

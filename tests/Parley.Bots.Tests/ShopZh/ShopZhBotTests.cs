@@ -3,6 +3,9 @@ using Microsoft.Extensions.AI;
 using Parley.Bots.Knowledge;
 using Parley.Bots.Packs;
 using Parley.Bots.Replies;
+using Parley.Bots.Tools;
+using Parley.Core.Conversations;
+using Parley.Testing;
 using Xunit.Abstractions;
 
 namespace Parley.Bots.Tests.ShopZh;
@@ -43,7 +46,8 @@ public sealed class ShopZhBotTests(ShopZhBotFixture fixture, ITestOutputHelper o
         foreach (var (text, intent) in checks)
         {
             var (_, info) = await AskAsync(text);
-            if (info.Route != BotRoutes.Template || info.Intent?.Name != intent)
+            var route = fixture.Bot.Pack.IntentsByName[intent].Tool is null ? BotRoutes.Template : BotRoutes.Tool;
+            if (info.Route != route || info.Intent?.Name != intent)
             {
                 wrong.Add($"{text} → {info.Route} {info.Intent?.Name} ({info.Intent?.Confidence:0.00}), expected {intent}");
             }
@@ -143,15 +147,19 @@ public sealed class ShopZhBotTests(ShopZhBotFixture fixture, ITestOutputHelper o
     {
         var turns = ReadJsonl("conversation.jsonl").ToArray();
         Assert.True(turns.Length >= 10);
-        var history = new List<ChatMessage> { new(ChatRole.System, fixture.Bot.SystemPrompt) };
+        // A stored session, as parley chat keeps one: a tool's form (asking for the order number) spans two turns.
+        var store = new InMemoryConversationStore();
+        var session = $"zh-{streaming}";
         foreach (var turn in turns)
         {
-            history.Add(new ChatMessage(ChatRole.User, turn.GetProperty("user").GetString()!));
+            var user = turn.GetProperty("user").GetString()!;
+            var chat = await ChatSession.OpenAsync(fixture.Bot.ChatClient, store, fixture.Bot.Name, session, fixture.Bot.SystemPrompt);
+            var options = fixture.Bot.CreateOptions().ForSession(session);
             var response = streaming
-                ? await fixture.Bot.ChatClient.GetStreamingResponseAsync(history).ToChatResponseAsync()
-                : await fixture.Bot.ChatClient.GetResponseAsync(history);
+                ? await chat.SendStreamingAsync(user, options).ToChatResponseAsync()
+                : await chat.SendAsync(user, options);
             var info = BotReplyInfo.From(response.AdditionalProperties);
-            output.WriteLine($"用户: {history[^1].Text}\n助手 ({info.Route} {info.Intent?.Name}): {response.Text}\n");
+            output.WriteLine($"用户: {user}\n助手 ({info.Route} {info.Intent?.Name}): {response.Text}\n");
 
             Assert.Equal(turn.GetProperty("route").GetString(), info.Route);
             if (turn.TryGetProperty("intent", out var intent))
@@ -164,10 +172,20 @@ public sealed class ShopZhBotTests(ShopZhBotFixture fixture, ITestOutputHelper o
                 Assert.Contains(info.Sources, s => s.Source == source.GetString());
             }
 
+            if (turn.TryGetProperty("tool", out var tool))
+            {
+                Assert.Equal(tool.GetString(), Assert.Single(info.ToolCalls!).Name);
+            }
+
+            if (turn.TryGetProperty("contains", out var contains))
+            {
+                Assert.Contains(contains.GetString()!, response.Text, StringComparison.Ordinal);
+            }
+
             // Every reply is written in Chinese: no English sentence from the pipeline itself.
             Assert.Contains(response.Text, c => c is >= '\u4E00' and <= '\u9FFF');
             Assert.DoesNotContain("Source:", response.Text);
-            history.AddRange(response.Messages);
+            Assert.DoesNotContain("Order ", response.Text);
         }
     }
 }
