@@ -13,6 +13,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("       " + IngestBenchmark.Usage);
     Console.WriteLine("       " + KnowledgeQualityBenchmark.Usage);
     Console.WriteLine("       " + Parley.Benchmarks.Server.ServerBenchmark.Usage);
+    Console.WriteLine("       " + BlobStorageBenchmark.Usage);
     return args.Length == 0 ? 1 : 0;
 }
 
@@ -26,6 +27,7 @@ return args[0] switch
     "ingest" => IngestBenchmark.Run(args[1..]),
     "kb-quality" => await KnowledgeQualityBenchmark.RunAsync(args[1..]),
     "server" => await Parley.Benchmarks.Server.ServerBenchmark.RunAsync(args[1..]),
+    "blobs" => await BlobStorageBenchmark.RunAsync(args[1..]),
     _ => Fail($"unknown benchmark '{args[0]}'; try 'encode' or 'clinc'"),
 };
 

@@ -19,10 +19,12 @@ namespace Parley.Bots;
 public sealed class Bot : IAsyncDisposable
 {
     private readonly BotToolbox? _toolbox;
+    private readonly IDisposable? _knowledgeEncoder;
 
-    private Bot(BotPack pack, IChatClient client, string? modelId, bool usesLlm, BotIntentClassifier classifier, IKnowledgeSearch knowledge, BotToolbox? toolbox)
+    private Bot(BotPack pack, IChatClient client, string? modelId, bool usesLlm, BotIntentClassifier classifier, IKnowledgeSearch knowledge, BotToolbox? toolbox, IDisposable? knowledgeEncoder)
     {
         _toolbox = toolbox;
+        _knowledgeEncoder = knowledgeEncoder;
         Pack = pack;
         ChatClient = client;
         ModelId = modelId;
@@ -86,7 +88,20 @@ public sealed class Bot : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(embeddings);
         options ??= new BotBuildOptions();
         var classifier = await BotIntentClassifier.CreateAsync(pack, embeddings, options.ModelsFolder, options.TrainingProgress, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var knowledge = await BotKnowledge.OpenAsync(pack, embeddings, options, cancellationToken).ConfigureAwait(false);
+        // A pack may search its knowledge with another encoder than the intents' (knowledge_encoder); Chinese packs search lexically.
+        var encoder = pack.Manifest.KnowledgeEncoder;
+        var knowledgeEmbeddings = encoder == Parley.Nlu.Embeddings.SentenceEncoderModel.MiniLm || pack.Manifest.Language == BotLanguages.Chinese ? null
+            : options.KnowledgeEncoder?.Invoke(encoder) ?? new Parley.Nlu.Embeddings.MiniLmEmbeddingGenerator(new Parley.Nlu.Embeddings.EncoderOptions { Model = encoder });
+        IKnowledgeSearch knowledge;
+        try
+        {
+            knowledge = await BotKnowledge.OpenAsync(pack, knowledgeEmbeddings ?? embeddings, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            knowledgeEmbeddings?.Dispose();
+            throw;
+        }
 
         var toolbox = pack.Manifest.Tools.Count == 0 && pack.Manifest.McpServers.Count == 0 ? null
             : await BotToolbox.CreateAsync(pack, options.Tools ?? new BotToolServices(), knowledge, cancellationToken).ConfigureAwait(false);
@@ -132,9 +147,16 @@ public sealed class Bot : IAsyncDisposable
         }
 
         var model = llm is null ? null : options.ModelId ?? pack.Manifest.Model.Id;
-        return new Bot(pack, builder.Build(), model, llm is not null, classifier, knowledge, toolbox);
+        return new Bot(pack, builder.Build(), model, llm is not null, classifier, knowledge, toolbox, knowledgeEmbeddings);
     }
 
     /// <summary>Ends the bot's MCP sessions (stopping the MCP servers it started).</summary>
-    public ValueTask DisposeAsync() => _toolbox?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        _knowledgeEncoder?.Dispose();
+        if (_toolbox is not null)
+        {
+            await _toolbox.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -56,6 +56,13 @@ public sealed class BotBuildOptions
     /// <summary>The HTTP client that posts handoff transcripts to the pack's webhook; null for one shared by all bots.</summary>
     public HttpClient? Http { get; init; }
 
+    /// <summary>
+    /// Creates the sentence encoder of a pack whose <c>knowledge_encoder</c> is not all-MiniLM-L6-v2 (the encoder given to
+    /// <see cref="Bot.CreateAsync"/>); the bot owns and disposes what it returns. Null for a new in-process encoder of that
+    /// model without a cache.
+    /// </summary>
+    public Func<Parley.Nlu.Embeddings.SentenceEncoderModel, IEmbeddingGenerator<string, Embedding<float>>>? KnowledgeEncoder { get; init; }
+
     /// <summary>How BM25 and vector rankings are fused when <see cref="HybridKnowledge"/> is on; null for the defaults.</summary>
     public HybridSearchOptions? KnowledgeSearch { get; init; }
 }

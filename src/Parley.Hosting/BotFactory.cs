@@ -38,6 +38,7 @@ internal sealed class BotFactory(
                 ModelId = model,
                 ModelsFolder = data.Models,
                 KnowledgeIndexesFolder = data.Indexes,
+                KnowledgeEncoder = encoder => SharedSentenceEncoder.CreateCached(data, encoder),
                 KnowledgeProgress = new KnowledgeReports(reporter, pack.Name),
                 Tools = new Parley.Bots.Tools.BotToolServices { Calendar = calendar, Warnings = new ToolReports(reporter, pack.Name) },
                 TrainingProgress = new IntentTrainingProgress

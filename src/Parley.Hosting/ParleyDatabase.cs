@@ -1,5 +1,6 @@
 using Parley.Core.Calendar;
 using Parley.Core.Conversations;
+using Parley.Core.FineTuning;
 using Parley.Core.Runs;
 using Parley.Storage.Postgres;
 using Parley.Storage.Sqlite;
@@ -57,6 +58,14 @@ public sealed class ParleyDatabase
     public IRunStore OpenRuns() => IsPostgres
         ? new PostgresRunStore(PostgresOptions())
         : new SqliteRunStore(SqliteOptions());
+
+    /// <summary>
+    /// Opens the fine-tuning API's records and job queue on the database (shared by every server on a PostgreSQL
+    /// database); dispose it (it is <see cref="IDisposable"/>) when done.
+    /// </summary>
+    public IFineTuningStore OpenFineTuning() => IsPostgres
+        ? new PostgresFineTuningStore(PostgresOptions())
+        : new SqliteFineTuningStore(SqliteOptions());
 
     /// <summary>
     /// Opens the locks that keep one turn of a conversation at a time across servers sharing the database, or null for

@@ -49,4 +49,19 @@ public static class SharedSentenceEncoder
             .UseDiskCache(data.Cache)
             .Build();
     }
+
+    /// <summary>
+    /// A new encoder of <paramref name="model"/> (a pack's <c>knowledge_encoder</c> other than the shared one), its model
+    /// file kept in the data folder's cache, behind the on-disk embedding cache. Disposing the result disposes the encoder.
+    /// </summary>
+    /// <param name="data">The data folder whose cache to use.</param>
+    /// <param name="model">The encoder's model.</param>
+    public static IEmbeddingGenerator<string, Embedding<float>> CreateCached(ParleyDataFolder data, SentenceEncoderModel model)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(model);
+        return new EmbeddingGeneratorBuilder<string, Embedding<float>>(new MiniLmEmbeddingGenerator(new EncoderOptions { Model = model, ModelCacheDirectory = data.Cache }))
+            .UseDiskCache(data.Cache)
+            .Build();
+    }
 }

@@ -95,8 +95,29 @@ public sealed class ParleyServerOptions
     /// </summary>
     public string? FineTuningDirectory { get; set; }
 
-    /// <summary>How many fine-tuning jobs train at once; the others wait as <c>queued</c>. Default: 1.</summary>
+    /// <summary>How many fine-tuning jobs train at once on this server; the others wait as <c>queued</c>. Default: 1.</summary>
     public int MaxConcurrentFineTuningJobs { get; set; } = 1;
+
+    /// <summary>
+    /// How long a server's claim on a fine-tuning job lasts unless renewed; a job whose server died is taken over by
+    /// another once it runs out. Default: 30 seconds.
+    /// </summary>
+    public TimeSpan FineTuningLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often a server renews the leases of the jobs it runs, and so how soon a job cancelled on another server
+    /// stops; shorter than <see cref="FineTuningLease"/>. Default: 5 seconds.
+    /// </summary>
+    public TimeSpan FineTuningHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often an idle server looks for fine-tuning jobs created on other servers. Default: 2 seconds.</summary>
+    public TimeSpan FineTuningPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// For tests only: holds every fine-tuning job this long in <c>running</c> before it trains, so a test can kill
+    /// or cancel it mid-job. Default: zero (no delay).
+    /// </summary>
+    public TimeSpan FineTuningTrainingDelay { get; set; }
 
     /// <summary>
     /// The largest fine-tuning file <c>POST /v1/files</c> accepts (larger gets 413); this route alone is exempt from
@@ -182,6 +203,16 @@ public sealed class ParleyServerOptions
         if (MaxConcurrentFineTuningJobs < 1)
         {
             throw new ArgumentException($"at least 1 fine-tuning job must be allowed to run (was {MaxConcurrentFineTuningJobs})", nameof(MaxConcurrentFineTuningJobs));
+        }
+
+        if (FineTuningLease <= TimeSpan.Zero || FineTuningHeartbeat <= TimeSpan.Zero || FineTuningHeartbeat >= FineTuningLease)
+        {
+            throw new ArgumentException($"the fine-tuning heartbeat ({FineTuningHeartbeat}) must be above zero and shorter than the lease ({FineTuningLease}), or leases run out while their jobs run", nameof(FineTuningHeartbeat));
+        }
+
+        if (FineTuningPollInterval <= TimeSpan.Zero || FineTuningTrainingDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"the fine-tuning poll interval must be above zero (was {FineTuningPollInterval}) and the training delay at least zero (was {FineTuningTrainingDelay})", nameof(FineTuningPollInterval));
         }
 
         if (MaxFineTuningFileBytes < 1024)

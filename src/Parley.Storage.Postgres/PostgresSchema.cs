@@ -84,6 +84,47 @@ internal static class PostgresSchema
             PRIMARY KEY (client, window_start)
         );
         """,
+
+        // 4: the fine-tuning API's records and job queue (PostgresFineTuningStore): files' metadata, jobs with their
+        // owner and lease (claimed with FOR UPDATE SKIP LOCKED), their events and checkpoints. Data stays text: json
+        // objects as the API shows them, in their key order. Self-contained: it touches no table of another migration.
+        """
+        CREATE TABLE fine_tuning_files (
+            id          text PRIMARY KEY,
+            owner       text NULL,
+            created_at  bigint NOT NULL,
+            data        text NOT NULL
+        );
+        CREATE INDEX ix_fine_tuning_files_created ON fine_tuning_files (created_at DESC, id);
+        CREATE TABLE fine_tuning_jobs (
+            seq            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id             text NOT NULL UNIQUE,
+            owner          text NULL,
+            status         text NOT NULL,
+            created_at     bigint NOT NULL,
+            data           text NOT NULL,
+            lease_holder   text NULL,
+            lease_expires  timestamptz NULL,
+            attempts       integer NOT NULL DEFAULT 0
+        );
+        CREATE INDEX ix_fine_tuning_jobs_active ON fine_tuning_jobs (seq) WHERE status IN ('validating_files', 'queued', 'running');
+        CREATE TABLE fine_tuning_events (
+            seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            job_id      text NOT NULL REFERENCES fine_tuning_jobs (id) ON DELETE CASCADE,
+            id          text NOT NULL,
+            created_at  bigint NOT NULL,
+            data        text NOT NULL
+        );
+        CREATE INDEX ix_fine_tuning_events_job ON fine_tuning_events (job_id, seq);
+        CREATE TABLE fine_tuning_checkpoints (
+            seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            job_id      text NOT NULL REFERENCES fine_tuning_jobs (id) ON DELETE CASCADE,
+            id          text NOT NULL,
+            created_at  bigint NOT NULL,
+            data        text NOT NULL
+        );
+        CREATE INDEX ix_fine_tuning_checkpoints_job ON fine_tuning_checkpoints (job_id, seq);
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

@@ -7,7 +7,7 @@ namespace Parley.Storage.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this code writes and reads.</summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     private const string CreateV1 = """
         CREATE TABLE IF NOT EXISTS conversations (
@@ -78,9 +78,51 @@ internal static class SqliteSchema
         PRAGMA user_version = 4;
         """;
 
+    // Version 5 adds the fine-tuning API's records and job queue (SqliteFineTuningStore): files' metadata, jobs with
+    // their owner and lease, their events and checkpoints. Self-contained: it touches no table of another version.
+    private const string MigrateV4ToV5 = """
+        CREATE TABLE IF NOT EXISTS fine_tuning_files (
+            id          TEXT NOT NULL PRIMARY KEY,
+            owner       TEXT NULL,
+            created_at  INTEGER NOT NULL,
+            data        TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_fine_tuning_files_created ON fine_tuning_files (created_at DESC, id);
+        CREATE TABLE IF NOT EXISTS fine_tuning_jobs (
+            seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+            id             TEXT NOT NULL UNIQUE,
+            owner          TEXT NULL,
+            status         TEXT NOT NULL,
+            created_at     INTEGER NOT NULL,
+            data           TEXT NOT NULL,
+            lease_holder   TEXT NULL,
+            lease_expires  TEXT NULL,
+            attempts       INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX IF NOT EXISTS ix_fine_tuning_jobs_status ON fine_tuning_jobs (status, seq);
+        CREATE TABLE IF NOT EXISTS fine_tuning_events (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id      TEXT NOT NULL REFERENCES fine_tuning_jobs (id) ON DELETE CASCADE,
+            id          TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            data        TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_fine_tuning_events_job ON fine_tuning_events (job_id, seq);
+        CREATE TABLE IF NOT EXISTS fine_tuning_checkpoints (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id      TEXT NOT NULL REFERENCES fine_tuning_jobs (id) ON DELETE CASCADE,
+            id          TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            data        TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_fine_tuning_checkpoints_job ON fine_tuning_checkpoints (job_id, seq);
+        PRAGMA user_version = 5;
+        """;
+
     // The way back, one version at a time, for a downgrade of Parley (see DowngradeAsync).
     private static readonly IReadOnlyDictionary<int, string> Downgrades = new Dictionary<int, string>
     {
+        [5] = "DROP TABLE IF EXISTS fine_tuning_checkpoints; DROP TABLE IF EXISTS fine_tuning_events; DROP TABLE IF EXISTS fine_tuning_jobs; DROP TABLE IF EXISTS fine_tuning_files; PRAGMA user_version = 4;",
         [4] = "DROP TABLE IF EXISTS conversation_events; PRAGMA user_version = 3;",
         [3] = "DROP TABLE IF EXISTS calendar_events; PRAGMA user_version = 2;",
         [2] = "DROP TABLE IF EXISTS runs; PRAGMA user_version = 1;",
@@ -119,6 +161,12 @@ internal static class SqliteSchema
             if (version == 3)
             {
                 await ExecuteAsync(connection, transaction, MigrateV3ToV4, cancellationToken).ConfigureAwait(false);
+                version = 4;
+            }
+
+            if (version == 4)
+            {
+                await ExecuteAsync(connection, transaction, MigrateV4ToV5, cancellationToken).ConfigureAwait(false);
                 transaction.Commit();
             }
             else if (version != CurrentVersion)
@@ -165,7 +213,8 @@ internal static class SqliteSchema
         command.Transaction = transaction;
         command.CommandText = """
             SELECT name FROM sqlite_master
-            WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ('conversations', 'messages', 'runs', 'calendar_events', 'conversation_events')
+            WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ('conversations', 'messages', 'runs', 'calendar_events', 'conversation_events',
+                'fine_tuning_files', 'fine_tuning_jobs', 'fine_tuning_events', 'fine_tuning_checkpoints')
             LIMIT 1;
             """;
         if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string table)

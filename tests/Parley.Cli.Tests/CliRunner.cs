@@ -8,7 +8,7 @@ internal sealed class CliRunner : IDisposable
     private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("parley-cli-").FullName;
 
     // Shared by the tests of this run, so the embedding cache in it is warm after the first bot start.
-    private static readonly Lazy<string> SharedDataDirectory = new(() =>
+    private static readonly Lazy<string> SharedData = new(() =>
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("parley-cli-data-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(dir, recursive: true);
@@ -17,10 +17,13 @@ internal sealed class CliRunner : IDisposable
 
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The data folder the tests of this run share (its embedding cache and knowledge indexes warm after the first bot start).</summary>
+    public static string SharedDataDirectory => SharedData.Value;
+
     public CliRunner()
     {
         // Each test gets its own data folder and database, so nothing touches the user's.
-        Environment["PARLEY_DATA_DIR"] = SharedDataDirectory.Value;
+        Environment["PARLEY_DATA_DIR"] = SharedDataDirectory;
         Environment["PARLEY_DB"] = Database;
     }
 

@@ -18,7 +18,7 @@ public sealed class FineTuneServerEndToEndTests : IDisposable
     private const string Tracking = "Use the tracking link in your dispatch email to see where your parcel is.";
     private const string Payment = "We accept Visa, Mastercard, American Express, PayPal and Apple Pay.";
 
-    private static readonly (string Reply, string[] Questions)[] Chat =
+    internal static readonly (string Reply, string[] Questions)[] Chat =
     [
         (Hours, ["What are your opening hours?", "When do you open?", "Are you open on Sunday?", "What time does the store close?", "Opening times please", "Is the shop open on weekends?", "until when are you open today"]),
         (Returns, ["How do I return an item?", "Can I get a refund?", "I want to send my order back", "What is your return policy?", "The shoes don't fit, can I return them?", "how do refunds work", "I'd like my money back for this jacket"]),
@@ -31,7 +31,7 @@ public sealed class FineTuneServerEndToEndTests : IDisposable
 
     public void Dispose() => _cli.Dispose();
 
-    private static string Line(string question, string reply) => new JsonObject
+    internal static string Line(string question, string reply) => new JsonObject
     {
         ["messages"] = new JsonArray(
             new JsonObject { ["role"] = "system", ["content"] = "You are the customer service assistant of an online shop." },

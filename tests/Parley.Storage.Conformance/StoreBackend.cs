@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Parley.Core.Calendar;
 using Parley.Core.Conversations;
+using Parley.Core.FineTuning;
 using Parley.Core.Runs;
 
 namespace Parley.Storage.Conformance;
@@ -27,6 +28,9 @@ public abstract class StoreBackend : IAsyncDisposable
 
     /// <summary>Opens a run store on the database.</summary>
     public IRunStore OpenRunStore() => Track(CreateRunStore());
+
+    /// <summary>Opens a fine-tuning store on the database; each call gives a new store (its own connections), as another server would.</summary>
+    public IFineTuningStore OpenFineTuningStore(TimeProvider? time = null) => Track(CreateFineTuningStore(time ?? Time));
 
     /// <summary>How many message rows the database holds, read outside the stores.</summary>
     public abstract Task<long> CountMessagesAsync();
@@ -56,6 +60,8 @@ public abstract class StoreBackend : IAsyncDisposable
     protected abstract ICalendarStore CreateCalendarStore();
 
     protected abstract IRunStore CreateRunStore();
+
+    protected abstract IFineTuningStore CreateFineTuningStore(TimeProvider time);
 
     /// <summary>Removes the database.</summary>
     protected abstract ValueTask DropAsync();

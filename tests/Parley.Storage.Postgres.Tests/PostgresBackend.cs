@@ -1,6 +1,7 @@
 using Npgsql;
 using Parley.Core.Calendar;
 using Parley.Core.Conversations;
+using Parley.Core.FineTuning;
 using Parley.Core.Runs;
 using Parley.Storage.Conformance;
 
@@ -39,6 +40,8 @@ internal sealed class PostgresBackend : StoreBackend
     protected override ICalendarStore CreateCalendarStore() => new PostgresCalendarStore(Options());
 
     protected override IRunStore CreateRunStore() => new PostgresRunStore(Options());
+
+    protected override IFineTuningStore CreateFineTuningStore(TimeProvider time) => new PostgresFineTuningStore(Options(time));
 
     protected override async ValueTask DropAsync()
     {

@@ -13,3 +13,6 @@ public sealed class PostgresRunStoreConformanceTests() : RunStoreConformanceTest
 
 [PostgresRequired]
 public sealed class PostgresConversationEventConformanceTests() : ConversationEventConformanceTests(new PostgresBackend());
+
+[PostgresRequired]
+public sealed class PostgresFineTuningStoreConformanceTests() : FineTuningStoreConformanceTests(new PostgresBackend());

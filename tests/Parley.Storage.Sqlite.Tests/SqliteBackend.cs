@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Parley.Core.Calendar;
 using Parley.Core.Conversations;
+using Parley.Core.FineTuning;
 using Parley.Core.Runs;
 using Parley.Storage.Conformance;
 
@@ -30,6 +31,9 @@ internal sealed class SqliteBackend : StoreBackend
     protected override ICalendarStore CreateCalendarStore() => new SqliteCalendarStore(new SqliteConversationStoreOptions { Path = Path });
 
     protected override IRunStore CreateRunStore() => new SqliteRunStore(new SqliteConversationStoreOptions { Path = Path });
+
+    protected override IFineTuningStore CreateFineTuningStore(TimeProvider time) =>
+        new SqliteFineTuningStore(new SqliteConversationStoreOptions { Path = Path, TimeProvider = time });
 
     protected override ValueTask DropAsync()
     {

@@ -9,3 +9,5 @@ public sealed class SqliteCalendarStoreConformanceTests() : CalendarStoreConform
 public sealed class SqliteRunStoreConformanceTests() : RunStoreConformanceTests(new SqliteBackend());
 
 public sealed class SqliteConversationEventConformanceTests() : ConversationEventConformanceTests(new SqliteBackend());
+
+public sealed class SqliteFineTuningStoreConformanceTests() : FineTuningStoreConformanceTests(new SqliteBackend());

@@ -63,7 +63,7 @@ public sealed class SqliteConversationEventsTests : IDisposable
 
         Assert.NotNull(loaded);
         Assert.Empty(loaded.Events);
-        Assert.Equal(4L, _db.Scalar("PRAGMA user_version;"));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, _db.Scalar("PRAGMA user_version;"));
         Assert.Single((await store.GetAsync("s_old"))!.Events);
     }
 

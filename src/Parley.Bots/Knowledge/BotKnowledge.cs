@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.AI;
+using Parley.Nlu.Embeddings;
 using Parley.Bots.Packs;
 using Parley.Retrieval;
 using Parley.Retrieval.Chunking;
@@ -41,8 +42,8 @@ internal static class BotKnowledge
 
             // In memory: no BM25 index is built unless it is searched.
             return options.HybridKnowledge
-                ? await HybridKnowledgeSearch.BuildAsync(embeddings, pack.KnowledgePath, options.KnowledgeSearch, chunking, cancellationToken).ConfigureAwait(false)
-                : await DenseKnowledgeIndex.BuildAsync(embeddings, pack.KnowledgePath, chunking, cancellationToken).ConfigureAwait(false);
+                ? ForQueries(await HybridKnowledgeSearch.BuildAsync(embeddings, pack.KnowledgePath, options.KnowledgeSearch, chunking, cancellationToken).ConfigureAwait(false), pack, embeddings, options)
+                : ForQueries(await DenseKnowledgeIndex.BuildAsync(embeddings, pack.KnowledgePath, chunking, cancellationToken).ConfigureAwait(false), pack, embeddings);
         }
 
         var (_, search) = await KnowledgeIndexStore.UpdateAndOpenAsync(
@@ -55,12 +56,20 @@ internal static class BotKnowledge
 
         if (options.HybridKnowledge)
         {
-            return search;
+            return ForQueries(search, pack, embeddings, options);
         }
 
         // The dense index does not depend on the BM25 one: close the Lucene reader rather than keep it open unused.
         search.Dispose();
-        return search.Dense;
+        return ForQueries(search.Dense, pack, embeddings);
     }
+
+    // Queries go through the knowledge encoder's query side: its prefix, for a model trained with one (passages are
+    // embedded as they are).
+    private static DenseKnowledgeIndex ForQueries(DenseKnowledgeIndex dense, BotPack pack, IEmbeddingGenerator<string, Embedding<float>> embeddings) =>
+        pack.Manifest.KnowledgeEncoder.QueryPrefix is null ? dense : dense.WithQueryEmbeddings(QueryPrefixEmbeddingGenerator.ForQueries(embeddings, pack.Manifest.KnowledgeEncoder));
+
+    private static HybridKnowledgeSearch ForQueries(HybridKnowledgeSearch hybrid, BotPack pack, IEmbeddingGenerator<string, Embedding<float>> embeddings, BotBuildOptions options) =>
+        pack.Manifest.KnowledgeEncoder.QueryPrefix is null ? hybrid : new HybridKnowledgeSearch(hybrid.Lexical, ForQueries(hybrid.Dense, pack, embeddings), options.KnowledgeSearch);
 
 }

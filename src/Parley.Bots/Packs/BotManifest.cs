@@ -55,6 +55,12 @@ public sealed class BotManifest
     public string KnowledgeFolder { get; init; } = "knowledge";
 
     /// <summary>
+    /// The sentence encoder of the knowledge search (<c>knowledge_encoder</c>): all-MiniLM-L6-v2 (the default, also the
+    /// intent encoder) or snowflake-arctic-embed-xs. Not used by a Chinese pack, whose knowledge is searched lexically.
+    /// </summary>
+    public Parley.Nlu.Embeddings.SentenceEncoderModel KnowledgeEncoder { get; init; } = Parley.Nlu.Embeddings.SentenceEncoderModel.MiniLm;
+
+    /// <summary>
     /// The language of the bot's users and documents (<see cref="BotLanguages"/>): it chooses the wording of the
     /// messages the bot writes itself, the default persona and fallback, and how the knowledge is searched. Default <c>en</c>.
     /// </summary>

@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
+using Parley.Nlu.Embeddings;
+
 namespace Parley.Bots.Packs;
 
 /// <summary>Loads and validates a bot pack folder. See <c>docs/bot-packs.md</c> for the format.</summary>
@@ -108,6 +110,9 @@ public static partial class BotPackLoader
         }
 
         var messages = BotMessages.For(language);
+        var encoderName = map.String("knowledge_encoder");
+        var encoder = encoderName is null ? SentenceEncoderModel.MiniLm : SentenceEncoderModel.Find(encoderName)
+            ?? throw map.Error(map.Node("knowledge_encoder")!, $"field 'knowledge_encoder' must be one of {string.Join(", ", SentenceEncoderModel.All.Select(m => m.Name))} (got '{encoderName}')");
         var model = map.Map("model");
         var thresholds = map.Map("thresholds");
         var manifest = new BotManifest
@@ -120,6 +125,7 @@ public static partial class BotPackLoader
             Fallback = map.String("fallback")?.Trim() is { Length: > 0 } fallback ? fallback : messages.DefaultFallback,
             IntentsFolder = map.String("intents") ?? "intents",
             KnowledgeFolder = map.String("knowledge") ?? "knowledge",
+            KnowledgeEncoder = encoder,
             TimeZone = map.String("time_zone"),
             Tools = ToolManifestReader.ReadTools(map),
             McpServers = McpManifestReader.ReadServers(map),

@@ -14,6 +14,7 @@ using Parley.Server.Errors;
 using Parley.Server.FineTuning;
 using Parley.Server.Hosting;
 using Parley.Server.Models;
+using Parley.Server.Security;
 using Parley.Server.Sessions;
 using Parley.Server.Telemetry;
 
@@ -58,7 +59,7 @@ public static class ChatCompletionEndpoints
                 return await UpstreamCompletions.CompleteAsync(upstream, options.UpstreamModel, request, completionId, created, stream, cancellationToken).ConfigureAwait(false);
             }
 
-            if (await fineTuned.FindAsync(request.Model, cancellationToken).ConfigureAwait(false) is { } tuned)
+            if (await fineTuned.FindAsync(request.Model, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) is { } tuned)
             {
                 // A fine-tuned model is an IChatClient like the upstream one: usage, max_tokens and streaming work the same.
                 ResponseFormatWire.RequireText(request.ResponseFormat, request.Model, "fine-tuned model");

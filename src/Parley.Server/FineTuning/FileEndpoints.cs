@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Parley.Server.Errors;
+using Parley.Server.Security;
 
 namespace Parley.Server.FineTuning;
 
@@ -24,7 +25,7 @@ internal static class FileEndpoints
         app.MapGet("/files", ListAsync);
         app.MapGet("/files/{id}", GetAsync);
         app.MapGet("/files/{id}/content", ContentAsync);
-        app.MapDelete("/files/{id}", Delete);
+        app.MapDelete("/files/{id}", DeleteAsync);
         return app;
     }
 
@@ -91,7 +92,7 @@ internal static class FileEndpoints
 
             filename = string.IsNullOrWhiteSpace(filename) ? "upload.jsonl" : Path.GetFileName(filename);
             await JsonlCheck.CheckAsync(upload, filename, cancellationToken).ConfigureAwait(false);
-            var file = await store.AddFileAsync(upload, filename, purpose, cancellationToken).ConfigureAwait(false);
+            var file = await store.AddFileAsync(upload, filename, purpose, ApiCaller.Of(context).Owner, cancellationToken).ConfigureAwait(false);
             upload = null;
             return TypedResults.Ok(file);
         }
@@ -157,7 +158,7 @@ internal static class FileEndpoints
     private static async Task<Ok<ListObject<FileObject>>> ListAsync(HttpContext context, FineTuningStore store, CancellationToken cancellationToken)
     {
         var query = context.Request.Query;
-        var files = await store.ListFilesAsync(cancellationToken).ConfigureAwait(false);
+        var files = await store.ListFilesAsync(ApiCaller.Of(context), cancellationToken).ConfigureAwait(false);
         if (query["purpose"].FirstOrDefault() is { Length: > 0 } purpose)
         {
             files = [.. files.Where(f => f.Purpose == purpose)];
@@ -176,17 +177,17 @@ internal static class FileEndpoints
         return TypedResults.Ok(Paging.Page(files, f => f.Id, query, defaultLimit: 10_000, maxLimit: 10_000));
     }
 
-    private static async Task<Ok<FileObject>> GetAsync(string id, FineTuningStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.GetFileAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id));
+    private static async Task<Ok<FileObject>> GetAsync(string id, HttpContext context, FineTuningStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.GetFileAsync(id, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) ?? throw NotFound(id));
 
-    private static async Task<IResult> ContentAsync(string id, FineTuningStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ContentAsync(string id, HttpContext context, FineTuningStore store, CancellationToken cancellationToken)
     {
-        _ = await store.GetFileAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        _ = await store.GetFileAsync(id, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
         return TypedResults.PhysicalFile(store.ContentPath(id), "application/octet-stream");
     }
 
-    private static Ok<DeletedObject> Delete(string id, FineTuningStore store) =>
-        store.DeleteFile(id) ? TypedResults.Ok(new DeletedObject(id, "file")) : throw NotFound(id);
+    private static async Task<Ok<DeletedObject>> DeleteAsync(string id, HttpContext context, FineTuningStore store, CancellationToken cancellationToken) =>
+        await store.DeleteFileAsync(id, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) ? TypedResults.Ok(new DeletedObject(id, "file")) : throw NotFound(id);
 
     private static ApiException NotFound(string id) => new(404, $"No such file: '{id}'.", "id", "file_not_found");
 

@@ -4,10 +4,14 @@ using Parley.Nlu.FineTuning;
 using Parley.OpenAI.FineTuning;
 using Parley.Server.Hosting;
 using Parley.Server.Models;
+using Parley.Server.Security;
 
 namespace Parley.Server.FineTuning;
 
-/// <summary>The models of succeeded fine-tuning jobs: listed in <c>/v1/models</c>, loaded once on first use to answer chats.</summary>
+/// <summary>
+/// The models of succeeded fine-tuning jobs: listed in <c>/v1/models</c>, loaded once on first use to answer chats.
+/// A model belongs to its job's owner: another key does not find it (404) and does not see it listed.
+/// </summary>
 internal sealed class FineTunedModels(FineTuningStore store, BotRegistry registry)
 {
     /// <summary>The prefix of fine-tuned model ids.</summary>
@@ -15,16 +19,11 @@ internal sealed class FineTunedModels(FineTuningStore store, BotRegistry registr
 
     private readonly ConcurrentDictionary<string, Lazy<Task<ChatResponseModel>>> _loaded = new(StringComparer.Ordinal);
 
-    /// <summary>The fine-tuned model <paramref name="modelId"/>, or null when no succeeded job made it.</summary>
-    public async Task<ChatResponseModel?> FindAsync(string modelId, CancellationToken cancellationToken)
+    /// <summary>The fine-tuned model <paramref name="modelId"/>, or null when no succeeded job that <paramref name="caller"/> may see made it.</summary>
+    public async Task<ChatResponseModel?> FindAsync(string modelId, ApiCaller caller, CancellationToken cancellationToken)
     {
-        // Loaded models answer without reading their job again; DeleteAsync takes them out of the cache.
-        if (_loaded.TryGetValue(modelId, out var loaded) && loaded.IsValueCreated && loaded.Value.IsCompletedSuccessfully)
-        {
-            return await loaded.Value.ConfigureAwait(false);
-        }
-
-        if (await FindJobAsync(modelId, cancellationToken).ConfigureAwait(false) is not { } job)
+        // The job is read every time (one indexed row), so ownership and a deletion on another server count at once.
+        if (await FindJobAsync(modelId, caller, cancellationToken).ConfigureAwait(false) is not { } job)
         {
             return null;
         }
@@ -42,22 +41,22 @@ internal sealed class FineTunedModels(FineTuningStore store, BotRegistry registr
         }
     }
 
-    /// <summary>The succeeded job that made <paramref name="modelId"/>, or null.</summary>
-    public async Task<FineTuningJobObject?> FindJobAsync(string modelId, CancellationToken cancellationToken)
+    /// <summary>The succeeded job that made <paramref name="modelId"/>, when <paramref name="caller"/> may see it; else null.</summary>
+    public async Task<FineTuningJobObject?> FindJobAsync(string modelId, ApiCaller caller, CancellationToken cancellationToken)
     {
         if (!modelId.StartsWith(Prefix, StringComparison.Ordinal))
         {
             return null;
         }
 
-        var job = await store.GetJobAsync(modelId[(modelId.LastIndexOf(':') + 1)..], cancellationToken).ConfigureAwait(false);
+        var job = await store.GetJobAsync(modelId[(modelId.LastIndexOf(':') + 1)..], caller, cancellationToken).ConfigureAwait(false);
         return job is { Status: FineTuningJobStatuses.Succeeded } && job.FineTunedModel == modelId && Directory.Exists(store.ModelPath(job.Id)) ? job : null;
     }
 
     /// <summary>Deletes the fine-tuned model <paramref name="modelId"/> (its job stays, with its events and checkpoints); false when there is none.</summary>
-    public async Task<bool> DeleteAsync(string modelId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string modelId, ApiCaller caller, CancellationToken cancellationToken)
     {
-        if (await FindJobAsync(modelId, cancellationToken).ConfigureAwait(false) is not { } job)
+        if (await FindJobAsync(modelId, caller, cancellationToken).ConfigureAwait(false) is not { } job)
         {
             return false;
         }
@@ -71,10 +70,10 @@ internal sealed class FineTunedModels(FineTuningStore store, BotRegistry registr
         return true;
     }
 
-    /// <summary>The fine-tuned models, oldest first, created when their job finished.</summary>
-    public async Task<IReadOnlyList<ModelInfo>> ListAsync(CancellationToken cancellationToken)
+    /// <summary>The fine-tuned models <paramref name="caller"/> may see, oldest first, created when their job finished.</summary>
+    public async Task<IReadOnlyList<ModelInfo>> ListAsync(ApiCaller caller, CancellationToken cancellationToken)
     {
-        var jobs = await store.ListJobsAsync(cancellationToken).ConfigureAwait(false);
+        var jobs = await store.ListJobsAsync(caller, cancellationToken).ConfigureAwait(false);
         return [.. jobs.Reverse()
             .Where(j => j.Status == FineTuningJobStatuses.Succeeded && j.FineTunedModel is not null && Directory.Exists(store.ModelPath(j.Id)))
             .Select(j => new ModelInfo(j.FineTunedModel!, j.FinishedAt ?? j.CreatedAt, ModelEndpoints.Owner))];

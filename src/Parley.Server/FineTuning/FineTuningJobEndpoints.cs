@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Parley.OpenAI.FineTuning;
 using Parley.Server.Errors;
 using Parley.Server.Hosting;
+using Parley.Server.Security;
 
 namespace Parley.Server.FineTuning;
 
@@ -23,25 +24,26 @@ internal static class FineTuningJobEndpoints
     }
 
     private static async Task<Ok<FineTuningJobObject>> CreateAsync(
-        HttpContext context, FineTuningStore store, FineTuningWorker worker, ParleyServerOptions options, CancellationToken cancellationToken)
+        HttpContext context, FineTuningStore store, FineTuningQueue queue, ParleyServerOptions options, CancellationToken cancellationToken)
     {
+        var caller = ApiCaller.Of(context);
         var body = await RequestBody.ReadObjectAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        var job = await FineTuningRequest.ParseAsync(body, store, cancellationToken).ConfigureAwait(false);
-        await store.CreateJobAsync(job, cancellationToken).ConfigureAwait(false);
+        var job = await FineTuningRequest.ParseAsync(body, store, caller, cancellationToken).ConfigureAwait(false);
+        await store.CreateJobAsync(job, caller.Owner, cancellationToken).ConfigureAwait(false);
         await store.AddEventAsync(job.Id, "info", $"Created fine-tuning job: {job.Id}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        worker.Enqueue(job.Id);
+        queue.Notify();
         return TypedResults.Ok(job);
     }
 
     private static async Task<Ok<ListObject<FineTuningJobObject>>> ListAsync(HttpContext context, FineTuningStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(Paging.Page(await store.ListJobsAsync(cancellationToken).ConfigureAwait(false), j => j.Id, context.Request.Query, defaultLimit: 20, maxLimit: 100));
+        TypedResults.Ok(Paging.Page(await store.ListJobsAsync(ApiCaller.Of(context), cancellationToken).ConfigureAwait(false), j => j.Id, context.Request.Query, defaultLimit: 20, maxLimit: 100));
 
-    private static async Task<Ok<FineTuningJobObject>> GetAsync(string id, FineTuningStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.GetJobAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id));
+    private static async Task<Ok<FineTuningJobObject>> GetAsync(string id, HttpContext context, FineTuningStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.GetJobAsync(id, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) ?? throw NotFound(id));
 
-    private static async Task<Ok<FineTuningJobObject>> CancelAsync(string id, FineTuningWorker worker, CancellationToken cancellationToken)
+    private static async Task<Ok<FineTuningJobObject>> CancelAsync(string id, HttpContext context, FineTuningQueue queue, CancellationToken cancellationToken)
     {
-        var job = await worker.CancelAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        var job = await queue.CancelAsync(id, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
         if (job.Status is FineTuningJobStatuses.Succeeded or FineTuningJobStatuses.Failed)
         {
             throw new ApiException(400, $"The job {id} has already {job.Status}: only jobs that are validating files, queued or running can be cancelled.", "fine_tuning_job_id", "job_not_cancellable");
@@ -52,14 +54,14 @@ internal static class FineTuningJobEndpoints
 
     private static async Task<Ok<ListObject<FineTuningEventObject>>> EventsAsync(string id, HttpContext context, FineTuningStore store, CancellationToken cancellationToken)
     {
-        _ = await store.GetJobAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        _ = await store.GetJobAsync(id, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
         var events = await store.ListEventsAsync(id, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(Paging.Page(events, e => e.Id, context.Request.Query, defaultLimit: 20, maxLimit: 1000));
     }
 
     private static async Task<Ok<ListObject<FineTuningCheckpointObject>>> CheckpointsAsync(string id, HttpContext context, FineTuningStore store, CancellationToken cancellationToken)
     {
-        _ = await store.GetJobAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        _ = await store.GetJobAsync(id, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
         var checkpoints = await store.ListCheckpointsAsync(id, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(Paging.Page(checkpoints, c => c.Id, context.Request.Query, defaultLimit: 10, maxLimit: 100));
     }

@@ -6,6 +6,7 @@ using Parley.Nlu.FineTuning;
 using Parley.OpenAI.FineTuning;
 using Parley.Server.Errors;
 using Parley.Server.Hosting;
+using Parley.Server.Security;
 
 namespace Parley.Server.FineTuning;
 
@@ -30,7 +31,7 @@ internal static class FineTuningRequest
     public static IReadOnlyList<string> BaseModels { get; } = [MiniLmEmbeddingGenerator.ModelId];
 
     /// <summary>Checks the request and makes the job it asks for, in <c>validating_files</c>.</summary>
-    public static async Task<FineTuningJobObject> ParseAsync(JsonObject body, FineTuningStore store, CancellationToken cancellationToken)
+    public static async Task<FineTuningJobObject> ParseAsync(JsonObject body, FineTuningStore store, ApiCaller caller, CancellationToken cancellationToken)
     {
         var model = JsonFields.String(body, "model");
         if (string.IsNullOrWhiteSpace(model))
@@ -49,11 +50,11 @@ internal static class FineTuningRequest
             throw ApiException.Invalid("training_file", "'training_file' is required: the id of a file uploaded with purpose 'fine-tune'");
         }
 
-        await RequireFileAsync(store, trainingFile, "training_file", cancellationToken).ConfigureAwait(false);
+        await RequireFileAsync(store, caller, trainingFile, "training_file", cancellationToken).ConfigureAwait(false);
         var validationFile = JsonFields.String(body, "validation_file");
         if (validationFile is not null)
         {
-            await RequireFileAsync(store, validationFile, "validation_file", cancellationToken).ConfigureAwait(false);
+            await RequireFileAsync(store, caller, validationFile, "validation_file", cancellationToken).ConfigureAwait(false);
         }
 
         var suffix = JsonFields.String(body, "suffix");
@@ -173,9 +174,10 @@ internal static class FineTuningRequest
         }
     }
 
-    private static async Task RequireFileAsync(FineTuningStore store, string id, string param, CancellationToken cancellationToken)
+    // A file of another key's is "does not exist" too: its existence is not told.
+    private static async Task RequireFileAsync(FineTuningStore store, ApiCaller caller, string id, string param, CancellationToken cancellationToken)
     {
-        if (await store.GetFileAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        if (await store.GetFileAsync(id, caller, cancellationToken).ConfigureAwait(false) is null)
         {
             throw new ApiException(400, $"The file '{id}' given as '{param}' does not exist: upload it first with POST /v1/files (purpose 'fine-tune').", param, "file_not_found");
         }

@@ -1,35 +1,32 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Core.FineTuning;
 using Parley.Core.IO;
 using Parley.OpenAI.FineTuning;
+using Parley.Server.Security;
 using Parley.Server.Telemetry;
 
 namespace Parley.Server.FineTuning;
 
 /// <summary>
-/// The fine-tuning files and jobs on disk: <c>files/&lt;id&gt;.jsonl</c> + <c>files/&lt;id&gt;.json</c>, and per job
-/// <c>jobs/&lt;id&gt;/job.json</c> (rewritten atomically on every change), <c>events.jsonl</c> (appended),
-/// <c>checkpoints.json</c> and the trained <c>model/</c>. A record that cannot be read (damaged by hand or by a crash)
-/// never breaks a list: a file's is skipped, a job's marks that job failed; both with a warning.
+/// The fine-tuning files and jobs: their records (metadata, owner, status, events, checkpoints, the queue's leases)
+/// in the database (<see cref="IFineTuningStore"/>, shared by the servers on it), and the blobs on the file system
+/// under the fine-tuning folder: uploaded contents as <c>files/&lt;id&gt;.jsonl</c>, trained models as
+/// <c>jobs/&lt;id&gt;/model/</c>. Servers sharing a database share that folder too (see <c>docs/deployment.md</c>).
+/// Lookups take the <see cref="ApiCaller"/>: a record of another key's is not found.
 /// </summary>
 internal sealed partial class FineTuningStore
 {
-    private const string JobFile = "job.json";
-    private const string EventsFile = "events.jsonl";
-    private const string CheckpointsFile = "checkpoints.json";
-
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
-    private long _lastSequence;
 
-    public FineTuningStore(ParleyServerOptions options, Parley.Hosting.ParleyDataFolder data, ILogger<FineTuningStore>? logger = null)
+    public FineTuningStore(ParleyServerOptions options, Parley.Hosting.ParleyDataFolder data, IFineTuningStore records, ILogger<FineTuningStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
+        Records = records ?? throw new ArgumentNullException(nameof(records));
         Root = Path.GetFullPath(options.FineTuningDirectory ?? data.FineTuning);
         _clock = options.TimeProvider;
         _logger = logger ?? NullLogger<FineTuningStore>.Instance;
@@ -41,11 +38,15 @@ internal sealed partial class FineTuningStore
     /// <summary>How old a temporary file or staging folder must be to count as left over by a crash (a live writer touches its own more often).</summary>
     public static readonly TimeSpan LeftoverAge = TimeSpan.FromMinutes(1);
 
+    /// <summary>The records and the queue in the database.</summary>
+    public IFineTuningStore Records { get; }
+
+    /// <summary>The fine-tuning folder: the blobs, and records of Parley versions before the database held them.</summary>
     public string Root { get; }
 
-    private string FilesFolder => Path.Combine(Root, "files");
+    public string FilesFolder => Path.Combine(Root, "files");
 
-    private string JobsFolder => Path.Combine(Root, "jobs");
+    public string JobsFolder => Path.Combine(Root, "jobs");
 
     public long Now => _clock.GetUtcNow().ToUnixTimeSeconds();
 
@@ -54,8 +55,8 @@ internal sealed partial class FineTuningStore
     /// <summary>A fresh temporary path in the files folder for an upload in progress.</summary>
     public string NewUploadPath() => Path.Combine(FilesFolder, $".upload-{Guid.NewGuid():N}.tmp");
 
-    /// <summary>Moves a checked upload into place and records it.</summary>
-    public async Task<FileObject> AddFileAsync(string uploadPath, string filename, string purpose, CancellationToken cancellationToken)
+    /// <summary>Moves a checked upload into place and records it for <paramref name="owner"/>.</summary>
+    public async Task<FileObject> AddFileAsync(string uploadPath, string filename, string purpose, string? owner, CancellationToken cancellationToken)
     {
         var file = new FileObject
         {
@@ -66,250 +67,155 @@ internal sealed partial class FineTuningStore
             Purpose = purpose,
         };
         AtomicFile.MoveDurably(uploadPath, ContentPath(file.Id));
-        // The metadata is written last: a file is listed only once its content is in place.
-        await AtomicFile.WriteAllTextAsync(MetadataPath(file.Id), JsonSerializer.Serialize(file, ServerJson.Options), cancellationToken).ConfigureAwait(false);
+        // The record is written last: a file is listed only once its content is in place.
+        await Records.AddFileAsync(ToRecord(file, owner), cancellationToken).ConfigureAwait(false);
         return file;
     }
 
-    public async Task<FileObject?> GetFileAsync(string id, CancellationToken cancellationToken)
+    public static FineTuningFileRecord ToRecord(FileObject file, string? owner) =>
+        new() { Id = file.Id, Owner = owner, CreatedAt = file.CreatedAt, Data = JsonSerializer.Serialize(file, ServerJson.Options) };
+
+    /// <summary>The file, when it exists, its content is in place, and <paramref name="caller"/> may see it.</summary>
+    public async Task<FileObject?> GetFileAsync(string id, ApiCaller caller, CancellationToken cancellationToken)
     {
-        if (!FineTuningIds.IsValid(id, FineTuningIds.File) || !File.Exists(MetadataPath(id)) || !File.Exists(ContentPath(id)))
+        if (!FineTuningIds.IsValid(id, FineTuningIds.File)
+            || await Records.GetFileAsync(id, cancellationToken).ConfigureAwait(false) is not { } record
+            || !caller.CanSee(record.Owner)
+            || !File.Exists(ContentPath(id)))
         {
             return null;
         }
 
-        try
-        {
-            return await ReadAsync<FileObject>(MetadataPath(id), cancellationToken).ConfigureAwait(false)
-                ?? throw new JsonException("the record is null");
-        }
-        catch (JsonException e)
-        {
-            LogUnreadableFile(_logger, id, MetadataPath(id), LogText.Escape(e.Message));
-            return null;
-        }
+        return ReadFile(record);
     }
 
-    public async Task<IReadOnlyList<FileObject>> ListFilesAsync(CancellationToken cancellationToken)
+    /// <summary>The files <paramref name="caller"/> may see, newest first.</summary>
+    public async Task<IReadOnlyList<FileObject>> ListFilesAsync(ApiCaller caller, CancellationToken cancellationToken)
     {
-        var files = new List<FileObject>();
-        foreach (var path in Directory.EnumerateFiles(FilesFolder, FineTuningIds.File + "*.json"))
-        {
-            if (await GetFileAsync(Path.GetFileNameWithoutExtension(path), cancellationToken).ConfigureAwait(false) is { } file)
-            {
-                files.Add(file);
-            }
-        }
-
-        return [.. files.OrderByDescending(f => f.CreatedAt).ThenBy(f => f.Id, StringComparer.Ordinal)];
+        var records = await Records.ListFilesAsync(caller.ListFilter, cancellationToken).ConfigureAwait(false);
+        return [.. records.Where(r => caller.CanSee(r.Owner)).Select(ReadFile).OfType<FileObject>()];
     }
 
     public string ContentPath(string id) => Path.Combine(FilesFolder, id + ".jsonl");
 
-    public bool DeleteFile(string id)
+    /// <summary>Deletes a file <paramref name="caller"/> may see: its record, then its content; false when there is none.</summary>
+    public async Task<bool> DeleteFileAsync(string id, ApiCaller caller, CancellationToken cancellationToken)
     {
-        if (!FineTuningIds.IsValid(id, FineTuningIds.File) || !File.Exists(MetadataPath(id)))
+        if (!FineTuningIds.IsValid(id, FineTuningIds.File)
+            || await Records.GetFileAsync(id, cancellationToken).ConfigureAwait(false) is not { } record
+            || !caller.CanSee(record.Owner)
+            || !await Records.DeleteFileAsync(id, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
 
-        File.Delete(MetadataPath(id));
         File.Delete(ContentPath(id));
         return true;
     }
 
-    private string MetadataPath(string id) => Path.Combine(FilesFolder, id + ".json");
+    private FileObject? ReadFile(FineTuningFileRecord record)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<FileObject>(record.Data, ServerJson.Options) ?? throw new JsonException("the record is null");
+        }
+        catch (JsonException e)
+        {
+            LogUnreadableFile(_logger, record.Id, LogText.Escape(e.Message));
+            return null;
+        }
+    }
 
     // ---- jobs ----
 
-    public async Task CreateJobAsync(FineTuningJobObject job, CancellationToken cancellationToken)
+    /// <summary>Records a new job for <paramref name="owner"/>; the queue picks it up.</summary>
+    public Task CreateJobAsync(FineTuningJobObject job, string? owner, CancellationToken cancellationToken) =>
+        Records.CreateJobAsync(ToRecord(job, owner), cancellationToken);
+
+    public static FineTuningJobRecord ToRecord(FineTuningJobObject job, string? owner) =>
+        new() { Id = job.Id, Owner = owner, Status = job.Status, CreatedAt = job.CreatedAt, Data = JsonSerializer.Serialize(job, ServerJson.Options) };
+
+    /// <summary>The job, when it exists and <paramref name="caller"/> may see it.</summary>
+    public async Task<FineTuningJobObject?> GetJobAsync(string id, ApiCaller caller, CancellationToken cancellationToken) =>
+        FineTuningIds.IsValid(id, FineTuningIds.Job) && await Records.GetJobAsync(id, cancellationToken).ConfigureAwait(false) is { } record && caller.CanSee(record.Owner)
+            ? ReadJob(record)
+            : null;
+
+    /// <summary>The jobs <paramref name="caller"/> may see, newest first.</summary>
+    public async Task<IReadOnlyList<FineTuningJobObject>> ListJobsAsync(ApiCaller caller, CancellationToken cancellationToken)
     {
-        var sequence = Math.Max(Interlocked.Increment(ref _lastSequence), _clock.GetUtcNow().UtcTicks);
-        Interlocked.Exchange(ref _lastSequence, sequence);
-        Directory.CreateDirectory(JobFolder(job.Id));
-        await WriteJobAsync(new StoredJob(job, sequence), cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<FineTuningJobObject?> GetJobAsync(string id, CancellationToken cancellationToken) =>
-        (await GetStoredAsync(id, cancellationToken).ConfigureAwait(false))?.Job;
-
-    /// <summary>All jobs, newest first.</summary>
-    public async Task<IReadOnlyList<FineTuningJobObject>> ListJobsAsync(CancellationToken cancellationToken)
-    {
-        var jobs = new List<StoredJob>();
-        foreach (var folder in Directory.EnumerateDirectories(JobsFolder, FineTuningIds.Job + "*"))
-        {
-            if (await GetStoredAsync(Path.GetFileName(folder), cancellationToken).ConfigureAwait(false) is { } job)
-            {
-                jobs.Add(job);
-            }
-        }
-
-        return [.. jobs.OrderByDescending(j => j.Sequence).ThenBy(j => j.Job.Id, StringComparer.Ordinal).Select(j => j.Job)];
+        var records = await Records.ListJobsAsync(caller.ListFilter, cancellationToken).ConfigureAwait(false);
+        return [.. records.Where(r => caller.CanSee(r.Owner)).Select(ReadJob)];
     }
 
     /// <summary>
-    /// Changes a job under the write lock: <paramref name="change"/> gets the current job and returns the new one, or
-    /// null to leave it. Returns the job as stored afterwards, or null when there is no such job.
+    /// Changes a job atomically (across servers): <paramref name="change"/> gets the current job and returns the new
+    /// one, or null to leave it. Returns the job as stored afterwards, or null when there is no such job.
     /// </summary>
     public async Task<(FineTuningJobObject? Job, bool Changed)> UpdateJobAsync(
         string id, Func<FineTuningJobObject, FineTuningJobObject?> change, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        FineTuningJobObject? updated = null;
+        var (record, changed) = await Records.UpdateJobAsync(id, r =>
         {
-            if (await GetStoredAsync(id, cancellationToken).ConfigureAwait(false) is not { } stored)
-            {
-                return (null, false);
-            }
-
-            if (change(stored.Job) is not { } updated)
-            {
-                return (stored.Job, false);
-            }
-
-            await WriteJobAsync(stored with { Job = updated }, CancellationToken.None).ConfigureAwait(false);
-            return (updated, true);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+            updated = change(ReadJob(r));
+            return updated is null ? null : r with { Status = updated.Status, Data = JsonSerializer.Serialize(updated, ServerJson.Options) };
+        }, cancellationToken).ConfigureAwait(false);
+        return (changed ? updated : record is null ? null : ReadJob(record), changed);
     }
 
-    public async Task AddEventAsync(string jobId, string level, string message, string type = "message", JsonObject? data = null, CancellationToken cancellationToken = default)
+    public Task AddEventAsync(string jobId, string level, string message, string type = "message", JsonObject? data = null, CancellationToken cancellationToken = default)
     {
         var item = new FineTuningEventObject(FineTuningIds.New(FineTuningIds.Event), Now, level, message, type, data);
-        var line = JsonSerializer.Serialize(item, ServerJson.Options) + "\n";
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var stream = new FileStream(Path.Combine(JobFolder(jobId), EventsFile), FileMode.Append, FileAccess.Write, FileShare.Read);
-            await using (stream.ConfigureAwait(false))
-            {
-                await stream.WriteAsync(Encoding.UTF8.GetBytes(line), CancellationToken.None).ConfigureAwait(false);
-                await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        return Records.AddEventAsync(new FineTuningJobItem(item.Id, jobId, item.CreatedAt, JsonSerializer.Serialize(item, ServerJson.Options)), cancellationToken);
     }
 
     /// <summary>The job's events, newest first.</summary>
-    public async Task<IReadOnlyList<FineTuningEventObject>> ListEventsAsync(string jobId, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(JobFolder(jobId), EventsFile);
-        if (!File.Exists(path))
-        {
-            return [];
-        }
+    public async Task<IReadOnlyList<FineTuningEventObject>> ListEventsAsync(string jobId, CancellationToken cancellationToken) =>
+        [.. (await Records.ListEventsAsync(jobId, cancellationToken).ConfigureAwait(false)).Select(i => TryParse<FineTuningEventObject>(i.Data)).OfType<FineTuningEventObject>()];
 
-        var events = new List<FineTuningEventObject>();
-        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            // A line cut short by a crash is skipped; every complete line ends in a newline.
-            if (line.Length > 0 && TryParse<FineTuningEventObject>(line) is { } item)
-            {
-                events.Add(item);
-            }
-        }
-
-        events.Reverse();
-        return events;
-    }
-
-    public async Task AddCheckpointAsync(FineTuningCheckpointObject checkpoint, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var list = (await ListCheckpointsAsync(checkpoint.FineTuningJobId, cancellationToken).ConfigureAwait(false)).Reverse().Append(checkpoint).ToList();
-            await AtomicFile.WriteAllTextAsync(Path.Combine(JobFolder(checkpoint.FineTuningJobId), CheckpointsFile), JsonSerializer.Serialize(list, ServerJson.Options), CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public Task AddCheckpointAsync(FineTuningCheckpointObject checkpoint, CancellationToken cancellationToken) =>
+        Records.AddCheckpointAsync(new FineTuningJobItem(checkpoint.Id, checkpoint.FineTuningJobId, checkpoint.CreatedAt, JsonSerializer.Serialize(checkpoint, ServerJson.Options)), cancellationToken);
 
     /// <summary>The job's checkpoints, newest first.</summary>
-    public async Task<IReadOnlyList<FineTuningCheckpointObject>> ListCheckpointsAsync(string jobId, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(JobFolder(jobId), CheckpointsFile);
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        List<FineTuningCheckpointObject> list;
-        try
-        {
-            list = await ReadAsync<List<FineTuningCheckpointObject>>(path, cancellationToken).ConfigureAwait(false) ?? [];
-        }
-        catch (JsonException e)
-        {
-            LogUnreadableCheckpoints(_logger, jobId, path, LogText.Escape(e.Message));
-            return [];
-        }
-
-        list.Reverse();
-        return list;
-    }
+    public async Task<IReadOnlyList<FineTuningCheckpointObject>> ListCheckpointsAsync(string jobId, CancellationToken cancellationToken) =>
+        [.. (await Records.ListCheckpointsAsync(jobId, cancellationToken).ConfigureAwait(false)).Select(i => TryParse<FineTuningCheckpointObject>(i.Data)).OfType<FineTuningCheckpointObject>()];
 
     /// <summary>Forgets a job's checkpoints (it runs again from the beginning).</summary>
-    public void ClearCheckpoints(string jobId) => File.Delete(Path.Combine(JobFolder(jobId), CheckpointsFile));
+    public Task ClearCheckpointsAsync(string jobId, CancellationToken cancellationToken) => Records.ClearCheckpointsAsync(jobId, cancellationToken);
 
     public string ModelPath(string jobId) => Path.Combine(JobFolder(jobId), "model");
 
-    private string JobFolder(string id) => Path.Combine(JobsFolder, id);
+    public string JobFolder(string id) => Path.Combine(JobsFolder, id);
 
-    private async Task<StoredJob?> GetStoredAsync(string id, CancellationToken cancellationToken)
+    /// <summary>The job a record holds; a record whose data cannot be read (damaged by hand) shows as a failed job.</summary>
+    public FineTuningJobObject ReadJob(FineTuningJobRecord record)
     {
-        var path = Path.Combine(JobFolder(id), JobFile);
-        if (!FineTuningIds.IsValid(id, FineTuningIds.Job) || !File.Exists(path))
-        {
-            return null;
-        }
-
         try
         {
-            return await ReadAsync<StoredJob>(path, cancellationToken).ConfigureAwait(false) is { Job: not null } job
-                ? job
-                : throw new JsonException("the record is empty or null");
+            return JsonSerializer.Deserialize<FineTuningJobObject>(record.Data, ServerJson.Options) ?? throw new JsonException("the record is null");
         }
         catch (JsonException e)
         {
-            return await MarkUnreadableAsync(id, path, e.Message, cancellationToken).ConfigureAwait(false);
+            LogUnreadableJob(_logger, record.Id, LogText.Escape(e.Message));
+            return UnreadableJob(record.Id, record.CreatedAt, Now);
         }
     }
 
-    /// <summary>Keeps the damaged record as <c>job.json.bad</c> and stores the job as failed in its place.</summary>
-    private async Task<StoredJob> MarkUnreadableAsync(string id, string path, string reason, CancellationToken cancellationToken)
+    /// <summary>What a job whose record cannot be read shows: failed, with the reason.</summary>
+    public static FineTuningJobObject UnreadableJob(string id, long createdAt, long now) => new()
     {
-        LogUnreadableJob(_logger, id, path, LogText.Escape(reason));
-        var created = new DateTimeOffset(Directory.GetCreationTimeUtc(JobFolder(id)), TimeSpan.Zero);
-        var failed = new StoredJob(
-            new FineTuningJobObject
-            {
-                Id = id,
-                CreatedAt = created.ToUnixTimeSeconds(),
-                FinishedAt = Now,
-                Status = FineTuningJobStatuses.Failed,
-                Error = new FineTuningJobError("invalid_job_record", "The job's record on the server could not be read (it was damaged), so the job was stopped. Create a new job.", null),
-                Model = "unknown",
-                TrainingFile = "unknown",
-                Seed = 0,
-                Hyperparameters = [],
-                Method = new JsonObject { ["type"] = "supervised" },
-            },
-            created.UtcTicks);
-        File.Copy(path, path + ".bad", overwrite: true);
-        await WriteJobAsync(failed, cancellationToken).ConfigureAwait(false);
-        return failed;
-    }
+        Id = id,
+        CreatedAt = createdAt,
+        FinishedAt = now,
+        Status = FineTuningJobStatuses.Failed,
+        Error = new FineTuningJobError("invalid_job_record", "The job's record on the server could not be read (it was damaged), so the job was stopped. Create a new job.", null),
+        Model = "unknown",
+        TrainingFile = "unknown",
+        Seed = 0,
+        Hyperparameters = [],
+        Method = new JsonObject { ["type"] = "supervised" },
+    };
 
     /// <summary>
     /// Removes what a crash left behind: partial uploads and temporary files of interrupted writes, and the staging or
@@ -346,18 +252,6 @@ internal sealed partial class FineTuningStore
         }
     }
 
-    private Task WriteJobAsync(StoredJob job, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAllTextAsync(Path.Combine(JobFolder(job.Job.Id), JobFile), JsonSerializer.Serialize(job, ServerJson.Options), cancellationToken);
-
-    private static async Task<T?> ReadAsync<T>(string path, CancellationToken cancellationToken)
-    {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        await using (stream.ConfigureAwait(false))
-        {
-            return await JsonSerializer.DeserializeAsync<T>(stream, ServerJson.Options, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private static T? TryParse<T>(string json)
     {
         try
@@ -370,18 +264,12 @@ internal sealed partial class FineTuningStore
         }
     }
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Fine-tuning file {FileId}: its record {Path} cannot be read ({Reason}); the file is left out of lists")]
-    private static partial void LogUnreadableFile(ILogger logger, string fileId, string path, string? reason);
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Fine-tuning file {FileId}: its record cannot be read ({Reason}); the file is left out of lists")]
+    private static partial void LogUnreadableFile(ILogger logger, string fileId, string? reason);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Fine-tuning job {JobId}: its record {Path} cannot be read ({Reason}); the job is marked failed and the record kept as job.json.bad")]
-    private static partial void LogUnreadableJob(ILogger logger, string jobId, string path, string? reason);
-
-    [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "Fine-tuning job {JobId}: its checkpoints {Path} cannot be read ({Reason}); none are listed")]
-    private static partial void LogUnreadableCheckpoints(ILogger logger, string jobId, string path, string? reason);
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Fine-tuning job {JobId}: its record cannot be read ({Reason}); the job shows as failed")]
+    private static partial void LogUnreadableJob(ILogger logger, string jobId, string? reason);
 
     [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Removed {Count} temporary files or folders left by an interrupted upload or write in {Root}")]
     private static partial void LogLeftovers(ILogger logger, int count, string root);
-
-    /// <summary>What <c>job.json</c> holds: the job and its creation order (several jobs may share a second).</summary>
-    private sealed record StoredJob(FineTuningJobObject Job, long Sequence);
 }

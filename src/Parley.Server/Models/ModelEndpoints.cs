@@ -6,6 +6,7 @@ using Parley.Nlu.Embeddings;
 using Parley.Server.Errors;
 using Parley.Server.FineTuning;
 using Parley.Server.Hosting;
+using Parley.Server.Security;
 
 namespace Parley.Server.Models;
 
@@ -27,14 +28,14 @@ public static class ModelEndpoints
         return app;
     }
 
-    private static async Task<Ok<ModelList>> ListAsync(BotRegistry registry, ParleyServerOptions options, FineTunedModels fineTuned, CancellationToken cancellationToken) =>
+    private static async Task<Ok<ModelList>> ListAsync(HttpContext context, BotRegistry registry, ParleyServerOptions options, FineTunedModels fineTuned, CancellationToken cancellationToken) =>
         TypedResults.Ok(new ModelList([
             .. await AllAsync(registry, options, cancellationToken).ConfigureAwait(false),
-            .. await fineTuned.ListAsync(cancellationToken).ConfigureAwait(false)]));
+            .. await fineTuned.ListAsync(ApiCaller.Of(context), cancellationToken).ConfigureAwait(false)]));
 
-    private static async Task<Ok<ModelInfo>> GetAsync(string id, BotRegistry registry, ParleyServerOptions options, FineTunedModels fineTuned, CancellationToken cancellationToken)
+    private static async Task<Ok<ModelInfo>> GetAsync(string id, HttpContext context, BotRegistry registry, ParleyServerOptions options, FineTunedModels fineTuned, CancellationToken cancellationToken)
     {
-        if (await fineTuned.FindJobAsync(id, cancellationToken).ConfigureAwait(false) is { } job)
+        if (await fineTuned.FindJobAsync(id, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) is { } job)
         {
             return TypedResults.Ok(new ModelInfo(id, job.FinishedAt ?? job.CreatedAt, Owner));
         }
@@ -43,8 +44,8 @@ public static class ModelEndpoints
         return TypedResults.Ok(models.FirstOrDefault(m => m.Id == id) ?? throw UnknownModel(id));
     }
 
-    private static async Task<Ok<DeletedObject>> DeleteAsync(string id, FineTunedModels fineTuned, CancellationToken cancellationToken) =>
-        await fineTuned.DeleteAsync(id, cancellationToken).ConfigureAwait(false)
+    private static async Task<Ok<DeletedObject>> DeleteAsync(string id, HttpContext context, FineTunedModels fineTuned, CancellationToken cancellationToken) =>
+        await fineTuned.DeleteAsync(id, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false)
             ? TypedResults.Ok(new DeletedObject(id, "model"))
             : throw (id.StartsWith(FineTunedModels.Prefix, StringComparison.Ordinal)
                 ? UnknownModel(id)

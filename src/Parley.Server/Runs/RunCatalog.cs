@@ -4,10 +4,11 @@ using System.Text.Json.Nodes;
 using Parley.Core.Runs;
 using Parley.OpenAI.FineTuning;
 using Parley.Server.FineTuning;
+using Parley.Server.Security;
 
 namespace Parley.Server.Runs;
 
-/// <summary>Training runs (from the run store) and fine-tuning jobs (from the fine-tuning store) as one list.</summary>
+/// <summary>Training runs (from the run store) and fine-tuning jobs (from the fine-tuning store, those the caller may see) as one list.</summary>
 internal sealed class RunCatalog(IRunStore runs, FineTuningStore jobs)
 {
     /// <summary>The kind of a fine-tuning job in the list.</summary>
@@ -16,7 +17,7 @@ internal sealed class RunCatalog(IRunStore runs, FineTuningStore jobs)
     /// <summary>The status of a recorded (finished) training run.</summary>
     public const string Succeeded = "succeeded";
 
-    public async Task<IReadOnlyList<RunSummary>> ListAsync(string? kind, string? data, string? status, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(string? kind, string? data, string? status, ApiCaller caller, CancellationToken cancellationToken)
     {
         var all = new List<RunSummary>();
         if (kind is null || kind != FineTuningKind)
@@ -26,7 +27,7 @@ internal sealed class RunCatalog(IRunStore runs, FineTuningStore jobs)
 
         if (kind is null || kind == FineTuningKind)
         {
-            foreach (var job in await jobs.ListJobsAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var job in await jobs.ListJobsAsync(caller, cancellationToken).ConfigureAwait(false))
             {
                 all.Add(JobDetail(job, await jobs.ListEventsAsync(job.Id, cancellationToken).ConfigureAwait(false)).Summary);
             }
@@ -38,11 +39,11 @@ internal sealed class RunCatalog(IRunStore runs, FineTuningStore jobs)
             .OrderByDescending(r => r.Created).ThenBy(r => r.Id, StringComparer.Ordinal)];
     }
 
-    public async Task<RunDetail?> GetAsync(string id, CancellationToken cancellationToken)
+    public async Task<RunDetail?> GetAsync(string id, ApiCaller caller, CancellationToken cancellationToken)
     {
         if (id.StartsWith("ftjob-", StringComparison.Ordinal))
         {
-            var job = await jobs.GetJobAsync(id, cancellationToken).ConfigureAwait(false);
+            var job = await jobs.GetJobAsync(id, caller, cancellationToken).ConfigureAwait(false);
             return job is null ? null : JobDetail(job, await jobs.ListEventsAsync(id, cancellationToken).ConfigureAwait(false));
         }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Parley.Nlu.Reports;
 using Parley.Server.Errors;
+using Parley.Server.Security;
 
 namespace Parley.Server.Runs;
 
@@ -28,13 +29,13 @@ public static class RunEndpoints
         return app;
     }
 
-    private static async Task<Ok<RunList>> ListAsync(RunCatalog catalog, string? kind, string? data, string? status, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new RunList(await catalog.ListAsync(Empty(kind), Empty(data), Empty(status), cancellationToken).ConfigureAwait(false)));
+    private static async Task<Ok<RunList>> ListAsync(HttpContext context, RunCatalog catalog, string? kind, string? data, string? status, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new RunList(await catalog.ListAsync(Empty(kind), Empty(data), Empty(status), ApiCaller.Of(context), cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<Ok<RunDetail>> GetAsync(string id, RunCatalog catalog, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await catalog.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id));
+    private static async Task<Ok<RunDetail>> GetAsync(string id, HttpContext context, RunCatalog catalog, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await catalog.GetAsync(id, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) ?? throw NotFound(id));
 
-    private static async Task<ContentHttpResult> ChartAsync(string chart, string? ids, RunCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<ContentHttpResult> ChartAsync(string chart, string? ids, HttpContext context, RunCatalog catalog, CancellationToken cancellationToken)
     {
         Func<IReadOnlyList<RunCurve>, string> draw = chart switch
         {
@@ -51,7 +52,7 @@ public static class RunEndpoints
         var curves = new List<RunCurve>();
         foreach (var id in names)
         {
-            var run = await catalog.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+            var run = await catalog.GetAsync(id, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
             curves.Add(new RunCurve(id, [.. run.History.Select(e => new TrainingCurvePoint(e.Epoch, e.TrainLoss, e.ValidationLoss, e.ValidationAccuracy))], run.BestEpoch));
         }
 

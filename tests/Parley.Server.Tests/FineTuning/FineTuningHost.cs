@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.FineTuning;
@@ -10,7 +11,7 @@ using Parley.Nlu.Embeddings;
 
 namespace Parley.Server.Tests.FineTuning;
 
-/// <summary>In-memory servers over one temporary fine-tuning folder (one per test), with the OpenAI SDK as client.</summary>
+/// <summary>In-memory servers over one temporary fine-tuning folder and database (one per test), with the OpenAI SDK as client.</summary>
 internal sealed class FineTuningHost(ServerFixture server) : IAsyncDisposable
 {
     public const string BaseModel = "all-MiniLM-L6-v2";
@@ -21,6 +22,9 @@ internal sealed class FineTuningHost(ServerFixture server) : IAsyncDisposable
 
     public string Folder { get; } = Directory.CreateTempSubdirectory("parley-fine-tuning-").FullName;
 
+    /// <summary>The SQLite database of the host's servers (a restarted server finds its jobs there).</summary>
+    public string Database => Path.Combine(Folder, "parley.db");
+
     /// <summary>Starts a server over <see cref="Folder"/>; give a gated encoder to hold jobs in training.</summary>
     public async Task<(WebApplication App, OpenAIClient Client)> StartAsync(IEmbeddingGenerator<string, Embedding<float>>? embeddings = null, Action<ParleyServerOptions>? configure = null)
     {
@@ -30,10 +34,17 @@ internal sealed class FineTuningHost(ServerFixture server) : IAsyncDisposable
                 o.FineTuningDirectory = Folder;
                 configure?.Invoke(o);
             },
-            b => b.Services.AddSingleton(embeddings ?? Encoder));
+            b =>
+            {
+                b.Services.AddSingleton(embeddings ?? Encoder);
+                b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Parley:Database"] = Database });
+            });
         _apps.Add(app);
         return (app, ServerFixture.CreateClient(app, "unused"));
     }
+
+    /// <summary>The servers started, in order.</summary>
+    public IReadOnlyList<WebApplication> Apps => _apps;
 
     public static HttpClient Http(WebApplication app) => app.GetTestClient();
 
@@ -65,6 +76,7 @@ internal sealed class FineTuningHost(ServerFixture server) : IAsyncDisposable
             await app.DisposeAsync();
         }
 
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(Folder, recursive: true);
     }
 }

@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Parley.Core;
 using Parley.Core.IO;
 using Parley.Nlu.Data;
@@ -13,150 +10,21 @@ using Parley.Nlu.FineTuning;
 using Parley.Nlu.Training;
 using Parley.OpenAI.FineTuning;
 using Parley.Server.Hosting;
+using Parley.Server.Security;
 
 namespace Parley.Server.FineTuning;
 
 /// <summary>
-/// Runs fine-tuning jobs in the background, at most <see cref="ParleyServerOptions.MaxConcurrentFineTuningJobs"/> at a
-/// time: validates the files, trains, saves the model, and records every step as events and checkpoints. Jobs left
-/// unfinished by a previous run of the server start again from the beginning.
+/// Trains one fine-tuning job: validates its files, trains, saves the model, and records every step as events and
+/// checkpoints. Which job runs where, and for how long, is <see cref="FineTuningQueue"/>'s business.
 /// </summary>
-internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry registry, ParleyServerOptions options, ILogger<FineTuningWorker> logger)
-    : BackgroundService
+internal sealed class FineTuningJobRunner(FineTuningStore store, BotRegistry registry, ParleyServerOptions options)
 {
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _slots = new(options.MaxConcurrentFineTuningJobs, options.MaxConcurrentFineTuningJobs);
-
-    /// <summary>Queues a job created in <c>validating_files</c>.</summary>
-    public void Enqueue(string jobId) => _queue.Writer.TryWrite(jobId);
-
-    /// <summary>Cancels a job that has not finished: its status becomes <c>cancelled</c> and its training stops.</summary>
-    /// <returns>The job afterwards, or null when there is no such job.</returns>
-    public async Task<FineTuningJobObject?> CancelAsync(string jobId, CancellationToken cancellationToken)
-    {
-        var (job, changed) = await store.UpdateJobAsync(jobId, j => FineTuningJobStatuses.IsTerminal(j.Status) ? null : j with
-        {
-            Status = FineTuningJobStatuses.Cancelled,
-            FinishedAt = store.Now,
-        }, cancellationToken).ConfigureAwait(false);
-        if (changed)
-        {
-            if (_running.TryGetValue(jobId, out var running))
-            {
-                await running.CancelAsync().ConfigureAwait(false);
-            }
-
-            await store.AddEventAsync(jobId, "info", "Fine-tuning job cancelled", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        }
-
-        return job;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await RecoverAsync(stoppingToken).ConfigureAwait(false);
-        var jobs = new List<Task>();
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
-                string id;
-                try
-                {
-                    id = await _queue.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    _slots.Release();
-                    throw;
-                }
-
-                jobs.RemoveAll(t => t.IsCompleted);
-                jobs.Add(Task.Run(async () =>
-                {
-                    try
-                    {
-                        await RunAsync(id, stoppingToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        _slots.Release();
-                    }
-                }, CancellationToken.None));
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-
-        await Task.WhenAll(jobs).ConfigureAwait(false);
-    }
-
-    /// <summary>Puts jobs that a previous run left unfinished back in the queue, oldest first, or fails those whose files are gone.</summary>
-    private async Task RecoverAsync(CancellationToken cancellationToken)
-    {
-        foreach (var job in (await store.ListJobsAsync(cancellationToken).ConfigureAwait(false)).Reverse())
-        {
-            if (FineTuningJobStatuses.IsTerminal(job.Status))
-            {
-                continue;
-            }
-
-            var missing = new[] { job.TrainingFile, job.ValidationFile }.FirstOrDefault(f => f is not null && !File.Exists(store.ContentPath(f)));
-            if (missing is not null)
-            {
-                await FailAsync(job.Id, new FineTuningJobError("file_not_found",
-                    $"The server restarted while the job was {job.Status}, and the file {missing} no longer exists: upload it again and create a new job.",
-                    missing == job.TrainingFile ? "training_file" : "validation_file")).ConfigureAwait(false);
-                continue;
-            }
-
-            store.ClearCheckpoints(job.Id);
-            var (_, changed) = await store.UpdateJobAsync(job.Id, j => FineTuningJobStatuses.IsTerminal(j.Status) ? null : j with { Status = FineTuningJobStatuses.ValidatingFiles }, cancellationToken).ConfigureAwait(false);
-            if (changed)
-            {
-                await store.AddEventAsync(job.Id, "info", $"The server restarted while the job was {job.Status}: it runs again from the beginning.", cancellationToken: cancellationToken).ConfigureAwait(false);
-                logger.LogInformation("Resuming fine-tuning job {Job} (was {Status})", job.Id, job.Status);
-                Enqueue(job.Id);
-            }
-        }
-    }
-
-    private async Task RunAsync(string jobId, CancellationToken stoppingToken)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        _running[jobId] = cancel;
-        try
-        {
-            if (await store.GetJobAsync(jobId, cancel.Token).ConfigureAwait(false) is not { Status: FineTuningJobStatuses.ValidatingFiles } job)
-            {
-                return;
-            }
-
-            await RunJobAsync(job, cancel.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            if (stoppingToken.IsCancellationRequested && await store.GetJobAsync(jobId, CancellationToken.None).ConfigureAwait(false) is { } job && !FineTuningJobStatuses.IsTerminal(job.Status))
-            {
-                // Left as it is, so the next start of the server runs it again.
-                await store.AddEventAsync(jobId, "info", "The server is stopping: the job will run again from the beginning when it restarts.").ConfigureAwait(false);
-            }
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Fine-tuning job {Job} failed", jobId);
-            await FailAsync(jobId, new FineTuningJobError("server_error", $"Training failed: {e.Message}", null)).ConfigureAwait(false);
-        }
-        finally
-        {
-            _running.TryRemove(jobId, out _);
-        }
-    }
-
-    private async Task RunJobAsync(FineTuningJobObject job, CancellationToken cancellationToken)
+    /// <summary>
+    /// Trains <paramref name="job"/> (in <c>validating_files</c>) to the end: it succeeds, fails with the reason, or
+    /// stops when <paramref name="cancellationToken"/> fires (cancelled, the lease lost, the server stopping).
+    /// </summary>
+    public async Task RunAsync(FineTuningJobObject job, CancellationToken cancellationToken)
     {
         await store.AddEventAsync(job.Id, "info", $"Validating training file: {job.TrainingFile}" + (job.ValidationFile is { } v ? $" and validation file: {v}" : ""), cancellationToken: cancellationToken).ConfigureAwait(false);
         var training = await ReadAsync(job, job.TrainingFile, "training_file", cancellationToken).ConfigureAwait(false);
@@ -203,17 +71,36 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
 
         var stepsPerEpoch = (training.Examples.Count + trainer.BatchSize - 1) / trainer.BatchSize;
         var totalSteps = stepsPerEpoch * trainer.Epochs;
+        if (options.FineTuningTrainingDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(options.FineTuningTrainingDelay, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The trainer reports epochs synchronously on its thread; they are written by an async reader in their order,
+        // so training never blocks on the database.
         var epochsRun = 0;
+        var epochs = Channel.CreateUnbounded<EpochMetrics>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var progress = new IntentTrainingProgress
         {
             Epochs = new SynchronousProgress<EpochMetrics>(metrics =>
             {
                 epochsRun = metrics.WithOosClass ? epochsRun : metrics.Epoch;
-                ReportEpochAsync(job.Id, model, metrics, stepsPerEpoch, totalSteps).GetAwaiter().GetResult();
+                epochs.Writer.TryWrite(metrics);
             }),
         };
-        var featurizer = FeaturizerFactory.Create(new FeaturizerSettings(), registry.Embeddings);
-        var trained = await ChatResponseModelTrainer.TrainAsync(featurizer, training, validation, hyperparameters, options.FineTunedFallbackReply, progress, cancellationToken).ConfigureAwait(false);
+        var reports = ReportEpochsAsync(job.Id, model, epochs.Reader, stepsPerEpoch, totalSteps);
+        ChatResponseModel trained;
+        try
+        {
+            var featurizer = FeaturizerFactory.Create(new FeaturizerSettings(), registry.Embeddings);
+            trained = await ChatResponseModelTrainer.TrainAsync(featurizer, training, validation, hyperparameters, options.FineTunedFallbackReply, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            epochs.Writer.TryComplete();
+            await reports.ConfigureAwait(false);
+        }
+
         await trained.SaveAsync(store.ModelPath(job.Id), options.TimeProvider, cancellationToken).ConfigureAwait(false);
         var best = trained.Model.Manifest.Metrics;
         var (_, succeeded) = await store.UpdateJobAsync(job.Id, j => FineTuningJobStatuses.IsTerminal(j.Status) ? null : j with
@@ -241,6 +128,14 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
         await store.AddEventAsync(job.Id, "info", string.Create(CultureInfo.InvariantCulture,
             $"New fine-tuned model created: {model} (best epoch {best.GetValueOrDefault("best_epoch")}, validation accuracy {Format(best.GetValueOrDefault("validation_accuracy", double.NaN))})")).ConfigureAwait(false);
         await store.AddEventAsync(job.Id, "info", "The job has successfully completed").ConfigureAwait(false);
+    }
+
+    private async Task ReportEpochsAsync(string jobId, string model, ChannelReader<EpochMetrics> epochs, int stepsPerEpoch, int totalSteps)
+    {
+        await foreach (var metrics in epochs.ReadAllAsync().ConfigureAwait(false))
+        {
+            await ReportEpochAsync(jobId, model, metrics, stepsPerEpoch, totalSteps).ConfigureAwait(false);
+        }
     }
 
     private async Task ReportEpochAsync(string jobId, string model, EpochMetrics metrics, int stepsPerEpoch, int totalSteps)
@@ -283,7 +178,7 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
 
     private async Task<FineTuningData?> ReadAsync(FineTuningJobObject job, string fileId, string param, CancellationToken cancellationToken)
     {
-        var file = await store.GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
+        var file = await store.GetFileAsync(fileId, ApiCaller.Open, cancellationToken).ConfigureAwait(false);
         if (file is null)
         {
             await FailAsync(job.Id, new FineTuningJobError("file_not_found", $"The file {fileId} no longer exists: upload it again and create a new job.", param)).ConfigureAwait(false);
@@ -303,7 +198,6 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
         }
     }
 
-    /// <summary>Moves a job on unless it was cancelled meanwhile (then training stops here).</summary>
     /// <summary>Moves the job to <paramref name="status"/>; false when it has ended meanwhile (cancelled), so the caller stops.</summary>
     private async Task<bool> MoveAsync(string jobId, string status, Func<FineTuningJobObject, FineTuningJobObject> change, CancellationToken cancellationToken)
     {
@@ -311,7 +205,8 @@ internal sealed class FineTuningWorker(FineTuningStore store, BotRegistry regist
         return changed;
     }
 
-    private async Task FailAsync(string jobId, FineTuningJobError error)
+    /// <summary>Fails the job with <paramref name="error"/> (recorded as an error event) unless it has ended already.</summary>
+    public async Task FailAsync(string jobId, FineTuningJobError error)
     {
         var (_, changed) = await store.UpdateJobAsync(jobId, j => FineTuningJobStatuses.IsTerminal(j.Status) ? null : j with
         {
