@@ -14,6 +14,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("       " + KnowledgeQualityBenchmark.Usage);
     Console.WriteLine("       " + Parley.Benchmarks.Server.ServerBenchmark.Usage);
     Console.WriteLine("       " + BlobStorageBenchmark.Usage);
+    Console.WriteLine("       " + Parley.Benchmarks.FewShot.FewShotBenchmark.Usage);
     return args.Length == 0 ? 1 : 0;
 }
 
