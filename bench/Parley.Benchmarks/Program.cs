@@ -2,6 +2,7 @@ using Parley.Benchmarks;
 
 // dotnet run -c Release --project bench/Parley.Benchmarks -- encode [--data PATH] [--threads N] [--count N] [--repetitions N]
 // dotnet run -c Release --project bench/Parley.Benchmarks -- kb-zh
+// dotnet run -c Release --project bench/Parley.Benchmarks -- fewshot [--intents 77] [--shots 8] [--methods head,contrastive]
 // dotnet run -c Release --project bench/Parley.Benchmarks -- clinc [--data PATH] [--threads N] [--repetitions N] [--features embeddings|char-ngrams|combined]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -13,6 +14,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("       " + KnowledgeQualityBenchmark.Usage);
     Console.WriteLine("       " + Parley.Benchmarks.Server.ServerBenchmark.Usage);
     Console.WriteLine("       " + BlobStorageBenchmark.Usage);
+    Console.WriteLine("       " + Parley.Benchmarks.FewShot.FewShotBenchmark.Usage);
     return args.Length == 0 ? 1 : 0;
 }
 
@@ -22,6 +24,7 @@ return args[0] switch
     "clinc" => await ClincBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..])),
     "kb" => await KnowledgeBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..])),
     "kb-zh" => await ChineseKnowledgeBenchmark.RunAsync(),
+    "fewshot" => await Parley.Benchmarks.FewShot.FewShotBenchmark.RunAsync(args[1..]),
     "ingest" => IngestBenchmark.Run(args[1..]),
     "kb-quality" => await KnowledgeQualityBenchmark.RunAsync(args[1..]),
     "server" => await Parley.Benchmarks.Server.ServerBenchmark.RunAsync(args[1..]),

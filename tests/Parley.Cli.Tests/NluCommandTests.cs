@@ -43,6 +43,15 @@ public sealed class NluCommandTests : IDisposable
         var summary = JsonDocument.Parse(train.Output).RootElement;
         Assert.Equal(4, summary.GetProperty("intents").GetInt32());
         Assert.True(File.Exists(Path.Combine(model, "manifest.json")));
+        Assert.Equal("head", summary.GetProperty("method").GetString());
+        Assert.Contains("4 intents, median", summary.GetProperty("method_reason").GetString());
+        Assert.Contains(summary.GetProperty("augment").GetString(), new[] { "none", "typos" });
+        Assert.Contains("validation accuracy clean/noisy", summary.GetProperty("augment_reason").GetString());
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "manifest.json"))).RootElement;
+        Assert.Equal("head", manifest.GetProperty("method").GetString());
+        Assert.Equal(summary.GetProperty("augment").GetString(), manifest.GetProperty("augmentation").GetString());
+        Assert.True(manifest.GetProperty("gate").GetProperty("threshold").GetDouble() > 0);
+        Assert.True(File.Exists(Path.Combine(model, "centroids.bin")));
         var runId = summary.GetProperty("run").GetString()!;
 
         var test = WriteCsv("test.csv", [("weather", "is it raining in paris"), ("music", "play a tune"), ("alarm", "wake me at seven"), ("timer", "set a timer for 3 minutes")]);
@@ -63,6 +72,8 @@ public sealed class NluCommandTests : IDisposable
         var show = await _cli.RunAsync(["runs", "show", runId, "--json"]);
         var run = JsonDocument.Parse(show.Output).RootElement;
         Assert.Equal(7, run.GetProperty("parameters").GetProperty("seed").GetInt32());
+        Assert.Equal("head", run.GetProperty("parameters").GetProperty("method").GetString());
+        Assert.StartsWith("method head", run.GetProperty("parameters").GetProperty("method_reason").GetString());
         Assert.True(run.GetProperty("history").GetArrayLength() >= 1);
     }
 

@@ -33,8 +33,18 @@ internal static class NluCommand
     {
         var dataset = new DatasetArguments(recursive: false);
         var validation = new Option<string?>("--val") { Description = "A separate validation file (default: the data's own validation split, else a stratified 10% of the training data)." };
-        var method = new Option<string>("--method") { Description = "What is trained: head (a classifier on frozen features), or the encoder too: full, lora or contrastive (docs/intent-models.md).", DefaultValueFactory = _ => "head" };
-        method.AcceptOnlyFromAmong(["head", .. EncoderTrainingArguments.Methods]);
+        var method = new Option<string>("--method")
+        {
+            Description = "What is trained: auto (chosen by the data), head (a classifier on frozen features), or the encoder too: full, lora or contrastive (docs/intent-models.md).",
+            DefaultValueFactory = _ => TrainingMethods.Auto,
+        };
+        method.AcceptOnlyFromAmong([.. TrainingMethods.All]);
+        var augment = new Option<string>("--augment")
+        {
+            Description = "Typo augmentation: auto (when it helps on validation), typos (one noisy variant of every training example: a character swapped, dropped or doubled, casing, punctuation) or none.",
+            DefaultValueFactory = _ => TypoAugmentation.Auto,
+        };
+        augment.AcceptOnlyFromAmong([.. TypoAugmentation.All]);
         var encoderTraining = new EncoderTrainingArguments();
         var features = new Option<string>("--features")
         {
@@ -63,7 +73,7 @@ internal static class NluCommand
         var command = new Command("train", "Train an intent model on labelled utterances and record the run.");
         dataset.AddTo(command);
         encoderTraining.AddTo(command);
-        foreach (var option in new Option[] { validation, method, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, classWeights, conflicts, database, json, yes })
+        foreach (var option in new Option[] { validation, method, augment, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, classWeights, conflicts, database, json, yes })
         {
             command.Options.Add(option);
         }
@@ -117,20 +127,33 @@ internal static class NluCommand
             }
 
             var folder = Path.GetFullPath(result.GetValue(output) ?? Path.Combine("models", data.Name), context.CurrentDirectory);
-            var methodName = result.GetValue(method)!;
+            var (methodName, methodReason) = MethodSelection.Resolve(result.GetValue(method)!, featureSettings.Kind, [.. train.Select(i => i.ToExample())]);
+            if (!quiet)
+            {
+                await context.Error.WriteLineAsync(methodReason).ConfigureAwait(false);
+            }
+
             await LargeDataCheck.ConfirmAsync(context, [.. train.Select(i => i.Text)], featureSettings.Kind, EncoderTrainingArguments.IsFineTuning(methodName),
                 result.GetValue(yes), LocalEmbeddings.Create(context), cancellationToken).ConfigureAwait(false);
+            var (trainExamples, validationExamples, augmentation, augmentReason) = await AugmentAsync(
+                context, result.GetValue(augment)!, featureSettings, [.. train.Select(i => i.ToExample())], val?.Select(i => i.ToExample()).ToArray(), options, cancellationToken).ConfigureAwait(false);
+            if (!quiet)
+            {
+                await context.Error.WriteLineAsync(augmentReason).ConfigureAwait(false);
+            }
+
             using var fineTuned = EncoderTrainingArguments.IsFineTuning(methodName)
-                ? await encoderTraining.TrainAsync(context, result, methodName, featureSettings.Kind, folder, train.Select(i => i.ToExample()).ToArray(), val?.Select(i => i.ToExample()).ToArray(), options, progress, quiet, cancellationToken).ConfigureAwait(false)
+                ? await encoderTraining.TrainAsync(context, result, methodName, featureSettings.Kind, folder, trainExamples, validationExamples, options, progress, quiet, cancellationToken).ConfigureAwait(false)
                 : null;
             var model = fineTuned?.Model ?? await IntentModelTrainer.TrainAsync(
                 FeaturizerFactory.Create(featureSettings, LocalEmbeddings.Create(context)),
-                train.Select(i => i.ToExample()).ToArray(),
-                val?.Select(i => i.ToExample()).ToArray(),
+                trainExamples,
+                validationExamples,
                 options,
                 progress.Progress,
                 cancellationToken).ConfigureAwait(false);
 
+            model = model.WithMethod(methodName, methodReason).WithAugmentation(augmentation, augmentReason);
             await model.SaveAsync(folder, cancellationToken: cancellationToken).ConfigureAwait(false);
             var encoderRecord = fineTuned is null ? null : await encoderTraining.FinishAsync(context, result, fineTuned, folder, cancellationToken).ConfigureAwait(false);
 
@@ -139,7 +162,7 @@ internal static class NluCommand
             var runs = settings.Database().OpenRuns();
             using (runs as IDisposable)
             {
-                var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = methodName, ["encoder"] = encoderRecord };
+                var extra = new JsonObject { ["data"] = data.Path, ["format"] = data.Format.ToString(), ["method"] = methodName, ["method_reason"] = methodReason, ["augment"] = augmentation, ["augment_reason"] = augmentReason, ["encoder"] = encoderRecord };
                 await runs.SaveAsync(IntentModelTrainer.ToRunRecord(model, runId, started, data.Hash, folder, extra), cancellationToken).ConfigureAwait(false);
             }
 
@@ -149,6 +172,10 @@ internal static class NluCommand
                 ["model"] = folder,
                 ["run"] = runId,
                 ["intents"] = model.Intents.Count(),
+                ["method"] = methodName,
+                ["method_reason"] = methodReason,
+                ["augment"] = augmentation,
+                ["augment_reason"] = augmentReason,
                 ["train"] = model.Manifest.Metrics.GetValueOrDefault("train_count"),
                 ["validation"] = model.Manifest.Metrics.GetValueOrDefault("validation_count"),
                 ["best_epoch"] = model.Manifest.Metrics.GetValueOrDefault("best_epoch"),
@@ -300,6 +327,31 @@ internal static class NluCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The training and validation examples after <c>--augment</c>: with augmentation and no validation data, the
+    /// validation part is held out first (as the trainer would), so no variant of a validation item is trained on.
+    /// </summary>
+    private static async Task<(LabeledExample[] Train, LabeledExample[]? Validation, string Augmentation, string Reason)> AugmentAsync(
+        CliContext context, string choice, FeaturizerSettings features, LabeledExample[] train, LabeledExample[]? validation, TrainerOptions options, CancellationToken cancellationToken)
+    {
+        var (use, reason) = choice == TypoAugmentation.Auto
+            ? await TypoAugmentation.DecideAsync(FeaturizerFactory.Create(features, LocalEmbeddings.Create(context)), train, validation, options, cancellationToken).ConfigureAwait(false)
+            : (choice == TypoAugmentation.Typos, $"augment {choice} (as requested)");
+        if (!use)
+        {
+            return (train, validation, TypoAugmentation.None, reason);
+        }
+
+        if (validation is null)
+        {
+            var (kept, held) = StratifiedHoldout.Split([.. train.Select(e => e.Intent)], options.ValidationFraction, options.Seed);
+            validation = held.Length == 0 ? null : [.. held.Select(i => train[i])];
+            train = [.. kept.Select(i => train[i])];
+        }
+
+        return ([.. TypoAugmentation.Apply(train, options.Seed)], validation, TypoAugmentation.Typos, reason);
     }
 
     /// <summary>The training items and, when the data has one, its validation split.</summary>

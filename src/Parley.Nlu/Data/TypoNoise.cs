@@ -56,13 +56,38 @@ public static class TypoNoise
     }
 
     /// <summary>
+    /// <paramref name="text"/> with one typo (<see cref="Apply"/>) and, each with probability one third, its casing
+    /// changed (all lower case, or the first letter upper case) and its final punctuation dropped or a question mark
+    /// added: the noise of typed chat messages, for augmenting training data.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="random">The source of randomness (seed it for reproducible noise).</param>
+    public static string ApplyNoise(string text, Random random)
+    {
+        var noisy = Apply(text, random);
+        if (random.Next(3) == 0 && noisy.Length > 0)
+        {
+            noisy = random.Next(2) == 0 ? noisy.ToLowerInvariant() : char.ToUpperInvariant(noisy[0]) + noisy[1..];
+        }
+
+        if (random.Next(3) == 0)
+        {
+            var trimmed = noisy.TrimEnd('?', '.', '!', ' ');
+            noisy = trimmed.Length < noisy.Length ? trimmed : noisy + "?";
+        }
+
+        return noisy;
+    }
+
+    /// <summary>
     /// Up to <paramref name="copies"/> different typo variants of every example (variants equal to the example or to one
     /// another are left out), with the example's intent.
     /// </summary>
     /// <param name="examples">The examples.</param>
     /// <param name="copies">The variants per example.</param>
     /// <param name="seed">The seed.</param>
-    public static IReadOnlyList<LabeledExample> Variants(IEnumerable<LabeledExample> examples, int copies, int seed)
+    /// <param name="noise">Also vary casing and final punctuation (<see cref="ApplyNoise"/>); default false (typos only).</param>
+    public static IReadOnlyList<LabeledExample> Variants(IEnumerable<LabeledExample> examples, int copies, int seed, bool noise = false)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentOutOfRangeException.ThrowIfNegative(copies);
@@ -73,7 +98,7 @@ public static class TypoNoise
             var seen = new HashSet<string>(StringComparer.Ordinal) { example.Text };
             for (var k = 0; k < copies; k++)
             {
-                var variant = Apply(example.Text, random);
+                var variant = noise ? ApplyNoise(example.Text, random) : Apply(example.Text, random);
                 if (seen.Add(variant))
                 {
                     result.Add(new LabeledExample(variant, example.Intent));

@@ -30,7 +30,7 @@ public sealed class IntentModel : IIntentClassifier
     {
     }
 
-    internal IntentModel(IFeaturizer featurizer, SoftmaxHead head, ModelManifest manifest)
+    internal IntentModel(IFeaturizer featurizer, SoftmaxHead head, ModelManifest manifest, float[][]? centroids = null)
     {
         ArgumentNullException.ThrowIfNull(featurizer);
         ArgumentNullException.ThrowIfNull(head);
@@ -48,10 +48,53 @@ public sealed class IntentModel : IIntentClassifier
         Head = head;
         Manifest = manifest;
         _oosClass = manifest.Labels.ToList().IndexOf(OutOfScope.Label);
+        if (manifest.Gate is { } gate)
+        {
+            if (centroids is null || centroids.Length != gate.Labels.Count || centroids.Any(c => c.Length != head.Dimensions))
+            {
+                throw new ArgumentException($"The similarity gate needs {gate.Labels.Count} centroids of {head.Dimensions} values.", nameof(centroids));
+            }
+
+            Centroids = centroids;
+            _centroids = [.. centroids.Select(c => c.Select(v => (double)v).ToArray())];
+        }
     }
+
+    private readonly double[][]? _centroids;
+
+    /// <summary>The intent centroids of the similarity gate (<see cref="ModelManifest.Gate"/>), or null without one.</summary>
+    public IReadOnlyList<float[]>? Centroids { get; }
 
     /// <summary>The featurizer.</summary>
     public IFeaturizer Featurizer { get; }
+
+    /// <summary>This model with the training method (and why it was used) recorded in its manifest.</summary>
+    /// <param name="method">The method (<see cref="TrainingMethods"/>).</param>
+    /// <param name="reason">Why it was used.</param>
+    public IntentModel WithMethod(string method, string? reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(method);
+        return new IntentModel(Featurizer, Head, Manifest with { Method = method, MethodReason = reason }, Centroids?.ToArray());
+    }
+
+    /// <summary>This model with the training data's augmentation (and why) recorded in its manifest.</summary>
+    /// <param name="augmentation">The augmentation (<see cref="TypoAugmentation"/>).</param>
+    /// <param name="reason">Why it was used.</param>
+    public IntentModel WithAugmentation(string augmentation, string? reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(augmentation);
+        return new IntentModel(Featurizer, Head, Manifest with { Augmentation = augmentation, AugmentationReason = reason }, Centroids?.ToArray());
+    }
+
+    /// <summary>This model with a similarity gate (or without one, for null).</summary>
+    /// <param name="gate">The gate.</param>
+    /// <param name="centroids">Its centroids, one per <see cref="SimilarityGate.Labels"/>.</param>
+    public IntentModel WithGate(SimilarityGate? gate, float[][]? centroids) =>
+        new(Featurizer, Head, Manifest with { Gate = gate }, gate is null ? null : centroids);
+
+    /// <summary>The cosine similarity of <paramref name="features"/> to the nearest intent centroid, or null without a gate.</summary>
+    /// <param name="features">A feature vector computed by <see cref="Featurizer"/>.</param>
+    public double? Similarity(float[] features) => _centroids is null ? null : SimilarityGateCalibrator.Nearest(_centroids, features);
 
     /// <summary>The classifier head.</summary>
     public SoftmaxHead Head { get; }
@@ -124,7 +167,8 @@ public sealed class IntentModel : IIntentClassifier
             .ToArray();
         var best = ranking[0];
         var rejected = (_oosClass >= 0 && probabilities[_oosClass] > (float)best.Confidence)
-            || (float)best.Confidence < Calibration.ThresholdFor(best.Intent);
+            || (float)best.Confidence < Calibration.ThresholdFor(best.Intent)
+            || (Manifest.Gate is { Threshold: > 0 } gate && Similarity(features) < gate.Threshold);
         return new ModelPrediction(rejected ? OutOfScope.Label : best.Intent, best.Intent, best.Confidence, ranking);
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parley.Core.IO;
 using Parley.Nlu.Features;
+using Parley.Nlu.Training;
 
 namespace Parley.Nlu.Models;
 
@@ -40,8 +41,18 @@ internal static class ModelFolder
             var head = HeadFile.Serialize(model.Head);
             await WriteAsync(Path.Combine(temp, model.Manifest.HeadFile), head, cancellationToken).ConfigureAwait(false);
             var featurizer = await CopyEncoderAsync(model.Manifest.Featurizer, temp, cancellationToken).ConfigureAwait(false);
+            var gate = model.Manifest.Gate;
+            if (gate is not null && model.Centroids is { } centroids)
+            {
+                // The centroids are a matrix like the head's weights: the same checksummed file format, with zero biases.
+                var bytes = HeadFile.Serialize(new SoftmaxHead(centroids.Count, model.Head.Dimensions, [.. centroids.SelectMany(c => c)], new float[centroids.Count]));
+                await WriteAsync(Path.Combine(temp, gate.File), bytes, cancellationToken).ConfigureAwait(false);
+                gate = gate with { Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) };
+            }
+
             var manifest = model.Manifest with
             {
+                Gate = gate,
                 Featurizer = featurizer,
                 FormatVersion = ModelManifest.CurrentFormatVersion,
                 Created = timeProvider.GetUtcNow(),
@@ -110,7 +121,35 @@ internal static class ModelFolder
             throw new ModelFormatException($"The featurizer built from {manifestPath} produces {featurizer.Dimensions} values but the head expects {head.Dimensions}.");
         }
 
-        return new IntentModel(featurizer, head, manifest);
+        return new IntentModel(featurizer, head, manifest, await ReadCentroidsAsync(folder, manifest, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<float[][]?> ReadCentroidsAsync(string folder, ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        if (manifest.Gate is not { } gate)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(folder, gate.File);
+        if (Path.IsPathRooted(gate.File) || !File.Exists(path))
+        {
+            throw new ModelFormatException($"{path} (the similarity gate's centroids) is missing; re-train the model or restore the file.");
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), gate.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelFormatException($"{path} is corrupt: its SHA-256 does not match the one in {ModelManifest.FileName}; re-train the model or restore the file.");
+        }
+
+        var (matrix, problem) = HeadFile.Deserialize(bytes, gate.Labels.Count, manifest.Dimensions);
+        if (matrix is null)
+        {
+            throw new ModelFormatException($"{path} {problem}; re-train the model or restore the file.");
+        }
+
+        return [.. Enumerable.Range(0, matrix.Classes).Select(c => matrix.Weights.Slice(c * matrix.Dimensions, matrix.Dimensions).ToArray())];
     }
 
     /// <summary>

@@ -30,6 +30,18 @@ public sealed record ModelManifest
     /// <summary>The settings that rebuild the featurizer.</summary>
     public required FeaturizerSettings Featurizer { get; init; }
 
+    /// <summary>How the model was trained (<see cref="TrainingMethods"/>: head, full, lora or contrastive). Default head.</summary>
+    public string Method { get; init; } = TrainingMethods.Head;
+
+    /// <summary>Why <see cref="Method"/> was used (<see cref="MethodSelection.Resolve"/>), or null when not recorded.</summary>
+    public string? MethodReason { get; init; }
+
+    /// <summary>The training data's augmentation (<see cref="TypoAugmentation"/>: none or typos). Default none.</summary>
+    public string Augmentation { get; init; } = TypoAugmentation.None;
+
+    /// <summary>Why <see cref="Augmentation"/> was used, or null when not recorded.</summary>
+    public string? AugmentationReason { get; init; }
+
     /// <summary>The class labels, by head output index.</summary>
     public required IReadOnlyList<string> Labels { get; init; }
 
@@ -42,6 +54,9 @@ public sealed record ModelManifest
     /// Other tools may add more (e.g. test metrics).
     /// </summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The nearest-centroid out-of-scope gate (models on sentence embeddings), or null when there is none.</summary>
+    public SimilarityGate? Gate { get; init; }
 
     /// <summary>Per-epoch training metrics of the head.</summary>
     public IReadOnlyList<EpochMetrics> History { get; init; } = [];

@@ -44,7 +44,10 @@ public static class IntentModelTrainer
             validation is null ? null : features[training.Count..],
             validation?.Select(e => e.Intent).ToArray());
         var result = await HeadTrainer.TrainAsync(data, options, progress?.Epochs, cancellationToken).ConfigureAwait(false);
-        return new IntentModel(featurizer, result);
+        var model = new IntentModel(featurizer, result);
+        return SimilarityGateCalibrator.Fit(model, [.. data.Features], [.. data.Labels], data.ValidationFeatures?.ToArray(), data.ValidationLabels?.ToArray()) is { } fitted
+            ? model.WithGate(fitted.Gate, fitted.Centroids)
+            : model;
     }
 
     /// <summary>Describes a trained model as a run record for <see cref="IRunStore"/>.</summary>

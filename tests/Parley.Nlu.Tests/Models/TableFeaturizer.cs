@@ -3,9 +3,9 @@ using Parley.Nlu.Features;
 namespace Parley.Nlu.Tests.Models;
 
 /// <summary>Looks texts up in a table of fixed vectors, so model tests need no encoder.</summary>
-internal sealed class TableFeaturizer(IReadOnlyDictionary<string, float[]> table, int dimensions) : IFeaturizer
+internal sealed class TableFeaturizer(IReadOnlyDictionary<string, float[]> table, int dimensions, string kind = "table") : IFeaturizer
 {
-    public FeaturizerSettings Settings { get; } = new() { Kind = "table", HashBits = 7 };
+    public FeaturizerSettings Settings { get; } = new() { Kind = kind, HashBits = 7 };
 
     public int Dimensions => dimensions;
 

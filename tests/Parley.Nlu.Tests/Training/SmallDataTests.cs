@@ -31,5 +31,13 @@ public sealed class SmallDataTests(ITestOutputHelper output)
         Assert.True(model.Calibration.Threshold > 0.2, $"threshold {model.Calibration.Threshold}");
         var test = await model.PredictBatchAsync([.. split.Test.Select(i => i.Text)]);
         Assert.Equal(split.Test.Count, test.Zip(split.Test).Count(p => p.First.ClosedPredicted == p.Second.Intent));
+
+        // --method auto keeps the head for 15 per intent (docs/BENCHMARKS.md); the similarity gate rejects what is far from every intent.
+        Assert.Equal(TrainingMethods.Head, MethodSelection.Resolve(TrainingMethods.Auto, FeaturizerSettings.Embeddings, [.. split.Train.Select(i => i.ToExample())]).Method);
+        var gate = Assert.IsType<Parley.Nlu.Models.SimilarityGate>(model.Manifest.Gate);
+        var unrelated = await model.PredictBatchAsync(["what's the capital of France", "who won the world cup"]);
+        output.WriteLine($"gate threshold {gate.Threshold:0.000}, in-scope rejection {gate.InScopeRejection:0.000}");
+        Assert.All(unrelated, p => Assert.True(p.IsOutOfScope, $"{p.ClosedPredicted} {p.Confidence:0.000} accepted"));
+        Assert.True(gate.InScopeRejection <= SimilarityGateCalibrator.MaxInScopeRejection);
     }
 }
