@@ -11,7 +11,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
 {
     public void Dispose() => fixture.ResetLlm();
 
-    [Fact]
+    [ChromiumFact]
     public async Task Send_ModelStreams_ReplyGrowsThenRendersMarkdownWithHighlightedCode()
     {
         string[] pieces = ["Here is ", "**bold** text ", "and code:\n\n", "```csharp\n", "var x = 42;\n", "```\n"];
@@ -33,7 +33,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         Assert.True(await reply.Locator("pre code span[class^='hljs-']").CountAsync() > 0, "the code block is highlighted");
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Stop_MidStream_CancelsTheModelAndKeepsWhatArrived()
     {
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,7 +53,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         Assert.DoesNotContain("word200", await reply.InnerTextAsync());
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task RegenerateAndEdit_LastTurn_ReplacedNotAppended()
     {
         var calls = 0;
@@ -85,7 +85,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         Assert.Equal("second question", lastUser);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Reply_WithHtmlAndScriptPayloads_RendersInert()
     {
         const string payload = "Look: <img src=x onerror=\"window.__xss=1;alert(1)\"> <script>window.__xss=2</script> " +
@@ -114,7 +114,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         Assert.Equal(0, dialogs);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Citation_ShopBotTemplate_OpensItsPassage()
     {
         var page = await fixture.NewPageAsync(height: 1700);
@@ -137,7 +137,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         Assert.True(new FileInfo(shot).Length > 10_000);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Approval_AssistantBooking_ApprovedRunsDeniedDoesNot()
     {
         var page = await fixture.NewPageAsync();
@@ -162,7 +162,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await WebFixture.ScreenshotAsync(page, "approval");
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Reload_BotConversation_RestoresMessagesAndSources()
     {
         // A phone in dark mode: the same page, one column.
@@ -190,7 +190,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await WebFixture.ScreenshotAsync(page, "conversation-phone-dark");
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task ApiKey_Wrong_ShowsBannerAndRightKeyClearsIt()
     {
         var page = await fixture.NewPageAsync(apiKey: "sk-wrong");
@@ -205,7 +205,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await Expect(page.Locator("#model option[value='shop']")).ToHaveCountAsync(1);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Send_UpstreamDown_ShowsUpstreamBanner()
     {
         fixture.Llm.GetStreamingResponseAsyncCallback = (_, _, _) => Throwing();
@@ -218,7 +218,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await ChatPage.WaitIdleAsync(page);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Send_RateLimitedThenOffline_ShowsEachBannerAndShiftEnterOnlyAddsALine()
     {
         var page = await fixture.NewPageAsync();

@@ -11,7 +11,7 @@ namespace Parley.Web.Tests;
 [Collection(WebCollection.Name)]
 public sealed class RunsTests(WebFixture fixture)
 {
-    [Fact]
+    [ChromiumFact]
     public async Task RunsPages_TwoRunsTrainedHere_ListedThenComparedWithCurvesOverlaid()
     {
         var slow = await TrainAsync(new TrainerOptions { Epochs = 12, LearningRate = 0.002, Patience = 0, MinSteps = 0, Seed = 1 });
@@ -47,7 +47,7 @@ public sealed class RunsTests(WebFixture fixture)
         await WebFixture.ScreenshotAsync(page, "run");
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task RunPage_FineTuningJobStartedHere_UpdatesWithoutReloadUntilItSucceeds()
     {
         using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
