@@ -43,7 +43,7 @@ public sealed class SqliteCalendarStoreTests : IDisposable
         var added = await _store.AddAsync("s_old", "Call", Nine, Nine.AddHours(1), "UTC");
 
         Assert.Equal("1", added.Id);
-        Assert.Equal(4L, _db.Scalar("PRAGMA user_version;"));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, _db.Scalar("PRAGMA user_version;"));
         Assert.Equal(1L, _db.Scalar("SELECT COUNT(*) FROM conversations;"));
     }
 
@@ -63,7 +63,7 @@ public sealed class SqliteCalendarStoreTests : IDisposable
         SqliteConnection.ClearAllPools();
         using var reopened = new SqliteCalendarStore(new SqliteConversationStoreOptions { Path = _db.Path });
         Assert.Empty(await reopened.ListAsync("s1", DateTimeOffset.MinValue, DateTimeOffset.MaxValue));
-        Assert.Equal(4L, _db.Scalar("PRAGMA user_version;"));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, _db.Scalar("PRAGMA user_version;"));
     }
 
     [Fact]

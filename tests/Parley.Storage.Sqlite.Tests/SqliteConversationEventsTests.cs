@@ -63,7 +63,7 @@ public sealed class SqliteConversationEventsTests : IDisposable
 
         Assert.NotNull(loaded);
         Assert.Empty(loaded.Events);
-        Assert.Equal(4L, _db.Scalar("PRAGMA user_version;"));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, _db.Scalar("PRAGMA user_version;"));
         Assert.Single((await store.GetAsync("s_old"))!.Events);
     }
 
@@ -81,6 +81,34 @@ public sealed class SqliteConversationEventsTests : IDisposable
         Assert.Equal(3L, _db.Scalar("PRAGMA user_version;"));
         Assert.Equal(0L, _db.Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'conversation_events';"));
         Assert.Equal(1L, _db.Scalar("SELECT COUNT(*) FROM messages;"));
+    }
+
+    [Fact]
+    public async Task Schema_VersionFourDatabase_GetsTitleAndOwnerAndADowngradeTakesThemAway()
+    {
+        var store = _db.OpenStore();
+        var conversation = await store.CreateAsync("clinic");
+        await store.AppendAsync(conversation.Id, [Message(ChatRole.User, "hi")], [new ConversationEvent("handoff", Now)]);
+        using (var connection = _db.OpenRaw())
+        {
+            await SqliteSchema.DowngradeAsync(connection, 4, CancellationToken.None);
+        }
+
+        var columnsAtFour = _db.Scalar("SELECT group_concat(name) FROM pragma_table_info('conversations');");
+        SqliteConnection.ClearAllPools();
+        var upgraded = _db.OpenStore();
+        var loaded = await upgraded.GetAsync(conversation.Id);
+        await upgraded.SetTitleAsync(conversation.Id, "Chest pain");
+        var owned = await upgraded.CreateAsync("clinic", owner: "key_alice");
+
+        Assert.Equal("id,bot,system_prompt,created,updated", columnsAtFour);
+        Assert.Null(loaded!.Title);
+        Assert.Null(loaded.Owner);
+        Assert.Single(loaded.Messages);
+        Assert.Single(loaded.Events);
+        Assert.Equal((long)SqliteSchema.CurrentVersion, _db.Scalar("PRAGMA user_version;"));
+        Assert.Equal("Chest pain", (await upgraded.GetAsync(conversation.Id))!.Title);
+        Assert.Equal("key_alice", (await upgraded.GetAsync(owned.Id))!.Owner);
     }
 
     [Fact]

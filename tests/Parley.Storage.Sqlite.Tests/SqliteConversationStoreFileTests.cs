@@ -19,7 +19,7 @@ public sealed class SqliteConversationStoreFileTests : IDisposable
 
         Assert.True(File.Exists(_db.Path));
         Assert.Equal(_db.Path, store.DatabasePath);
-        Assert.Equal(4L, _db.Scalar("PRAGMA user_version;"));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, _db.Scalar("PRAGMA user_version;"));
         Assert.Equal("wal", _db.Scalar("PRAGMA journal_mode;"));
     }
 

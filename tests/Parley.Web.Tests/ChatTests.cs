@@ -191,6 +191,28 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
     }
 
     [ChromiumFact]
+    public async Task Rename_BotConversation_IsStoredOnTheServerAndShownInAnotherBrowser()
+    {
+        var page = await fixture.NewPageAsync();
+        await ChatPage.OpenAsync(page, "shop");
+        await ChatPage.SendAsync(page, "do you ship abroad?");
+        await ChatPage.WaitIdleAsync(page);
+        var id = Uri.UnescapeDataString(page.Url[(page.Url.IndexOf("#/chat/", StringComparison.Ordinal) + 7)..]);
+        var item = page.Locator($".conversations li[data-id='{id}']");
+
+        await item.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
+        await page.GetByLabel("New name").FillAsync("运费 shipping abroad");
+        await page.GetByLabel("New name").PressAsync("Enter");
+
+        await Expect(item.Locator("a")).ToContainTextAsync("运费 shipping abroad");
+        Assert.Equal("运费 shipping abroad", (await fixture.Services.GetRequiredService<IConversationStore>().GetAsync(id))!.Title);
+        var other = await fixture.NewPageAsync();
+        await other.GotoAsync("/#/chat");
+        await Expect(other.Locator($".conversations li[data-id='{id}'] a")).ToContainTextAsync("运费 shipping abroad");
+        Assert.Equal("null", await other.EvaluateAsync<string>("() => String(localStorage.getItem('parley.titles'))"));
+    }
+
+    [ChromiumFact]
     public async Task ApiKey_Wrong_ShowsBannerAndRightKeyClearsIt()
     {
         var page = await fixture.NewPageAsync(apiKey: "sk-wrong");
