@@ -1,5 +1,7 @@
 using Microsoft.Playwright;
 using Parley.Nlu.Data;
+using Parley.Nlu.Evaluation;
+using Parley.Nlu.Reports;
 using Parley.Nlu.Features;
 using Parley.Nlu.Training;
 using Parley.Storage.Sqlite;
@@ -91,7 +93,27 @@ public sealed class RunsTests(WebFixture fixture)
         await Expect(page.Locator($"tr[data-run='{job}']")).ToContainTextAsync("succeeded");
     }
 
-    private async Task<string> TrainAsync(TrainerOptions options)
+    [ChromiumFact]
+    public async Task RunPage_EvaluatedModel_ShowsTheEvaluationReportWithTheSharedCharts()
+    {
+        var id = await TrainAsync(new TrainerOptions { Epochs = 8, LearningRate = 0.05, Patience = 0, MinSteps = 0, Seed = 2 }, evaluate: true);
+        var page = await fixture.NewPageAsync(width: 1280, height: 900);
+
+        await page.GotoAsync("/#/runs/" + id);
+
+        var report = page.Locator("section[aria-labelledby='evaluation-title']");
+        await Expect(report.Locator("h2")).ToHaveTextAsync("Evaluation");
+        await Expect(report).ToContainTextAsync("restaurant.csv (test)");
+        await Expect(report.Locator(".kv")).ToContainTextAsync("macro-F1");
+        await Expect(report.Locator(".chart-f1 svg")).ToHaveCountAsync(1);
+        await Expect(report.Locator(".chart-confidence svg")).ToHaveCountAsync(1);
+        await Expect(report.Locator(".chart-confusion svg")).ToHaveCountAsync(1);
+        Assert.Contains("F1", await report.Locator(".chart-f1 svg").GetAttributeAsync("aria-label") ?? await report.Locator(".chart-f1 svg").InnerHTMLAsync());
+        await Expect(page.Locator(".kv", new() { HasText = "evaluation" })).ToHaveCountAsync(0);
+        await WebFixture.ScreenshotAsync(page, "run-evaluation");
+    }
+
+    private async Task<string> TrainAsync(TrainerOptions options, bool evaluate = false)
     {
         var data = await DatasetReader.ReadAsync(Path.Combine(TestPaths.Root, "tests", "data", "small", "restaurant.csv"));
         var split = DatasetSplitter.Split([.. data.AllItems]);
@@ -99,8 +121,17 @@ public sealed class RunsTests(WebFixture fixture)
         var model = await IntentModelTrainer.TrainAsync(featurizer, [.. split.Train.Select(i => i.ToExample())], [.. split.Validation.Select(i => i.ToExample())], options);
         var id = $"run-web-{Guid.NewGuid().ToString("N")[..8]}";
         using var store = new SqliteRunStore(new SqliteConversationStoreOptions { Path = fixture.Database });
-        await store.SaveAsync(IntentModelTrainer.ToRunRecord(model, id, DateTimeOffset.UtcNow, data.Hash, null,
-            new() { ["data"] = "restaurant.csv" }));
+        var run = IntentModelTrainer.ToRunRecord(model, id, DateTimeOffset.UtcNow, data.Hash, null, new() { ["data"] = "restaurant.csv" });
+        if (evaluate)
+        {
+            // What `nlu eval --model` records on the model's run.
+            var test = split.Test.Count > 0 ? split.Test : split.Validation;
+            var predictions = await model.PredictBatchAsync([.. test.Select(i => i.Text)]);
+            var items = test.Select((item, i) => new EvaluationItem(item.Text, item.Intent, predictions[i].Predicted, predictions[i].ClosedPredicted, predictions[i].Confidence)).ToArray();
+            run = RunEvaluation.Attach(run, "restaurant.csv (test)", DateTimeOffset.UtcNow, IntentEvaluator.Compute(items), items);
+        }
+
+        await store.SaveAsync(run);
         return id;
     }
 }
