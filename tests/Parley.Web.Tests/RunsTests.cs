@@ -1,9 +1,12 @@
 using Microsoft.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using Parley.Nlu.Data;
 using Parley.Nlu.Evaluation;
 using Parley.Nlu.Reports;
 using Parley.Nlu.Features;
 using Parley.Nlu.Training;
+using Parley.OpenAI.FineTuning;
+using Parley.Server.FineTuning;
 using Parley.Storage.Sqlite;
 using Parley.Testing;
 using static Microsoft.Playwright.Assertions;
@@ -91,6 +94,51 @@ public sealed class RunsTests(WebFixture fixture)
         await page.GotoAsync("/#/runs");
         await page.GetByLabel("Kind").SelectOptionAsync("fine-tuning");
         await Expect(page.Locator($"tr[data-run='{job}']")).ToContainTextAsync("succeeded");
+    }
+
+    [ChromiumFact]
+    public async Task RunPage_RunningJob_CurveGrowsAsEpochEventsArriveThenStopsWhenItSucceeds()
+    {
+        // The job is written into the server's fine-tuning store directly and its epochs are fed in by the test, so
+        // the page is seen polling a job that is really running, at the test's pace; no worker picks it up (the
+        // worker takes jobs from the API and, at start, unfinished ones).
+        var store = fixture.Services.GetRequiredService<FineTuningStore>();
+        var id = FineTuningIds.New(FineTuningIds.Job);
+        await store.CreateJobAsync(new FineTuningJobObject
+        {
+            Id = id,
+            CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            Hyperparameters = new() { ["n_epochs"] = 6 },
+            Model = "all-MiniLM-L6-v2",
+            Status = FineTuningJobStatuses.Running,
+            TrainingFile = "file-live-test",
+            Seed = 1,
+            Method = new() { ["type"] = "supervised" },
+        }, CancellationToken.None);
+        async Task EpochAsync(int epoch) => await store.AddEventAsync(id, "info", $"epoch {epoch}", "metrics", new()
+        {
+            ["epoch"] = epoch, ["train_loss"] = 1.0 / epoch, ["valid_loss"] = 1.2 / epoch, ["valid_mean_token_accuracy"] = 0.5 + (epoch * 0.05),
+        });
+        await EpochAsync(1);
+        await EpochAsync(2);
+        var page = await fixture.NewPageAsync();
+
+        await page.GotoAsync("/#/runs/" + id);
+        const string Points = "n => { const l = document.querySelector(\".chart-loss svg polyline.series[data-series*='training loss']\"); return l && l.getAttribute('points').trim().split(/\\s+/).length === n; }";
+        await Expect(page.Locator(".live")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync(Points, 2);
+        await EpochAsync(3);
+        await page.WaitForFunctionAsync(Points, 3);
+        await EpochAsync(4);
+        await EpochAsync(5);
+        await page.WaitForFunctionAsync(Points, 5);
+        await Expect(page.Locator("h1 .status")).ToHaveTextAsync("running");
+        await store.UpdateJobAsync(id, j => j with { Status = FineTuningJobStatuses.Succeeded, FinishedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds() }, CancellationToken.None);
+
+        await Expect(page.Locator("h1 .status")).ToHaveTextAsync("succeeded");
+        await Expect(page.Locator(".live")).ToBeHiddenAsync();
+        await Expect(page.Locator(".chart-accuracy svg polyline.series")).ToHaveCountAsync(1);
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => performance.getEntriesByType('navigation').length"));
     }
 
     [ChromiumFact]
