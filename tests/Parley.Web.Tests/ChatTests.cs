@@ -213,6 +213,35 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
     }
 
     [ChromiumFact]
+    public async Task Phone_ChineseAndAVeryLongMessage_FitTheScreenAndAreStoredWhole()
+    {
+        var page = await fixture.NewPageAsync(width: 360, height: 740);
+        await ChatPage.OpenAsync(page, "shop");
+        await ChatPage.SendAsync(page, "你好，我想退货，请问运费谁出？");
+        await Expect(ChatPage.Replies(page)).ToHaveCountAsync(1);
+        await ChatPage.WaitIdleAsync(page);
+        Assert.Matches("#/chat/.+", page.Url);
+        var id = Uri.UnescapeDataString(page.Url[(page.Url.IndexOf("#/chat/", StringComparison.Ordinal) + 7)..]);
+        // 5,000 characters: one unbroken word (a pasted token or URL) and ordinary sentences.
+        var longText = new string('x', 1200) + " " + string.Concat(Enumerable.Repeat("The parcel arrived damaged and I would like a refund. ", 90));
+        longText = longText[..4999] + "!"; // 5,000 characters; the page trims the ends of what is sent
+
+        await ChatPage.SendAsync(page, longText);
+        await Expect(ChatPage.Replies(page)).ToHaveCountAsync(2);
+        await ChatPage.WaitIdleAsync(page);
+
+        await Expect(ChatPage.UserMessages(page).First).ToContainTextAsync("你好，我想退货");
+        await Expect(page.Locator(".conversations li.active")).ToContainTextAsync("你好");
+        var stored = (await fixture.Services.GetRequiredService<IConversationStore>().GetAsync(id))!;
+        Assert.Equal(longText, stored.Messages.Where(m => m.Message.Role == Microsoft.Extensions.AI.ChatRole.User).Last().Message.Text);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "nothing is wider than the phone's screen");
+        Assert.True(await ChatPage.UserMessages(page).Last.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth + 1"), "the long word wraps inside its bubble");
+        var box = await page.GetByLabel("Message", new() { Exact = true }).BoundingBoxAsync();
+        Assert.True(box!.Y + box.Height <= 740, "the message box stays on screen");
+        await WebFixture.ScreenshotAsync(page, "phone-long-message");
+    }
+
+    [ChromiumFact]
     public async Task ApiKey_Wrong_ShowsBannerAndRightKeyClearsIt()
     {
         var page = await fixture.NewPageAsync(apiKey: "sk-wrong");
