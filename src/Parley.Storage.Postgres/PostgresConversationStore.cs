@@ -36,7 +36,7 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
     public string Description => _database.Description;
 
     /// <inheritdoc />
-    public async Task<Conversation> CreateAsync(string bot, string? id = null, CancellationToken cancellationToken = default)
+    public async Task<Conversation> CreateAsync(string bot, string? id = null, string? owner = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(bot);
         if (id is not null)
@@ -51,17 +51,18 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
             bool created = await _database.RunAsync($"create a conversation for bot '{bot}'", async (connection, transaction) =>
             {
                 await using var command = PostgresDatabase.Command(connection, transaction, """
-                    INSERT INTO conversations (id, bot, system_prompt, created, updated) VALUES ($1, $2, NULL, $3, $3)
+                    INSERT INTO conversations (id, bot, system_prompt, created, updated, owner) VALUES ($1, $2, NULL, $3, $3, $4)
                     ON CONFLICT (id) DO NOTHING;
                     """);
                 command.Parameters.AddWithValue(candidate);
                 command.Parameters.AddWithValue(bot);
                 command.Parameters.AddWithValue(now);
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)owner ?? DBNull.Value });
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
             }, cancellationToken).ConfigureAwait(false);
             if (created)
             {
-                return new Conversation(candidate, bot, now, now);
+                return new Conversation(candidate, bot, now, now) { Owner = owner };
             }
 
             if (id is not null)
@@ -85,7 +86,7 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
         return _database.RunAsync($"load conversation '{id}'", async (connection, transaction) =>
         {
             Conversation conversation;
-            await using (var command = PostgresDatabase.Command(connection, transaction, "SELECT bot, system_prompt, created, updated FROM conversations WHERE id = $1;"))
+            await using (var command = PostgresDatabase.Command(connection, transaction, "SELECT bot, system_prompt, created, updated, owner, title FROM conversations WHERE id = $1;"))
             {
                 command.Parameters.AddWithValue(id);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -97,6 +98,8 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
                 conversation = new Conversation(id, reader.GetString(0), PostgresRows.Timestamp(reader, 2), PostgresRows.Timestamp(reader, 3))
                 {
                     SystemPrompt = PostgresRows.NullableString(reader, 1),
+                    Owner = PostgresRows.NullableString(reader, 4),
+                    Title = PostgresRows.NullableString(reader, 5),
                 };
             }
 
@@ -276,13 +279,28 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
     }
 
     /// <inheritdoc />
+    public async Task SetTitleAsync(string id, string? title, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        await _database.RunAsync($"set the title of conversation '{id}'", async (connection, transaction) =>
+        {
+            await using var command = PostgresDatabase.Command(connection, transaction, "UPDATE conversations SET title = $2 WHERE id = $1;");
+            command.Parameters.AddWithValue(id);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)title ?? DBNull.Value });
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0
+                ? throw Missing(id, "set the title of")
+                : 1;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<ConversationSummary>> ListAsync(string? bot = null, int limit = 50, CancellationToken cancellationToken = default) =>
-        ListPageAsync(bot, limit, after: null, cancellationToken);
+        ListPageAsync(bot, limit, after: null, owner: null, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>A keyset query on (updated, created, id), the order of the SQLite store.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not positive.</exception>
-    public Task<IReadOnlyList<ConversationSummary>> ListPageAsync(string? bot, int limit, string? after, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ConversationSummary>> ListPageAsync(string? bot, int limit, string? after, string? owner = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return _database.RunAsync("list conversations", async (connection, transaction) =>
@@ -290,10 +308,12 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
             await using var command = PostgresDatabase.Command(connection, transaction, """
                 SELECT c.id, c.bot, c.created, c.updated,
                        (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id),
-                       (SELECT m.payload FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.seq LIMIT 1)
+                       (SELECT m.payload FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.seq LIMIT 1),
+                       c.title, c.owner
                 FROM conversations c
                 LEFT JOIN conversations a ON a.id = $2
                 WHERE ($1::text IS NULL OR c.bot = $1)
+                  AND ($4::text IS NULL OR c.owner = $4)
                   AND ($2::text IS NULL OR (a.id IS NOT NULL AND (c.updated < a.updated
                        OR (c.updated = a.updated AND (c.created < a.created OR (c.created = a.created AND c.id COLLATE "C" > a.id COLLATE "C"))))))
                 ORDER BY c.updated DESC, c.created DESC, c.id COLLATE "C"
@@ -302,6 +322,7 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)bot ?? DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)after ?? DBNull.Value });
             command.Parameters.AddWithValue(limit);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)owner ?? DBNull.Value });
             var summaries = new List<ConversationSummary>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -312,7 +333,9 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
                     PostgresRows.Timestamp(reader, 2),
                     PostgresRows.Timestamp(reader, 3),
                     (int)reader.GetInt64(4),
-                    reader.IsDBNull(5) ? null : PreviewOf(reader.GetString(5))));
+                    reader.IsDBNull(5) ? null : PreviewOf(reader.GetString(5)),
+                    PostgresRows.NullableString(reader, 6),
+                    PostgresRows.NullableString(reader, 7)));
             }
 
             return (IReadOnlyList<ConversationSummary>)summaries;

@@ -125,6 +125,25 @@ internal static class PostgresSchema
         );
         CREATE INDEX ix_fine_tuning_checkpoints_job ON fine_tuning_checkpoints (job_id, seq);
         """,
+
+        // 5: a conversation's title (renamed in the web app) and owner (the API key that made it, as an owner id).
+        """
+        ALTER TABLE conversations ADD COLUMN title text NULL;
+        ALTER TABLE conversations ADD COLUMN owner text NULL;
+        CREATE INDEX ix_conversations_owner_updated ON conversations (owner, updated DESC, created DESC, id);
+        """,
+    ];
+
+    /// <summary>
+    /// The way back from each version to the one before (index 0 undoes migration 2; migration 1 is not undone), for a
+    /// downgrade of Parley: what the later migrations added is dropped with its data.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Downgrades =
+    [
+        "DROP TABLE IF EXISTS conversation_events;",
+        "DROP TABLE IF EXISTS rate_limit_windows;",
+        "DROP TABLE IF EXISTS fine_tuning_checkpoints; DROP TABLE IF EXISTS fine_tuning_events; DROP TABLE IF EXISTS fine_tuning_jobs; DROP TABLE IF EXISTS fine_tuning_files;",
+        "DROP INDEX IF EXISTS ix_conversations_owner_updated; ALTER TABLE conversations DROP COLUMN IF EXISTS owner; ALTER TABLE conversations DROP COLUMN IF EXISTS title;",
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>
@@ -179,6 +198,35 @@ internal static class PostgresSchema
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return found;
+    }
+
+    /// <summary>
+    /// Takes the schema down to <paramref name="targetVersion"/> (at least 1) in one transaction, under the migration
+    /// lock, dropping what later versions added; for going back to an older Parley.
+    /// </summary>
+    public static async Task DowngradeAsync(NpgsqlConnection connection, int targetVersion, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetVersion, 1);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({MigrationLockKey});", cancellationToken).ConfigureAwait(false);
+        int version;
+        await using (var read = new NpgsqlCommand("SELECT version FROM parley_schema;", connection, transaction))
+        {
+            version = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int found ? found : 0;
+        }
+
+        for (; version > targetVersion; version--)
+        {
+            await ExecuteAsync(connection, transaction, Downgrades[version - 2], cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var write = new NpgsqlCommand("UPDATE parley_schema SET version = $1, migrated = now();", connection, transaction))
+        {
+            write.Parameters.AddWithValue(version);
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)

@@ -49,7 +49,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
     public string DatabasePath => _path;
 
     /// <inheritdoc />
-    public async Task<Conversation> CreateAsync(string bot, string? id = null, CancellationToken cancellationToken = default)
+    public async Task<Conversation> CreateAsync(string bot, string? id = null, string? owner = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(bot);
         if (id is not null)
@@ -64,15 +64,16 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
             {
                 string candidate = id ?? SqliteRows.NewId();
                 using var command = SqliteDatabase.Command(connection, transaction, """
-                    INSERT INTO conversations (id, bot, system_prompt, created, updated) VALUES ($id, $bot, NULL, $now, $now);
+                    INSERT INTO conversations (id, bot, system_prompt, created, updated, owner) VALUES ($id, $bot, NULL, $now, $now, $owner);
                     """);
+                command.Parameters.AddWithValue("$owner", (object?)owner ?? DBNull.Value);
                 command.Parameters.AddWithValue("$id", candidate);
                 command.Parameters.AddWithValue("$bot", bot);
                 command.Parameters.AddWithValue("$now", SqliteRows.FormatTimestamp(now));
                 try
                 {
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    return new Conversation(candidate, bot, now, now);
+                    return new Conversation(candidate, bot, now, now) { Owner = owner };
                 }
                 catch (SqliteException ex) when (SqliteErrors.IsConstraintViolation(ex))
                 {
@@ -99,7 +100,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
         return await _database.ReadAsync($"load conversation '{id}'", async (connection, transaction) =>
         {
             Conversation conversation;
-            using (var command = SqliteDatabase.Command(connection, transaction, "SELECT bot, system_prompt, created, updated FROM conversations WHERE id = $id;"))
+            using (var command = SqliteDatabase.Command(connection, transaction, "SELECT bot, system_prompt, created, updated, owner, title FROM conversations WHERE id = $id;"))
             {
                 command.Parameters.AddWithValue("$id", id);
                 using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -111,6 +112,8 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
                 conversation = new Conversation(id, reader.GetString(0), SqliteRows.ParseTimestamp(reader.GetString(2)), SqliteRows.ParseTimestamp(reader.GetString(3)))
                 {
                     SystemPrompt = reader.IsDBNull(1) ? null : reader.GetString(1),
+                    Owner = reader.IsDBNull(4) ? null : reader.GetString(4),
+                    Title = reader.IsDBNull(5) ? null : reader.GetString(5),
                 };
             }
 
@@ -331,18 +334,33 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
     }
 
     /// <inheritdoc />
+    public async Task SetTitleAsync(string id, string? title, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        await _database.WriteAsync($"set the title of conversation '{id}'", async (connection, transaction) =>
+        {
+            using var command = SqliteDatabase.Command(connection, transaction, "UPDATE conversations SET title = $title WHERE id = $id;");
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$title", (object?)title ?? DBNull.Value);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0
+                ? throw Missing(id, "set the title of")
+                : 1;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// <paramref name="bot"/> matches exactly (case-sensitive). The preview is the first user message's text on one
     /// line, cut to 60 characters with an ellipsis; ties in the update time are ordered newest-created first.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not positive.</exception>
     public Task<IReadOnlyList<ConversationSummary>> ListAsync(string? bot = null, int limit = 50, CancellationToken cancellationToken = default) =>
-        ListPageAsync(bot, limit, after: null, cancellationToken);
+        ListPageAsync(bot, limit, after: null, owner: null, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>A keyset query on (updated, created, id): pages cost the same however deep they are.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not positive.</exception>
-    public async Task<IReadOnlyList<ConversationSummary>> ListPageAsync(string? bot, int limit, string? after, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ConversationSummary>> ListPageAsync(string? bot, int limit, string? after, string? owner = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return await _database.ReadAsync("list conversations", async (connection, transaction) =>
@@ -350,10 +368,12 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
             using var command = SqliteDatabase.Command(connection, transaction, """
                 SELECT c.id, c.bot, c.created, c.updated,
                        (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id),
-                       (SELECT m.payload FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.seq LIMIT 1)
+                       (SELECT m.payload FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.seq LIMIT 1),
+                       c.title, c.owner
                 FROM conversations c
                 LEFT JOIN conversations a ON a.id = $after
                 WHERE ($bot IS NULL OR c.bot = $bot)
+                  AND ($owner IS NULL OR c.owner = $owner)
                   AND ($after IS NULL OR (a.id IS NOT NULL AND (c.updated < a.updated
                        OR (c.updated = a.updated AND (c.created < a.created OR (c.created = a.created AND c.id > a.id))))))
                 ORDER BY c.updated DESC, c.created DESC, c.id
@@ -362,6 +382,7 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
             command.Parameters.AddWithValue("$bot", (object?)bot ?? DBNull.Value);
             command.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
             command.Parameters.AddWithValue("$limit", limit);
+            command.Parameters.AddWithValue("$owner", (object?)owner ?? DBNull.Value);
             var summaries = new List<ConversationSummary>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -372,7 +393,9 @@ public sealed class SqliteConversationStore : IConversationStore, IDisposable, I
                     SqliteRows.ParseTimestamp(reader.GetString(2)),
                     SqliteRows.ParseTimestamp(reader.GetString(3)),
                     reader.GetInt32(4),
-                    reader.IsDBNull(5) ? null : PreviewOf(reader.GetString(5))));
+                    reader.IsDBNull(5) ? null : PreviewOf(reader.GetString(5)),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7)));
             }
 
             return (IReadOnlyList<ConversationSummary>)summaries;

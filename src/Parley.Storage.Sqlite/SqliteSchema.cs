@@ -7,7 +7,7 @@ namespace Parley.Storage.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this code writes and reads.</summary>
-    public const int CurrentVersion = 5;
+    public const int CurrentVersion = 6;
 
     private const string CreateV1 = """
         CREATE TABLE IF NOT EXISTS conversations (
@@ -119,9 +119,18 @@ internal static class SqliteSchema
         PRAGMA user_version = 5;
         """;
 
+    // Version 6 adds a conversation's title (renamed in the web app) and owner (the API key that made it, as an owner id).
+    private const string MigrateV5ToV6 = """
+        ALTER TABLE conversations ADD COLUMN title TEXT NULL;
+        ALTER TABLE conversations ADD COLUMN owner TEXT NULL;
+        CREATE INDEX IF NOT EXISTS ix_conversations_owner_updated ON conversations (owner, updated DESC);
+        PRAGMA user_version = 6;
+        """;
+
     // The way back, one version at a time, for a downgrade of Parley (see DowngradeAsync).
     private static readonly IReadOnlyDictionary<int, string> Downgrades = new Dictionary<int, string>
     {
+        [6] = "DROP INDEX IF EXISTS ix_conversations_owner_updated; ALTER TABLE conversations DROP COLUMN owner; ALTER TABLE conversations DROP COLUMN title; PRAGMA user_version = 5;",
         [5] = "DROP TABLE IF EXISTS fine_tuning_checkpoints; DROP TABLE IF EXISTS fine_tuning_events; DROP TABLE IF EXISTS fine_tuning_jobs; DROP TABLE IF EXISTS fine_tuning_files; PRAGMA user_version = 4;",
         [4] = "DROP TABLE IF EXISTS conversation_events; PRAGMA user_version = 3;",
         [3] = "DROP TABLE IF EXISTS calendar_events; PRAGMA user_version = 2;",
@@ -167,6 +176,12 @@ internal static class SqliteSchema
             if (version == 4)
             {
                 await ExecuteAsync(connection, transaction, MigrateV4ToV5, cancellationToken).ConfigureAwait(false);
+                version = 5;
+            }
+
+            if (version == 5)
+            {
+                await ExecuteAsync(connection, transaction, MigrateV5ToV6, cancellationToken).ConfigureAwait(false);
                 transaction.Commit();
             }
             else if (version != CurrentVersion)

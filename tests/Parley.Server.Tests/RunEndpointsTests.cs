@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Core.Runs;
+using Parley.Nlu.Evaluation;
+using Parley.Nlu.Reports;
 
 namespace Parley.Server.Tests;
 
@@ -47,6 +49,44 @@ public sealed class RunEndpointsTests(ServerFixture server)
         var loss = await server.Http.GetStringAsync($"/api/runs/charts/loss.svg?ids={a}");
         Assert.Contains("training loss", loss);
         Assert.Contains("validation loss", loss);
+    }
+
+    [Fact]
+    public async Task GetRun_WithEvaluation_ReturnsItsReportAndItsChartsDrawFromIt()
+    {
+        var id = await SaveRunAsync([0.5, 0.7], bestEpoch: 2);
+        var store = server.Services.GetRequiredService<IRunStore>();
+        EvaluationItem[] items =
+        [
+            new("hi", "greet", "greet", "greet", 0.9),
+            new("hello", "greet", "bye", "bye", 0.6),
+            new("bye", "bye", "bye", "bye", 0.8),
+            new("see you", "bye", "greet", "greet", 0.4),
+            new("ciao", "bye", "bye", "bye", 0.7),
+        ];
+        await store.SaveAsync(RunEvaluation.Attach((await store.GetAsync(id))!, "tiny.csv (test)", DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), IntentEvaluator.Compute(items), items));
+
+        var run = await server.Http.GetFromJsonAsync<JsonNode>($"/api/runs/{id}");
+        var confusion = await server.Http.GetStringAsync($"/api/runs/{id}/evaluation/confusion.svg");
+        var f1 = await server.Http.GetStringAsync($"/api/runs/{id}/evaluation/f1.svg");
+        var confidence = await server.Http.GetStringAsync($"/api/runs/{id}/evaluation/confidence.svg");
+        using var none = await server.Http.GetAsync($"/api/runs/{await SaveRunAsync([0.5], bestEpoch: 1)}/evaluation/f1.svg");
+        using var unknown = await server.Http.GetAsync($"/api/runs/{id}/evaluation/pie.svg");
+
+        Assert.Equal("tiny.csv (test)", (string?)run!["evaluation"]!["data"]);
+        Assert.Equal(1_800_000_000L, (long?)run["evaluation"]!["evaluated"]);
+        Assert.Equal(0.6, (double)run["evaluation"]!["metrics"]!["accuracy"]!, 6);
+        Assert.Null(run["metrics"]!["evaluation"]);
+        Assert.Null(run["evaluation"]!["pairs"]);
+        Assert.StartsWith("<svg", confusion);
+        Assert.Contains("true greet, predicted bye: 1", confusion);
+        Assert.Contains("true greet, predicted greet: 1", confusion);
+        Assert.StartsWith("<svg", f1);
+        Assert.Contains("greet", f1);
+        Assert.StartsWith("<svg", confidence);
+        Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        Assert.Contains("evaluation_not_found", await none.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Theory]

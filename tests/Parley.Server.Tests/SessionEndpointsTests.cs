@@ -186,6 +186,71 @@ public sealed class SessionEndpointsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task PatchSession_Title_ShowsInDetailAndListAndNullRemovesIt()
+    {
+        var id = "s-" + Guid.NewGuid().ToString("N");
+        await SendAsync(id, "hello");
+
+        using var renamed = await PatchAsync(id, new JsonObject { ["title"] = "  退货问题 — returns  " });
+        var detail = JsonNode.Parse(await renamed.Content.ReadAsStringAsync())!;
+        var list = await server.Http.GetFromJsonAsync<JsonNode>("/api/sessions?limit=1000");
+        using var cleared = await PatchAsync(id, new JsonObject { ["title"] = null });
+        var after = await server.Http.GetFromJsonAsync<JsonNode>($"/api/sessions/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal("退货问题 — returns", (string?)detail["title"]);
+        Assert.Equal(2, detail["messages"]!.AsArray().Count);
+        Assert.Equal("退货问题 — returns", (string?)list!["data"]!.AsArray().Single(s => (string?)s!["id"] == id)!["title"]);
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        Assert.Null(after!["title"]);
+    }
+
+    [Theory]
+    [InlineData("{\"title\":\"line one\\nline two\"}", "title", "invalid_title")]
+    [InlineData("{\"title\":\"tab\\there\"}", "title", "invalid_title")]
+    [InlineData("{\"title\":\"separator\\u2028here\"}", "title", "invalid_title")]
+    [InlineData("{\"title\":42}", "title", "invalid_value")]
+    [InlineData("{}", "title", "invalid_value")]
+    [InlineData("{\"title\":\"ok\",\"bot\":\"other\"}", "bot", "invalid_value")]
+    [InlineData("[1]", null, "invalid_json")]
+    public async Task PatchSession_BadBody_Returns400NamingTheField(string body, string? param, string code)
+    {
+        var id = "s-" + Guid.NewGuid().ToString("N");
+        await SendAsync(id, "hello");
+
+        using var response = await server.Http.PatchAsync($"/api/sessions/{id}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal(param, (string?)error["param"]);
+        Assert.Equal(code, (string?)error["code"]);
+        Assert.Equal("invalid_request_error", (string?)error["type"]);
+    }
+
+    [Fact]
+    public async Task PatchSession_TitleTooLong_Returns400SayingTheLimit()
+    {
+        var id = "s-" + Guid.NewGuid().ToString("N");
+        await SendAsync(id, "hello");
+
+        using var response = await PatchAsync(id, new JsonObject { ["title"] = new string('x', 201) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("at most 200 characters", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PatchSession_Unknown_Returns404()
+    {
+        using var response = await PatchAsync("s-none-" + Guid.NewGuid().ToString("N"), new JsonObject { ["title"] = "x" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("session_not_found", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["code"]);
+    }
+
+    private Task<HttpResponseMessage> PatchAsync(string id, JsonObject body) => server.Http.PatchAsync($"/api/sessions/{id}", JsonContent.Create(body));
+
+    [Fact]
     public async Task GetReadyz_AfterStart_IsReady()
     {
         using var response = await server.Http.GetAsync("/readyz");

@@ -306,6 +306,50 @@ public abstract class ConversationStoreConformanceTests(StoreBackend backend) : 
     }
 
     [StoreFact]
+    public async Task SetTitleAsync_SetThenCleared_IsStoredAndListedWithoutTouchingTheUpdateTime()
+    {
+        var store = Backend.OpenConversationStore();
+        var conversation = await store.CreateAsync("bot");
+        Backend.Time.Advance(TimeSpan.FromMinutes(5));
+
+        await store.SetTitleAsync(conversation.Id, "退货 — returns ✓");
+        var loaded = await store.GetAsync(conversation.Id);
+        var listed = Assert.Single(await store.ListAsync());
+        await store.SetTitleAsync(conversation.Id, null);
+
+        Assert.Equal("退货 — returns ✓", loaded!.Title);
+        Assert.Equal("退货 — returns ✓", listed.Title);
+        Assert.Equal(conversation.Updated, listed.Updated);
+        Assert.Null((await store.GetAsync(conversation.Id))!.Title);
+        Assert.Null(Assert.Single(await store.ListAsync()).Title);
+        await Assert.ThrowsAsync<ConversationStoreException>(() => store.SetTitleAsync("s_missing", "x"));
+    }
+
+    [StoreFact]
+    public async Task CreateAsync_WithOwner_IsStoredAndListPageFiltersByIt()
+    {
+        var store = Backend.OpenConversationStore();
+        var alice = await store.CreateAsync("bot", owner: "key_alice");
+        Backend.Time.Advance(TimeSpan.FromSeconds(1));
+        var bob = await store.CreateAsync("bot", owner: "key_bob");
+        Backend.Time.Advance(TimeSpan.FromSeconds(1));
+        var nobody = await store.CreateAsync("bot");
+        Backend.Time.Advance(TimeSpan.FromSeconds(1));
+        var alice2 = await store.CreateAsync("other", owner: "key_alice");
+
+        Assert.Equal("key_alice", alice.Owner);
+        Assert.Equal("key_alice", (await store.GetAsync(alice.Id))!.Owner);
+        Assert.Null((await store.GetAsync(nobody.Id))!.Owner);
+        Assert.Equal([alice2.Id, alice.Id], (await store.ListPageAsync(null, 10, null, "key_alice")).Select(s => s.Id));
+        Assert.Equal([alice.Id], (await store.ListPageAsync("bot", 10, null, "key_alice")).Select(s => s.Id));
+        Assert.Equal([alice.Id], (await store.ListPageAsync(null, 10, alice2.Id, "key_alice")).Select(s => s.Id));
+        Assert.Equal([bob.Id], (await store.ListPageAsync(null, 10, null, "key_bob")).Select(s => s.Id));
+        Assert.Empty(await store.ListPageAsync(null, 10, null, "key_carol"));
+        Assert.Equal(4, (await store.ListPageAsync(null, 10, null, owner: null)).Count);
+        Assert.Equal("key_bob", (await store.ListAsync()).Single(s => s.Id == bob.Id).Owner);
+    }
+
+    [StoreFact]
     public async Task CreateAsync_DuplicateId_Throws()
     {
         var store = Backend.OpenConversationStore();

@@ -52,6 +52,36 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Schema_DowngradedToVersionFour_LosesTitleAndOwnerAndIsMigratedBackKeepingConversations()
+    {
+        await using (var first = new PostgresConversationStore(_db.Options()))
+        {
+            await first.CreateAsync("shop", "s_1", owner: "key_alice");
+            await first.SetTitleAsync("s_1", "Returns");
+        }
+
+        await using (var connection = new Npgsql.NpgsqlConnection(_db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await PostgresSchema.DowngradeAsync(connection, 4, CancellationToken.None);
+        }
+
+        var columnsAtFour = await _db.ScalarAsync("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'conversations';");
+        var versionAtFour = await _db.ScalarAsync("SELECT version FROM parley_schema;");
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var store = new PostgresConversationStore(_db.Options());
+        var loaded = await store.GetAsync("s_1");
+        await store.SetTitleAsync("s_1", "Again");
+
+        Assert.Equal("id,bot,system_prompt,created,updated", columnsAtFour);
+        Assert.Equal(4, versionAtFour);
+        Assert.Null(loaded!.Owner);
+        Assert.Null(loaded.Title);
+        Assert.Equal("Again", (await store.GetAsync("s_1"))!.Title);
+        Assert.Equal(PostgresSchema.CurrentVersion, await _db.ScalarAsync("SELECT version FROM parley_schema;"));
+    }
+
+    [StoreFact]
     public async Task Open_NewerSchema_IsRefusedNamingBothVersions()
     {
         await using (var first = new PostgresConversationStore(_db.Options()))

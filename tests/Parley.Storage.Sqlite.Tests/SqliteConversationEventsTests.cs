@@ -84,6 +84,34 @@ public sealed class SqliteConversationEventsTests : IDisposable
     }
 
     [Fact]
+    public async Task Schema_VersionFiveDatabase_GetsTitleAndOwnerAndADowngradeTakesThemAway()
+    {
+        var store = _db.OpenStore();
+        var conversation = await store.CreateAsync("clinic");
+        await store.AppendAsync(conversation.Id, [Message(ChatRole.User, "hi")], [new ConversationEvent("handoff", Now)]);
+        using (var connection = _db.OpenRaw())
+        {
+            await SqliteSchema.DowngradeAsync(connection, 5, CancellationToken.None);
+        }
+
+        var columnsAtFive = _db.Scalar("SELECT group_concat(name) FROM pragma_table_info('conversations');");
+        SqliteConnection.ClearAllPools();
+        var upgraded = _db.OpenStore();
+        var loaded = await upgraded.GetAsync(conversation.Id);
+        await upgraded.SetTitleAsync(conversation.Id, "Chest pain");
+        var owned = await upgraded.CreateAsync("clinic", owner: "key_alice");
+
+        Assert.Equal("id,bot,system_prompt,created,updated", columnsAtFive);
+        Assert.Null(loaded!.Title);
+        Assert.Null(loaded.Owner);
+        Assert.Single(loaded.Messages);
+        Assert.Single(loaded.Events);
+        Assert.Equal((long)SqliteSchema.CurrentVersion, _db.Scalar("PRAGMA user_version;"));
+        Assert.Equal("Chest pain", (await upgraded.GetAsync(conversation.Id))!.Title);
+        Assert.Equal("key_alice", (await upgraded.GetAsync(owned.Id))!.Owner);
+    }
+
+    [Fact]
     public async Task SendAsync_ReplyCarryingEvents_StoresThemWithTheReplyAndNotInItsMetadata()
     {
         var client = new TestChatClient

@@ -12,7 +12,7 @@ public sealed class InMemoryConversationStore : IConversationStore
     /// <summary>Called before each append; throw from it to simulate a failing store.</summary>
     public Action<string, IReadOnlyList<StoredMessage>>? OnAppend { get; set; }
 
-    public Task<Conversation> CreateAsync(string bot, string? id = null, CancellationToken cancellationToken = default)
+    public Task<Conversation> CreateAsync(string bot, string? id = null, string? owner = null, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -23,7 +23,7 @@ public sealed class InMemoryConversationStore : IConversationStore
             }
 
             var now = DateTimeOffset.UtcNow;
-            var conversation = new Conversation(id, bot, now, now);
+            var conversation = new Conversation(id, bot, now, now) { Owner = owner };
             _conversations[id] = conversation;
             return Task.FromResult(Copy(conversation));
         }
@@ -70,6 +70,16 @@ public sealed class InMemoryConversationStore : IConversationStore
         return Task.CompletedTask;
     }
 
+    public Task SetTitleAsync(string id, string? title, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            (_conversations.TryGetValue(id, out var c) ? c : throw new ConversationStoreException($"no session '{id}'")).Title = title;
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<ConversationSummary>> ListAsync(string? bot = null, int limit = 50, CancellationToken cancellationToken = default)
     {
         lock (_lock)
@@ -78,7 +88,7 @@ public sealed class InMemoryConversationStore : IConversationStore
                 .Where(c => bot is null || c.Bot == bot)
                 .OrderByDescending(c => c.Updated)
                 .Take(limit)
-                .Select(c => new ConversationSummary(c.Id, c.Bot, c.Created, c.Updated, c.Messages.Count, c.Messages.FirstOrDefault(m => m.Message.Role == Microsoft.Extensions.AI.ChatRole.User)?.Message.Text))
+                .Select(c => new ConversationSummary(c.Id, c.Bot, c.Created, c.Updated, c.Messages.Count, c.Messages.FirstOrDefault(m => m.Message.Role == Microsoft.Extensions.AI.ChatRole.User)?.Message.Text, c.Title, c.Owner))
                 .ToList();
             return Task.FromResult(list);
         }
@@ -94,7 +104,7 @@ public sealed class InMemoryConversationStore : IConversationStore
 
     private static Conversation Copy(Conversation source)
     {
-        var copy = new Conversation(source.Id, source.Bot, source.Created, source.Updated) { SystemPrompt = source.SystemPrompt };
+        var copy = new Conversation(source.Id, source.Bot, source.Created, source.Updated) { SystemPrompt = source.SystemPrompt, Owner = source.Owner, Title = source.Title };
         copy.Messages.AddRange(source.Messages);
         copy.Events.AddRange(source.Events);
         return copy;

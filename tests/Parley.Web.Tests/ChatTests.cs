@@ -11,7 +11,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
 {
     public void Dispose() => fixture.ResetLlm();
 
-    [Fact]
+    [ChromiumFact]
     public async Task Send_ModelStreams_ReplyGrowsThenRendersMarkdownWithHighlightedCode()
     {
         string[] pieces = ["Here is ", "**bold** text ", "and code:\n\n", "```csharp\n", "var x = 42;\n", "```\n"];
@@ -33,7 +33,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         Assert.True(await reply.Locator("pre code span[class^='hljs-']").CountAsync() > 0, "the code block is highlighted");
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Stop_MidStream_CancelsTheModelAndKeepsWhatArrived()
     {
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,7 +53,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         Assert.DoesNotContain("word200", await reply.InnerTextAsync());
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task RegenerateAndEdit_LastTurn_ReplacedNotAppended()
     {
         var calls = 0;
@@ -85,7 +85,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         Assert.Equal("second question", lastUser);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Reply_WithHtmlAndScriptPayloads_RendersInert()
     {
         const string payload = "Look: <img src=x onerror=\"window.__xss=1;alert(1)\"> <script>window.__xss=2</script> " +
@@ -114,7 +114,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         Assert.Equal(0, dialogs);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Citation_ShopBotTemplate_OpensItsPassage()
     {
         var page = await fixture.NewPageAsync(height: 1700);
@@ -137,7 +137,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         Assert.True(new FileInfo(shot).Length > 10_000);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Approval_AssistantBooking_ApprovedRunsDeniedDoesNot()
     {
         var page = await fixture.NewPageAsync();
@@ -162,7 +162,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await WebFixture.ScreenshotAsync(page, "approval");
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Reload_BotConversation_RestoresMessagesAndSources()
     {
         // A phone in dark mode: the same page, one column.
@@ -190,7 +190,58 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await WebFixture.ScreenshotAsync(page, "conversation-phone-dark");
     }
 
-    [Fact]
+    [ChromiumFact]
+    public async Task Rename_BotConversation_IsStoredOnTheServerAndShownInAnotherBrowser()
+    {
+        var page = await fixture.NewPageAsync();
+        await ChatPage.OpenAsync(page, "shop");
+        await ChatPage.SendAsync(page, "do you ship abroad?");
+        await ChatPage.WaitIdleAsync(page);
+        var id = Uri.UnescapeDataString(page.Url[(page.Url.IndexOf("#/chat/", StringComparison.Ordinal) + 7)..]);
+        var item = page.Locator($".conversations li[data-id='{id}']");
+
+        await item.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
+        await page.GetByLabel("New name").FillAsync("运费 shipping abroad");
+        await page.GetByLabel("New name").PressAsync("Enter");
+
+        await Expect(item.Locator("a")).ToContainTextAsync("运费 shipping abroad");
+        Assert.Equal("运费 shipping abroad", (await fixture.Services.GetRequiredService<IConversationStore>().GetAsync(id))!.Title);
+        var other = await fixture.NewPageAsync();
+        await other.GotoAsync("/#/chat");
+        await Expect(other.Locator($".conversations li[data-id='{id}'] a")).ToContainTextAsync("运费 shipping abroad");
+        Assert.Equal("null", await other.EvaluateAsync<string>("() => String(localStorage.getItem('parley.titles'))"));
+    }
+
+    [ChromiumFact]
+    public async Task Phone_ChineseAndAVeryLongMessage_FitTheScreenAndAreStoredWhole()
+    {
+        var page = await fixture.NewPageAsync(width: 360, height: 740);
+        await ChatPage.OpenAsync(page, "shop");
+        await ChatPage.SendAsync(page, "你好，我想退货，请问运费谁出？");
+        await Expect(ChatPage.Replies(page)).ToHaveCountAsync(1);
+        await ChatPage.WaitIdleAsync(page);
+        Assert.Matches("#/chat/.+", page.Url);
+        var id = Uri.UnescapeDataString(page.Url[(page.Url.IndexOf("#/chat/", StringComparison.Ordinal) + 7)..]);
+        // 5,000 characters: one unbroken word (a pasted token or URL) and ordinary sentences.
+        var longText = new string('x', 1200) + " " + string.Concat(Enumerable.Repeat("The parcel arrived damaged and I would like a refund. ", 90));
+        longText = longText[..4999] + "!"; // 5,000 characters; the page trims the ends of what is sent
+
+        await ChatPage.SendAsync(page, longText);
+        await Expect(ChatPage.Replies(page)).ToHaveCountAsync(2);
+        await ChatPage.WaitIdleAsync(page);
+
+        await Expect(ChatPage.UserMessages(page).First).ToContainTextAsync("你好，我想退货");
+        await Expect(page.Locator(".conversations li.active")).ToContainTextAsync("你好");
+        var stored = (await fixture.Services.GetRequiredService<IConversationStore>().GetAsync(id))!;
+        Assert.Equal(longText, stored.Messages.Where(m => m.Message.Role == Microsoft.Extensions.AI.ChatRole.User).Last().Message.Text);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "nothing is wider than the phone's screen");
+        Assert.True(await ChatPage.UserMessages(page).Last.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth + 1"), "the long word wraps inside its bubble");
+        var box = await page.GetByLabel("Message", new() { Exact = true }).BoundingBoxAsync();
+        Assert.True(box!.Y + box.Height <= 740, "the message box stays on screen");
+        await WebFixture.ScreenshotAsync(page, "phone-long-message");
+    }
+
+    [ChromiumFact]
     public async Task ApiKey_Wrong_ShowsBannerAndRightKeyClearsIt()
     {
         var page = await fixture.NewPageAsync(apiKey: "sk-wrong");
@@ -205,7 +256,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await Expect(page.Locator("#model option[value='shop']")).ToHaveCountAsync(1);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Send_UpstreamDown_ShowsUpstreamBanner()
     {
         fixture.Llm.GetStreamingResponseAsyncCallback = (_, _, _) => Throwing();
@@ -218,7 +269,7 @@ public sealed class ChatTests(WebFixture fixture) : IDisposable
         await ChatPage.WaitIdleAsync(page);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Send_RateLimitedThenOffline_ShowsEachBannerAndShiftEnterOnlyAddsALine()
     {
         var page = await fixture.NewPageAsync();

@@ -7,7 +7,7 @@ namespace Parley.Web.Tests;
 [Collection(WebCollection.Name)]
 public sealed class ReportChartsTests(WebFixture fixture)
 {
-    [Fact]
+    [ChromiumFact]
     public async Task EvaluationReport_InChromium_ChartsHaveTitlesAxesAndLegends()
     {
         string[] intents = ["order_status", "returns_policy", "shipping_times", "payment_methods", "cancel_order", "store_hours", "loyalty_points", "gift_cards"];

@@ -1,7 +1,12 @@
 using Microsoft.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using Parley.Nlu.Data;
+using Parley.Nlu.Evaluation;
+using Parley.Nlu.Reports;
 using Parley.Nlu.Features;
 using Parley.Nlu.Training;
+using Parley.OpenAI.FineTuning;
+using Parley.Server.FineTuning;
 using Parley.Storage.Sqlite;
 using Parley.Testing;
 using static Microsoft.Playwright.Assertions;
@@ -11,7 +16,7 @@ namespace Parley.Web.Tests;
 [Collection(WebCollection.Name)]
 public sealed class RunsTests(WebFixture fixture)
 {
-    [Fact]
+    [ChromiumFact]
     public async Task RunsPages_TwoRunsTrainedHere_ListedThenComparedWithCurvesOverlaid()
     {
         var slow = await TrainAsync(new TrainerOptions { Epochs = 12, LearningRate = 0.002, Patience = 0, MinSteps = 0, Seed = 1 });
@@ -47,7 +52,7 @@ public sealed class RunsTests(WebFixture fixture)
         await WebFixture.ScreenshotAsync(page, "run");
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task RunPage_FineTuningJobStartedHere_UpdatesWithoutReloadUntilItSucceeds()
     {
         using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
@@ -91,7 +96,72 @@ public sealed class RunsTests(WebFixture fixture)
         await Expect(page.Locator($"tr[data-run='{job}']")).ToContainTextAsync("succeeded");
     }
 
-    private async Task<string> TrainAsync(TrainerOptions options)
+    [ChromiumFact]
+    public async Task RunPage_RunningJob_CurveGrowsAsEpochEventsArriveThenStopsWhenItSucceeds()
+    {
+        // The job is written into the server's fine-tuning store directly and its epochs are fed in by the test, so
+        // the page is seen polling a job that is really running, at the test's pace; no worker picks it up (the
+        // worker takes jobs from the API and, at start, unfinished ones).
+        var store = fixture.Services.GetRequiredService<FineTuningStore>();
+        var id = FineTuningIds.New(FineTuningIds.Job);
+        await store.CreateJobAsync(new FineTuningJobObject
+        {
+            Id = id,
+            CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            Hyperparameters = new() { ["n_epochs"] = 6 },
+            Model = "all-MiniLM-L6-v2",
+            Status = FineTuningJobStatuses.Running,
+            TrainingFile = "file-live-test",
+            Seed = 1,
+            Method = new() { ["type"] = "supervised" },
+        }, Parley.Server.Security.ApiCaller.OwnerOf(WebFixture.ApiKey), CancellationToken.None);
+        async Task EpochAsync(int epoch) => await store.AddEventAsync(id, "info", $"epoch {epoch}", "metrics", new()
+        {
+            ["epoch"] = epoch, ["train_loss"] = 1.0 / epoch, ["valid_loss"] = 1.2 / epoch, ["valid_mean_token_accuracy"] = 0.5 + (epoch * 0.05),
+        });
+        await EpochAsync(1);
+        await EpochAsync(2);
+        var page = await fixture.NewPageAsync();
+
+        await page.GotoAsync("/#/runs/" + id);
+        const string Points = "n => { const l = document.querySelector(\".chart-loss svg polyline.series[data-series*='training loss']\"); return l && l.getAttribute('points').trim().split(/\\s+/).length === n; }";
+        await Expect(page.Locator(".live")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync(Points, 2);
+        await EpochAsync(3);
+        await page.WaitForFunctionAsync(Points, 3);
+        await EpochAsync(4);
+        await EpochAsync(5);
+        await page.WaitForFunctionAsync(Points, 5);
+        await Expect(page.Locator("h1 .status")).ToHaveTextAsync("running");
+        await store.UpdateJobAsync(id, j => j with { Status = FineTuningJobStatuses.Succeeded, FinishedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds() }, CancellationToken.None);
+
+        await Expect(page.Locator("h1 .status")).ToHaveTextAsync("succeeded");
+        await Expect(page.Locator(".live")).ToBeHiddenAsync();
+        await Expect(page.Locator(".chart-accuracy svg polyline.series")).ToHaveCountAsync(1);
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => performance.getEntriesByType('navigation').length"));
+    }
+
+    [ChromiumFact]
+    public async Task RunPage_EvaluatedModel_ShowsTheEvaluationReportWithTheSharedCharts()
+    {
+        var id = await TrainAsync(new TrainerOptions { Epochs = 8, LearningRate = 0.05, Patience = 0, MinSteps = 0, Seed = 2 }, evaluate: true);
+        var page = await fixture.NewPageAsync(width: 1280, height: 900);
+
+        await page.GotoAsync("/#/runs/" + id);
+
+        var report = page.Locator("section[aria-labelledby='evaluation-title']");
+        await Expect(report.Locator("h2")).ToHaveTextAsync("Evaluation");
+        await Expect(report).ToContainTextAsync("restaurant.csv (test)");
+        await Expect(report.Locator(".kv")).ToContainTextAsync("macro-F1");
+        await Expect(report.Locator(".chart-f1 svg")).ToHaveCountAsync(1);
+        await Expect(report.Locator(".chart-confidence svg")).ToHaveCountAsync(1);
+        await Expect(report.Locator(".chart-confusion svg")).ToHaveCountAsync(1);
+        Assert.Contains("F1", await report.Locator(".chart-f1 svg").GetAttributeAsync("aria-label") ?? await report.Locator(".chart-f1 svg").InnerHTMLAsync());
+        await Expect(page.Locator(".kv", new() { HasText = "evaluation" })).ToHaveCountAsync(0);
+        await WebFixture.ScreenshotAsync(page, "run-evaluation");
+    }
+
+    private async Task<string> TrainAsync(TrainerOptions options, bool evaluate = false)
     {
         var data = await DatasetReader.ReadAsync(Path.Combine(TestPaths.Root, "tests", "data", "small", "restaurant.csv"));
         var split = DatasetSplitter.Split([.. data.AllItems]);
@@ -99,8 +169,17 @@ public sealed class RunsTests(WebFixture fixture)
         var model = await IntentModelTrainer.TrainAsync(featurizer, [.. split.Train.Select(i => i.ToExample())], [.. split.Validation.Select(i => i.ToExample())], options);
         var id = $"run-web-{Guid.NewGuid().ToString("N")[..8]}";
         using var store = new SqliteRunStore(new SqliteConversationStoreOptions { Path = fixture.Database });
-        await store.SaveAsync(IntentModelTrainer.ToRunRecord(model, id, DateTimeOffset.UtcNow, data.Hash, null,
-            new() { ["data"] = "restaurant.csv" }));
+        var run = IntentModelTrainer.ToRunRecord(model, id, DateTimeOffset.UtcNow, data.Hash, null, new() { ["data"] = "restaurant.csv" });
+        if (evaluate)
+        {
+            // What `nlu eval --model` records on the model's run.
+            var test = split.Test.Count > 0 ? split.Test : split.Validation;
+            var predictions = await model.PredictBatchAsync([.. test.Select(i => i.Text)]);
+            var items = test.Select((item, i) => new EvaluationItem(item.Text, item.Intent, predictions[i].Predicted, predictions[i].ClosedPredicted, predictions[i].Confidence)).ToArray();
+            run = RunEvaluation.Attach(run, "restaurant.csv (test)", DateTimeOffset.UtcNow, IntentEvaluator.Compute(items), items);
+        }
+
+        await store.SaveAsync(run);
         return id;
     }
 }

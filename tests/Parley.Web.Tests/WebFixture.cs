@@ -12,8 +12,8 @@ namespace Parley.Web.Tests;
 /// <summary>
 /// One Parley server on a real loopback port (the shop and assistant bots, offline, and <see cref="Llm"/> served as
 /// the upstream model <see cref="Model"/>, behind an API key) and one headless Chromium, shared by the browser tests.
-/// Chromium comes from Debian (<c>apt-get install -y chromium</c>; <c>.ci/run</c> installs it): without it every test
-/// fails with that instruction rather than passing unrun.
+/// Chromium comes from Debian (<c>apt-get install -y chromium</c>; <c>.ci/run</c> installs it): without it the tests are
+/// skipped with that instruction (<see cref="ChromiumFactAttribute"/>), or fail when <c>PARLEY_REQUIRE_CHROMIUM=1</c>.
 /// </summary>
 public sealed class WebFixture : IAsyncLifetime
 {
@@ -22,7 +22,7 @@ public sealed class WebFixture : IAsyncLifetime
     public const string Model = "test-llm";
 
     /// <summary>The browser: <c>PARLEY_CHROMIUM</c>, else Debian's.</summary>
-    public static string ChromiumPath => Environment.GetEnvironmentVariable("PARLEY_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+    public static string ChromiumPath => ChromiumTestBrowser.Path;
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "parley-web-tests-" + Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
@@ -46,11 +46,17 @@ public sealed class WebFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (ChromiumTestBrowser.SkipReason is not null)
+        {
+            // Every test is skipped: start nothing.
+            return;
+        }
+
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException(
-                $"The browser tests need Chromium at {ChromiumPath} and it is not installed. Install it with `apt-get install -y chromium` " +
-                "(Debian; .ci/run installs it when missing), or point PARLEY_CHROMIUM at a Chromium binary.");
+                $"{ChromiumTestBrowser.RequireVariable}=1 but Chromium is not installed at {ChromiumPath}. Install it with `apt-get install -y chromium` " +
+                $"(Debian; .ci/run installs it when missing), or point {ChromiumTestBrowser.PathVariable} at a Chromium binary.");
         }
 
         Directory.CreateDirectory(_folder);

@@ -230,12 +230,14 @@ internal static class NluCommand
         var split = new Option<string>("--split") { Description = "Which split of the data to evaluate (CLINC150: test = test + oos_test); data with one split is evaluated whole.", DefaultValueFactory = _ => DatasetSplitNames.Test };
         var report = new Option<string?>("--report") { Description = "Write metrics.json and report.html to this folder." }.RefusingFiles(context);
         var json = new Option<bool>("--json") { Description = "Print the metrics as one JSON object." };
+        var database = new Option<string?>("--db") { Description = "The database of the model's training run, on which the evaluation is recorded (the run page shows it)." };
         var command = new Command("eval", "Evaluate an intent model on labelled data: accuracy, out-of-scope, macro-F1, per-intent metrics, confusions, calibration, latency.");
         dataset.AddTo(command);
         command.Options.Add(modelOption);
         command.Options.Add(split);
         command.Options.Add(report);
         command.Options.Add(json);
+        command.Options.Add(database);
         command.SetAction(async (result, cancellationToken) =>
         {
             var model = await LoadAsync(context, result.GetValue(modelOption)!, cancellationToken).ConfigureAwait(false);
@@ -267,10 +269,31 @@ internal static class NluCommand
                     $"{Path.GetFileName(result.GetValue(modelOption)!.TrimEnd('/'))} on {data.Name} ({name})", metrics, evaluated, curve, cancellationToken).ConfigureAwait(false);
             }
 
+            // The evaluation goes on the model's training run (the newest run that wrote this model folder), if recorded.
+            var modelFolder = Path.GetFullPath(result.GetValue(modelOption)!, context.CurrentDirectory).TrimEnd(Path.DirectorySeparatorChar);
+            var runs = SettingsLoader.Load(context, [new("Parley:Database", result.GetValue(database))]).Database().OpenRuns();
+            string? recordedOn = null;
+            using (runs as IDisposable)
+            {
+                var run = (await runs.ListAsync(IntentModelTrainer.RunKind, 500, cancellationToken).ConfigureAwait(false))
+                    .Where(r => r.ModelPath is { } path && string.Equals(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar), modelFolder, StringComparison.Ordinal))
+                    .MaxBy(r => r.Created);
+                if (run is not null)
+                {
+                    await runs.SaveAsync(RunEvaluation.Attach(run, $"{data.Name} ({name})", DateTimeOffset.UtcNow, metrics, evaluated), cancellationToken).ConfigureAwait(false);
+                    recordedOn = run.Id;
+                }
+            }
+
             if (result.GetValue(json))
             {
                 await context.Out.WriteLineAsync(JsonSerializer.Serialize(metrics, Json)).ConfigureAwait(false);
                 return ExitCodes.Success;
+            }
+
+            if (recordedOn is not null)
+            {
+                await context.Error.WriteLineAsync($"recorded on run {recordedOn} (parley runs show {recordedOn}; the web app's run page shows the report)").ConfigureAwait(false);
             }
 
             static string Pct(double? v) => v is null ? "—" : (v.Value * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";

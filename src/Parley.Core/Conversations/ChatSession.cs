@@ -40,6 +40,7 @@ public sealed class ChatSession
     /// <param name="sessionId">The session to resume or create, or null for a new id.</param>
     /// <param name="defaultSystemPrompt">The bot's system prompt, used unless the session sets its own.</param>
     /// <param name="timeProvider">The clock for timestamps; the system clock by default.</param>
+    /// <param name="owner">The owner a new session is created with (<see cref="Conversation.Owner"/>); an existing session keeps its own.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <exception cref="ConversationStoreException">The session belongs to another bot.</exception>
     public static async Task<ChatSession> OpenAsync(
@@ -49,6 +50,7 @@ public sealed class ChatSession
         string? sessionId = null,
         string? defaultSystemPrompt = null,
         TimeProvider? timeProvider = null,
+        string? owner = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -60,7 +62,7 @@ public sealed class ChatSession
             throw new ConversationStoreException($"Session '{sessionId}' belongs to bot '{conversation.Bot}', not '{bot}'. Start it with --bot for '{conversation.Bot}', or omit --session.");
         }
 
-        conversation ??= await store.CreateAsync(bot, sessionId, cancellationToken).ConfigureAwait(false);
+        conversation ??= await store.CreateAsync(bot, sessionId, owner, cancellationToken).ConfigureAwait(false);
         return new ChatSession(client, store, conversation, defaultSystemPrompt, timeProvider ?? TimeProvider.System);
     }
 

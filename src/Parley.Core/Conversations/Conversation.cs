@@ -26,6 +26,15 @@ public sealed class Conversation
     /// <summary>When a message was last appended.</summary>
     public DateTimeOffset Updated { get; set; }
 
+    /// <summary>
+    /// Who the conversation belongs to (an API key's owner id on a server with keys), or <see langword="null"/> when it
+    /// belongs to no one in particular (made on an open server or from the command line).
+    /// </summary>
+    public string? Owner { get; init; }
+
+    /// <summary>The name people gave the conversation, or <see langword="null"/> when it has none.</summary>
+    public string? Title { get; set; }
+
     /// <summary>A system prompt set for this conversation that replaces the bot's persona, if any.</summary>
     public string? SystemPrompt { get; set; }
 

@@ -12,10 +12,11 @@ public interface IConversationStore
     /// <summary>Creates a new, empty conversation for <paramref name="bot"/>.</summary>
     /// <param name="bot">The name of the bot the conversation belongs to.</param>
     /// <param name="id">The id to use, or <see langword="null"/> to generate one.</param>
+    /// <param name="owner">Who the conversation belongs to (<see cref="Conversation.Owner"/>), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The created conversation.</returns>
     /// <exception cref="ConversationStoreException">A conversation with <paramref name="id"/> already exists.</exception>
-    Task<Conversation> CreateAsync(string bot, string? id = null, CancellationToken cancellationToken = default);
+    Task<Conversation> CreateAsync(string bot, string? id = null, string? owner = null, CancellationToken cancellationToken = default);
 
     /// <summary>Loads a conversation with all its messages and events, oldest first.</summary>
     /// <returns>The conversation, or <see langword="null"/> when there is none with that id.</returns>
@@ -36,6 +37,10 @@ public interface IConversationStore
     /// <exception cref="ConversationStoreException">The conversation does not exist.</exception>
     Task SetSystemPromptAsync(string id, string? systemPrompt, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets (or clears, with <see langword="null"/>) the conversation's title; it does not change its update time.</summary>
+    /// <exception cref="ConversationStoreException">The conversation does not exist.</exception>
+    Task SetTitleAsync(string id, string? title, CancellationToken cancellationToken = default);
+
     /// <summary>Lists conversations, most recently updated first.</summary>
     /// <param name="bot">Only conversations of this bot, or all when <see langword="null"/>.</param>
     /// <param name="limit">The maximum number of conversations to return.</param>
@@ -49,11 +54,14 @@ public interface IConversationStore
     /// <param name="bot">Only conversations of this bot, or all when <see langword="null"/>.</param>
     /// <param name="limit">The maximum number of conversations to return.</param>
     /// <param name="after">The id of the last conversation of the page before; a conversation that no longer exists gives an empty page.</param>
+    /// <param name="owner">Only conversations of this owner, or every owner's when <see langword="null"/>.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <remarks>The default lists every conversation and skips to <paramref name="after"/>; stores override it with a query that does not.</remarks>
-    async Task<IReadOnlyList<ConversationSummary>> ListPageAsync(string? bot, int limit, string? after, CancellationToken cancellationToken = default)
+    async Task<IReadOnlyList<ConversationSummary>> ListPageAsync(string? bot, int limit, string? after, string? owner = null, CancellationToken cancellationToken = default)
     {
-        var all = await ListAsync(bot, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        var all = (await ListAsync(bot, int.MaxValue, cancellationToken).ConfigureAwait(false))
+            .Where(c => owner is null || string.Equals(c.Owner, owner, StringComparison.Ordinal))
+            .ToList();
         var start = 0;
         if (after is not null)
         {

@@ -80,6 +80,8 @@ public static class HeadTrainer
             validIn.Select(i => validX[i]).ToArray(), validIn.Select(i => inScope.GetValueOrDefault(validY[i], -1)).ToArray(),
             fitOptions, withOosClass: false, progress, cancellationToken, keepLast: small);
 
+        // The options recorded are those the kept head was trained with: on small data the in-scope head's epochs are
+        // raised to reach MinSteps, and the record must say how many epochs its history has, not how many were asked.
         TrainingResult Result(HeadFitter.Fit chosen, string[] labels, OosCalibration calibration) => new()
         {
             Head = chosen.Head,
@@ -87,7 +89,7 @@ public static class HeadTrainer
             History = chosen.History,
             BestEpoch = chosen.BestEpoch,
             Calibration = calibration,
-            Options = options,
+            Options = ReferenceEquals(chosen, fit) ? fitOptions : options,
             DataHash = dataHash,
             TrainCount = trainY.Length,
             ValidationCount = validY.Length,

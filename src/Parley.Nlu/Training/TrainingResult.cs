@@ -18,7 +18,10 @@ public sealed record TrainingResult
     /// <summary>The out-of-scope operating point.</summary>
     public required OosCalibration Calibration { get; init; }
 
-    /// <summary>The options used.</summary>
+    /// <summary>
+    /// The options the kept head was trained with: the ones given, except that on small data the epochs are raised to
+    /// reach <see cref="TrainerOptions.MinSteps"/>, so <c>Epochs</c> matches the history.
+    /// </summary>
     public required TrainerOptions Options { get; init; }
 
     /// <summary>SHA-256 (hex) of the training and validation labels and feature values, as trained on.</summary>

@@ -4,6 +4,8 @@ using Parley.Bots.Tools;
 using Parley.Core.Conversations;
 using Parley.Core.History;
 using Parley.Server.Errors;
+using Parley.Server.Security;
+using Parley.Server.Sessions;
 
 namespace Parley.Server.Chat;
 
@@ -41,7 +43,11 @@ internal sealed class BotTurn
     /// (a system message becomes its system prompt), so a client can continue it later with the returned id. A
     /// request whose last message is not the user's (e.g. a tool result) is answered without storing anything.
     /// </summary>
-    public static async Task<BotTurn> StartAsync(Bot bot, ChatCompletionRequest request, string? sessionId, IConversationStore store, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A session <paramref name="caller"/> may not see (another key's) is answered 404, as one that does not exist; a new
+    /// session belongs to the caller.
+    /// </remarks>
+    public static async Task<BotTurn> StartAsync(Bot bot, ChatCompletionRequest request, string? sessionId, IConversationStore store, ApiCaller caller, CancellationToken cancellationToken)
     {
         ResponseFormatWire.RequireText(request.ResponseFormat, bot.Name, "bot model");
 
@@ -59,10 +65,15 @@ internal sealed class BotTurn
             return new BotTurn(bot, prompt, null, null);
         }
 
+        if (sessionId is not null && await store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false) is { } existing && !caller.CanSee(existing.Owner))
+        {
+            throw SessionEndpoints.NotFound(sessionId, ChatCompletionEndpoints.SessionHeader);
+        }
+
         ChatSession session;
         try
         {
-            session = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, sessionId, bot.SystemPrompt, cancellationToken: cancellationToken).ConfigureAwait(false);
+            session = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, sessionId, bot.SystemPrompt, owner: caller.Owner, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (ConversationStoreException) when (sessionId is not null)
         {

@@ -11,10 +11,10 @@ using Parley.Bots.Replies;
 using Parley.Bots.Tools;
 using Parley.Nlu.Embeddings;
 using Parley.Server.Errors;
+using Parley.Server.Security;
 using Parley.Server.FineTuning;
 using Parley.Server.Hosting;
 using Parley.Server.Models;
-using Parley.Server.Security;
 using Parley.Server.Sessions;
 using Parley.Server.Telemetry;
 
@@ -79,7 +79,7 @@ public static class ChatCompletionEndpoints
             context.Response.RegisterForDispose(lease);
         }
 
-        var turn = await BotTurn.StartAsync(bot, request, sessionId, registry.Store, cancellationToken).ConfigureAwait(false);
+        var turn = await BotTurn.StartAsync(bot, request, sessionId, registry.Store, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false);
         if (turn.SessionId is { } id)
         {
             context.Response.Headers[SessionHeader] = id;

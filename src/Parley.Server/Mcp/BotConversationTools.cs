@@ -9,6 +9,7 @@ using Parley.Bots.Tools;
 using Parley.Bots.Tools.Mcp;
 using Parley.Core.Conversations;
 using Parley.Server.Errors;
+using Parley.Server.Security;
 using Parley.Server.Sessions;
 using Parley.Tools.Invocation;
 using Parley.Tools.Knowledge;
@@ -21,13 +22,14 @@ namespace Parley.Server.Mcp;
 /// </summary>
 internal static class BotConversationTools
 {
-    public static IEnumerable<McpServerTool> Create(Bot bot, IConversationStore store, SessionLocks locks)
+    /// <summary>The tools of <paramref name="bot"/> for one request of <paramref name="caller"/>, whose sessions <c>ask_BOT</c> uses.</summary>
+    public static IEnumerable<McpServerTool> Create(Bot bot, IConversationStore store, SessionLocks locks, ApiCaller caller)
     {
         var name = bot.Name.Replace('-', '_');
         var ask = AIFunctionFactory.Create(
             ([Description("The user's message.")] string message,
              [Description("A session id to continue (letters, digits, _ - . :); it is created when new. Leave out for a one-off question.")] string? session = null,
-             CancellationToken cancellationToken = default) => AskAsync(bot, store, locks, message, session, cancellationToken),
+             CancellationToken cancellationToken = default) => AskAsync(bot, store, locks, caller, message, session, cancellationToken),
             new AIFunctionFactoryOptions
             {
                 Name = $"ask_{name}",
@@ -44,7 +46,7 @@ internal static class BotConversationTools
         yield return BotMcpServerTools.ToMcp(new GuardedAIFunction(search), new McpServerToolCreateOptions { ReadOnly = true, OpenWorld = false });
     }
 
-    private static async Task<string> AskAsync(Bot bot, IConversationStore store, SessionLocks locks, string message, string? session, CancellationToken cancellationToken)
+    private static async Task<string> AskAsync(Bot bot, IConversationStore store, SessionLocks locks, ApiCaller caller, string message, string? session, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(message))
         {
@@ -70,10 +72,16 @@ internal static class BotConversationTools
         else
         {
             using var lease = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
+            if (await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } existing && !caller.CanSee(existing.Owner))
+            {
+                // Another key's session: answered as one that does not exist, and never continued.
+                throw new McpException($"no session '{id}': choose another session id");
+            }
+
             ChatSession chat;
             try
             {
-                chat = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, id, bot.SystemPrompt, cancellationToken: cancellationToken).ConfigureAwait(false);
+                chat = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, id, bot.SystemPrompt, owner: caller.Owner, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (ConversationStoreException)
             {

@@ -6,6 +6,7 @@ using ModelContextProtocol.Server;
 using Parley.Bots.Tools.Mcp;
 using Parley.Server.Errors;
 using Parley.Server.Hosting;
+using Parley.Server.Security;
 using Parley.Server.Sessions;
 
 namespace Parley.Server.Mcp;
@@ -34,7 +35,7 @@ internal static class McpEndpoints
                     {
                         // /mcp: every bot as a whole — ask it, or search its knowledge.
                         var locks = http.RequestServices.GetRequiredService<SessionLocks>();
-                        options.ToolCollection = [.. bots.Values.SelectMany(b => BotConversationTools.Create(b, registry.Store, locks))];
+                        options.ToolCollection = [.. bots.Values.SelectMany(b => BotConversationTools.Create(b, registry.Store, locks, ApiCaller.Of(http)))];
                         return;
                     }
 

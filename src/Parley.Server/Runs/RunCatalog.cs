@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parley.Core.Runs;
+using Parley.Nlu.Reports;
 using Parley.OpenAI.FineTuning;
 using Parley.Server.FineTuning;
 using Parley.Server.Security;
@@ -39,6 +40,10 @@ internal sealed class RunCatalog(IRunStore runs, FineTuningStore jobs)
             .OrderByDescending(r => r.Created).ThenBy(r => r.Id, StringComparer.Ordinal)];
     }
 
+    /// <summary>The recorded run <paramref name="id"/> (not a fine-tuning job), or null.</summary>
+    public Task<RunRecord?> GetRecordAsync(string id, CancellationToken cancellationToken) =>
+        id.StartsWith("ftjob-", StringComparison.Ordinal) ? Task.FromResult<RunRecord?>(null) : runs.GetAsync(id, cancellationToken);
+
     public async Task<RunDetail?> GetAsync(string id, ApiCaller caller, CancellationToken cancellationToken)
     {
         if (id.StartsWith("ftjob-", StringComparison.Ordinal))
@@ -61,7 +66,15 @@ internal sealed class RunCatalog(IRunStore runs, FineTuningStore jobs)
         var best = Number(run.Metrics["best_epoch"]) is { } b and > 0 ? (int)b : (int?)null;
         var data = run.Parameters["data"]?.GetValueKind() == JsonValueKind.String ? Path.GetFileName(run.Parameters["data"]!.GetValue<string>()) : ShortHash(run.DataHash);
         var summary = new RunSummary(run.Id, run.Kind, Succeeded, run.Created.ToUnixTimeSeconds(), data, run.ModelPath is null ? null : Path.GetFileName(run.ModelPath), Headline(run.Metrics, history, best));
-        return new RunDetail(summary, run.Parameters, run.Metrics, history, best, Live: false);
+        var metrics = run.Metrics.DeepClone().AsObject();
+        JsonObject? evaluation = null;
+        if (metrics.Remove(RunEvaluation.MetricsKey, out var stored) && stored is JsonObject report)
+        {
+            // The counts behind the heat map stay out of the page's JSON: the charts endpoint draws them.
+            evaluation = new JsonObject { ["data"] = report["data"]?.DeepClone(), ["evaluated"] = report["evaluated"]?.DeepClone(), ["metrics"] = report["metrics"]?.DeepClone() };
+        }
+
+        return new RunDetail(summary, run.Parameters, metrics, history, best, Live: false, evaluation);
     }
 
     private static RunDetail JobDetail(FineTuningJobObject job, IReadOnlyList<FineTuningEventObject> events)

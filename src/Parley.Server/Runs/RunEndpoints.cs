@@ -26,6 +26,7 @@ public static class RunEndpoints
         group.MapGet("/", ListAsync);
         group.MapGet("/charts/{chart}.svg", ChartAsync);
         group.MapGet("/{id}", GetAsync);
+        group.MapGet("/{id}/evaluation/{chart}.svg", EvaluationChartAsync);
         return app;
     }
 
@@ -60,6 +61,26 @@ public static class RunEndpoints
         if (!svg.StartsWith("<svg", StringComparison.Ordinal))
         {
             // The charts say in a paragraph when there is nothing to draw; an image needs the sentence as SVG.
+            svg = Note(WebUtility.HtmlDecode(svg[(svg.IndexOf('>', StringComparison.Ordinal) + 1)..svg.LastIndexOf("</p>", StringComparison.Ordinal)]));
+        }
+
+        return TypedResults.Content(svg, "image/svg+xml; charset=utf-8");
+    }
+
+    private static async Task<ContentHttpResult> EvaluationChartAsync(string id, string chart, RunCatalog catalog, CancellationToken cancellationToken)
+    {
+        var run = await catalog.GetRecordAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NotFound(id);
+        var (metrics, items) = RunEvaluation.Read(run.Metrics)
+            ?? throw new ApiException(404, $"run '{id}' has no evaluation report: run `parley nlu eval --model` on its model", "id", "evaluation_not_found");
+        var svg = chart switch
+        {
+            "confusion" => EvaluationCharts.Confusions(metrics, items),
+            "f1" => EvaluationCharts.F1(metrics),
+            "confidence" => EvaluationCharts.Confidence(metrics),
+            _ => throw new ApiException(404, $"no chart '{chart}': the evaluation charts are 'confusion', 'f1' and 'confidence'", "chart", "chart_not_found"),
+        };
+        if (!svg.StartsWith("<svg", StringComparison.Ordinal))
+        {
             svg = Note(WebUtility.HtmlDecode(svg[(svg.IndexOf('>', StringComparison.Ordinal) + 1)..svg.LastIndexOf("</p>", StringComparison.Ordinal)]));
         }
 

@@ -6,4 +6,5 @@ namespace Parley.Server.Sessions;
 /// <param name="Created">When it started.</param>
 /// <param name="Messages">The stored messages, oldest first.</param>
 /// <param name="Events">The session's events (handoffs, rules that fired, …), oldest first.</param>
-public sealed record SessionDetail(string Id, string Bot, DateTimeOffset Created, IReadOnlyList<SessionMessage> Messages, IReadOnlyList<SessionEvent> Events);
+/// <param name="Title">The name it was given (<c>PATCH /api/sessions/{id}</c>), when it has one.</param>
+public sealed record SessionDetail(string Id, string Bot, DateTimeOffset Created, IReadOnlyList<SessionMessage> Messages, IReadOnlyList<SessionEvent> Events, string? Title = null);

@@ -7,4 +7,5 @@ namespace Parley.Server.Sessions;
 /// <param name="Updated">When it last changed.</param>
 /// <param name="MessageCount">How many messages it holds.</param>
 /// <param name="Preview">The start of its first user message, when it has one.</param>
-public sealed record SessionSummary(string Id, string Bot, DateTimeOffset Created, DateTimeOffset Updated, int MessageCount, string? Preview = null);
+/// <param name="Title">The name it was given (<c>PATCH /api/sessions/{id}</c>), when it has one.</param>
+public sealed record SessionSummary(string Id, string Bot, DateTimeOffset Created, DateTimeOffset Updated, int MessageCount, string? Preview = null, string? Title = null);

@@ -71,6 +71,8 @@ public sealed class HeadTrainerTests
         Assert.True(result.ValidationCount < 5 * 6);
         Assert.Equal(100, result.History.Count);
         Assert.Equal(result.History.Count, result.BestEpoch);
+        Assert.Equal(100, result.Options.Epochs); // what the run record says: the epochs trained, not the 50 asked
+        Assert.Equal(50, new TrainerOptions().Epochs);
     }
 
     [Fact]

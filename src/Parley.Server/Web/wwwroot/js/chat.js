@@ -2,7 +2,10 @@
 // stream replies, stop, regenerate, edit and resend, citations, tool calls and approvals, "why this answer".
 import { request, getJson, report, errorFor, ApiError } from './api.js';
 import { renderMarkdown } from './markdown.js';
-import { el, titles, localChats } from './ui.js';
+import { el, localChats } from './ui.js';
+
+/** The longest conversation title the server accepts (SessionTitles.MaxLength). */
+const TITLE_MAX = 200;
 
 const EMBEDDING_MODEL = 'all-MiniLM-L6-v2';
 const LAST_MODEL = 'parley.model';
@@ -89,7 +92,7 @@ class ChatView {
       if (id.startsWith('local-')) {
         const saved = localChats.get(id);
         if (!saved) throw new ApiError('notfound', 'no such conversation', 404);
-        this.conv = { id, model: saved.model, messages: saved.messages };
+        this.conv = { id, model: saved.model, messages: saved.messages, title: saved.title || null };
       } else {
         this.conv = fromSession(await getJson('/api/sessions/' + encodeURIComponent(id)));
       }
@@ -106,27 +109,33 @@ class ChatView {
     let sessions = [];
     try { sessions = (await getJson('/api/sessions?limit=100')).data; } catch { /* banner */ }
     const items = [
-      ...sessions.map(s => ({ id: s.id, model: s.bot, updated: Date.parse(s.updated), preview: s.preview })),
-      ...localChats.all().map(([id, c]) => ({ id, model: c.model, updated: c.updated, preview: c.messages.find(m => m.role === 'user')?.content })),
+      ...sessions.map(s => ({ id: s.id, model: s.bot, updated: Date.parse(s.updated), preview: s.preview, title: s.title })),
+      ...localChats.all().map(([id, c]) => ({ id, model: c.model, updated: c.updated, preview: c.messages.find(m => m.role === 'user')?.content, title: c.title })),
     ].sort((a, b) => b.updated - a.updated);
     this.list.replaceChildren(...items.map(item => this.listItem(item)));
     this.markActive();
   }
 
   listItem(item) {
-    const name = titles.get(item.id) || item.preview || 'New conversation';
+    const name = item.title || item.preview || 'New conversation';
     const link = el('a', { href: '#/chat/' + encodeURIComponent(item.id), title: name }, name, el('small', {}, item.model));
     const rename = el('button', { type: 'button', 'aria-label': `Rename “${name}”` }, 'Rename');
     const remove = el('button', { type: 'button', 'aria-label': `Delete “${name}”` }, 'Delete');
     const li = el('li', { 'data-id': item.id }, link, rename, remove);
     rename.addEventListener('click', () => {
-      const field = el('input', { type: 'text', value: name, 'aria-label': 'New name' });
+      const field = el('input', { type: 'text', value: name, maxlength: String(TITLE_MAX), 'aria-label': 'New name' });
       li.replaceChildren(field);
       field.focus();
       field.select();
-      const done = save => {
-        if (save) titles.set(item.id, field.value.trim());
-        this.refreshList();
+      let finished = false;
+      const done = async save => {
+        if (finished) return;
+        finished = true;
+        const title = field.value.trim();
+        if (save && title !== name) {
+          try { await this.setTitle(item.id, title); } catch { /* banner */ }
+        }
+        await this.refreshList();
       };
       field.addEventListener('keydown', e => {
         if (e.key === 'Enter') done(true);
@@ -138,11 +147,25 @@ class ChatView {
       if (!confirm(`Delete the conversation “${name}”?`)) return;
       if (item.id.startsWith('local-')) localChats.remove(item.id);
       else await request('/api/sessions/' + encodeURIComponent(item.id), { method: 'DELETE' });
-      titles.set(item.id, '');
       if (this.conv?.id === item.id) this.newConversation();
       await this.refreshList();
     });
     return li;
+  }
+
+  /** Names a conversation: a bot session on the server (PATCH), a model conversation in this browser; '' removes the name. */
+  async setTitle(id, title) {
+    if (id.startsWith('local-')) {
+      const chat = localChats.get(id);
+      if (chat) localChats.set(id, { ...chat, title: title || undefined });
+    } else {
+      await request('/api/sessions/' + encodeURIComponent(id), {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ title: title || null }),
+      });
+    }
+    if (this.conv?.id === id) this.conv.title = title || null;
   }
 
   markActive() {
@@ -275,14 +298,14 @@ class ChatView {
     const i = lastIndex(this.conv.messages, 'user');
     const history = this.conv.messages.slice(0, Math.max(0, i));
     const old = this.conv.id;
+    const title = this.conv.title;
     if (this.isBot(this.conv.model)) {
       // A session cannot be rewound: the history goes into a new session, and the old one is deleted once it exists.
       this.conv = { id: null, model: this.conv.model, messages: history };
       const ok = await this.sendText(text, { seed: true });
       if (ok && old && old !== this.conv.id) {
         try { await request('/api/sessions/' + encodeURIComponent(old), { method: 'DELETE' }); } catch { /* banner */ }
-        const title = titles.get(old);
-        if (title) { titles.set(this.conv.id, title); titles.set(old, ''); }
+        if (title) { try { await this.setTitle(this.conv.id, title); } catch { /* banner */ } }
         await this.refreshList();
       }
     } else {
@@ -356,7 +379,7 @@ class ChatView {
     }
     if (!bot && conv.messages.length) {
       if (!conv.id) { conv.id = 'local-' + Date.now().toString(36) + Math.random().toString(36).slice(2, 6); this.setHash('#/chat/' + conv.id); }
-      localChats.set(conv.id, { model: conv.model, messages: conv.messages.filter(m => !m.error).map(m => ({ role: m.role, content: m.content, incomplete: !!m.incomplete })), updated: Date.now() });
+      localChats.set(conv.id, { title: localChats.get(conv.id)?.title, model: conv.model, messages: conv.messages.filter(m => !m.error).map(m => ({ role: m.role, content: m.content, incomplete: !!m.incomplete })), updated: Date.now() });
     }
     this.render();
     this.input.focus();
@@ -409,6 +432,7 @@ function fromSession(session) {
   return {
     id: session.id,
     model: session.bot,
+    title: session.title || null,
     // `at`: how many stored messages precede the next one, to place the session's events (handoffs, rules).
     messages: session.messages.map((m, i) => ({ role: m.role, content: m.content, parley: m.parley, incomplete: !!m.incomplete, at: i + 1 }))
       .filter(m => m.role === 'user' || m.role === 'assistant'),

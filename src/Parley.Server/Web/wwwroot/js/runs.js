@@ -85,6 +85,8 @@ export function showRun(main, id) {
   const live = el('p', { class: 'live', hidden: '' }, 'Live: the curves grow as the job reports each epoch.');
   const info = el('div');
   const summary = el('div');
+  const evaluation = el('section', { 'aria-labelledby': 'evaluation-title', hidden: '' });
+  let evaluated = null;
 
   async function load() {
     let run;
@@ -92,7 +94,11 @@ export function showRun(main, id) {
     if (!built) {
       built = true;
       page.append(el('p', {}, el('a', { href: '#/runs' }, '← All runs')), el('h1', { id: 'run-title' }, run.summary.id, ' ', status), live,
-        summary, el('h2', {}, 'Curves'), charts, info);
+        summary, el('h2', {}, 'Curves'), charts, evaluation, info);
+    }
+    if (run.evaluation && run.evaluation.evaluated !== evaluated) {
+      evaluated = run.evaluation.evaluated;
+      await drawEvaluation(evaluation, id, run.evaluation);
     }
     status.replaceChildren(el('span', { class: 'status ' + run.summary.status }, run.summary.status));
     live.hidden = !run.live;
@@ -138,6 +144,35 @@ export function showCompare(main, ids) {
     await drawCharts(charts, ids);
   })();
   return () => {};
+}
+
+/** The run's evaluation report (`nlu eval --model` of its model): headline metrics and the shared evaluation charts. */
+async function drawEvaluation(host, id, evaluation) {
+  const m = evaluation.metrics || {};
+  const pct = v => v == null ? null : (v * 100).toFixed(1) + '%';
+  const nodes = [
+    el('h2', { id: 'evaluation-title' }, 'Evaluation'),
+    el('p', { class: 'note' }, `On ${evaluation.data}, ${when(evaluation.evaluated)}: ${m.count ?? '?'} items.`),
+    keyValues({
+      accuracy: pct(m.accuracy), 'in-scope accuracy': pct(m.in_scope_accuracy), 'closed-set accuracy': pct(m.closed_accuracy),
+      'out-of-scope recall': pct(m.oos_recall), 'out-of-scope precision': pct(m.oos_precision), 'macro-F1': pct(m.macro_f1),
+      'expected calibration error': m.ece == null ? null : m.ece.toFixed(3),
+    }),
+  ];
+  const charts = el('div', { class: 'charts' });
+  for (const chart of ['confusion', 'f1', 'confidence']) {
+    try {
+      const svg = await (await request(`/api/runs/${encodeURIComponent(id)}/evaluation/${chart}.svg`)).text();
+      const figure = el('figure', { class: 'chart-' + chart });
+      figure.append(svgNode(svg));
+      charts.append(figure);
+    } catch (e) {
+      charts.append(el('p', { class: 'note' }, e.message));
+    }
+  }
+  nodes.push(charts);
+  host.replaceChildren(...nodes);
+  host.hidden = false;
 }
 
 async function drawCharts(host, ids) {

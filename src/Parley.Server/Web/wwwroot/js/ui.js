@@ -1,4 +1,4 @@
-// Small DOM helpers and what the page keeps in this browser (conversation names, model conversations).
+// Small DOM helpers and what the page keeps in this browser (conversations with models, which the server does not store).
 
 /** Creates an element; attributes with null values are left out; children may be strings, nodes or null. */
 export function el(tag, attributes = {}, ...children) {
@@ -21,21 +21,9 @@ function store(key) {
   return { read, write };
 }
 
-const titleStore = store('parley.titles');
-
-/** Names given to conversations with Rename (the server keeps no titles, so names live in this browser). */
-export const titles = {
-  get: id => titleStore.read()[id] || '',
-  set: (id, title) => {
-    const all = titleStore.read();
-    if (title) all[id] = title; else delete all[id];
-    titleStore.write(all);
-  },
-};
-
 const chatStore = store('parley.localChats');
 
-/** Conversations with models (not bots): the server stores no sessions for them, so this browser does. */
+/** Conversations with models (not bots), with their titles: the server stores no sessions for them, so this browser does. */
 export const localChats = {
   get: id => chatStore.read()[id],
   all: () => Object.entries(chatStore.read()),
