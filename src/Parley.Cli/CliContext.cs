@@ -23,6 +23,15 @@ public sealed class CliContext
     /// <summary>Whether standard input is an interactive terminal.</summary>
     public bool IsInteractiveInput { get; init; }
 
+    /// <summary>Whether standard error is an interactive terminal (progress redraws one line only then).</summary>
+    public bool IsErrorTerminal { get; init; }
+
+    /// <summary>
+    /// The keyboard, when both standard input and output are a terminal: <c>chat</c> then edits lines with
+    /// <see cref="Terminal.LineEditor"/>. Null otherwise (piped input is read line by line).
+    /// </summary>
+    public Terminal.IKeyboard? Keyboard { get; init; }
+
     /// <summary>The environment variables.</summary>
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
 
@@ -54,6 +63,8 @@ public sealed class CliContext
             Error = Console.Error,
             IsTerminal = !Console.IsOutputRedirected,
             IsInteractiveInput = !Console.IsInputRedirected,
+            IsErrorTerminal = !Console.IsErrorRedirected,
+            Keyboard = Console.IsInputRedirected || Console.IsOutputRedirected ? null : new Terminal.ConsoleKeyboard(),
             Environment = environment,
             CurrentDirectory = System.Environment.CurrentDirectory,
             OnInterrupt = handler =>

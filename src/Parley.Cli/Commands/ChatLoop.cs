@@ -6,6 +6,7 @@ using Parley.Bots.Replies;
 using Parley.Bots.Tools;
 using Parley.Cli.Hosting;
 using Parley.Cli.Rendering;
+using Parley.Cli.Terminal;
 using Parley.Core.Conversations;
 
 namespace Parley.Cli.Commands;
@@ -20,11 +21,13 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
           /system [TEXT]   show, or set, this session's system prompt; '/system default' returns to the bot's
           /sessions        list this bot's stored sessions
           /save FILE       save this conversation (.json for JSON, else Markdown)
-          /exit            quit (also Ctrl+D)
-        Ctrl+C stops the reply being written, not the program.
+          /exit            quit (also Ctrl+D, or Ctrl+C twice on an empty line)
+        Editing: Left/Right, Home/End, Up/Down for earlier lines, Ctrl+U deletes to the start, Ctrl+K to the end,
+        Ctrl+W the word before the cursor. Ctrl+C clears the line, or stops the reply being written.
         """;
 
     private readonly ReplyWriter _writer = new(context);
+    private readonly LineEditor? _editor = context.Keyboard is { } keyboard ? new LineEditor(keyboard, context.Out) : null;
     private CancellationTokenSource? _turn;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -35,21 +38,23 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
         await _writer.WriteMetaAsync($"Parley · {bot.Pack.Manifest.DisplayName ?? bot.Name} ({mode}) · session {session.Id} · /help for commands").ConfigureAwait(false);
         await ReplayAsync().ConfigureAwait(false);
 
+        var interrupted = false;
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (context.IsInteractiveInput)
-            {
-                await context.Out.WriteAsync("> ").ConfigureAwait(false);
-                await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var line = await context.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-            if (line is null)
+            var input = await ReadAsync("> ", remember: true, cancellationToken).ConfigureAwait(false);
+            if (input.Kind == LineInputKind.EndOfInput || (input.Kind == LineInputKind.Interrupted && interrupted))
             {
                 break;
             }
 
-            line = line.Trim();
+            interrupted = input.Kind == LineInputKind.Interrupted;
+            if (interrupted)
+            {
+                await _writer.WriteMetaAsync("(Ctrl+C again, Ctrl+D or /exit to quit)").ConfigureAwait(false);
+                continue;
+            }
+
+            var line = input.Text.Trim();
             if (line.Length == 0)
             {
                 continue;
@@ -69,6 +74,32 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Reads a line: with the line editor on a terminal, else a plain line of standard input (a prompt only when the
+    /// input is a terminal); the end of piped input is <see cref="LineInput.EndOfInput"/>.
+    /// </summary>
+    private async Task<LineInput> ReadAsync(string prompt, bool remember, CancellationToken cancellationToken)
+    {
+        if (_editor is not null)
+        {
+            return _editor.ReadLine(prompt, remember);
+        }
+
+        if (context.IsInteractiveInput)
+        {
+            await context.Out.WriteAsync(prompt).ConfigureAwait(false);
+            await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var line = await context.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        if (line is null && !remember)
+        {
+            await context.Out.WriteLineAsync().ConfigureAwait(false);
+        }
+
+        return line is null ? LineInput.EndOfInput : new LineInput(LineInputKind.Line, line);
     }
 
     private void OnInterrupt()
@@ -95,14 +126,9 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
             while (ToolForm.IsAwaitingApproval(response))
             {
                 // The user's y/n goes back as the next turn: the bot runs the tool on yes, and changes nothing on no.
-                await context.Out.WriteAsync("Approve? [y/n] ").ConfigureAwait(false);
-                await context.Out.FlushAsync(turn.Token).ConfigureAwait(false);
-                var answer = (await context.In.ReadLineAsync(turn.Token).ConfigureAwait(false))?.Trim().ToLowerInvariant();
-                var approved = answer is "y" or "yes";
-                if (answer is null)
-                {
-                    await context.Out.WriteLineAsync().ConfigureAwait(false);
-                }
+                // Ctrl+C or Ctrl+D at the question answers no.
+                var answer = await ReadAsync("Approve? [y/n] ", remember: false, turn.Token).ConfigureAwait(false);
+                var approved = answer.Text.Trim().ToLowerInvariant() is "y" or "yes";
 
                 response = await _writer.WriteStreamAsync(session.SendStreamingAsync(approved ? "yes" : "no", runtime.Bot.CreateOptions().ForSession(session.Id), turn.Token), turn.Token).ConfigureAwait(false);
                 await _writer.WriteDetailsAsync(response, runtime.Bot.Messages).ConfigureAwait(false);
