@@ -32,6 +32,17 @@ public sealed class CliContext
     /// </summary>
     public Terminal.IKeyboard? Keyboard { get; init; }
 
+    /// <summary>The terminal's width in cells (for progress lines cut to fit). Default: 80.</summary>
+    public Func<int> TerminalWidth { get; init; } = () => 80;
+
+    /// <summary>
+    /// Progress on standard error: redrawn in place when standard error is a terminal, a line per step otherwise. Ended
+    /// (its last step kept on its own row) when a command finishes or fails.
+    /// </summary>
+    public Rendering.StatusLine Status => _status ??= new Rendering.StatusLine(Error, IsErrorTerminal, TerminalWidth);
+
+    private Rendering.StatusLine? _status;
+
     /// <summary>The environment variables.</summary>
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
 
@@ -64,6 +75,7 @@ public sealed class CliContext
             IsTerminal = !Console.IsOutputRedirected,
             IsInteractiveInput = !Console.IsInputRedirected,
             IsErrorTerminal = !Console.IsErrorRedirected,
+            TerminalWidth = () => new Terminal.ConsoleKeyboard().Width,
             Keyboard = Console.IsInputRedirected || Console.IsOutputRedirected ? null : new Terminal.ConsoleKeyboard(),
             Environment = environment,
             CurrentDirectory = System.Environment.CurrentDirectory,

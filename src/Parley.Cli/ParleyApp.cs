@@ -49,7 +49,9 @@ public static class ParleyApp
 
         try
         {
-            return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            var code = await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            context.Status.End();
+            return code;
         }
         catch (CliException e)
         {
@@ -71,12 +73,14 @@ public static class ParleyApp
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            context.Status.End();
             return ExitCodes.Interrupted;
         }
     }
 
     private static async Task<int> FailAsync(CliContext context, string message, int exitCode)
     {
+        context.Status.End();
         await context.Error.WriteLineAsync($"parley: {message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
         return exitCode;
     }

@@ -29,6 +29,9 @@ internal sealed class CliRunner : IDisposable
 
     public string Directory => _dir;
 
+    /// <summary>Whether the command sees standard error as a terminal (progress then redraws one line).</summary>
+    public bool ErrorIsTerminal { get; set; }
+
     public string Database => Path.Combine(_dir, "parley.db");
 
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
@@ -43,6 +46,8 @@ internal sealed class CliRunner : IDisposable
             Out = output,
             Error = error,
             Environment = Environment,
+            IsErrorTerminal = ErrorIsTerminal,
+            TerminalWidth = () => 100,
             CurrentDirectory = Parley.Testing.TestPaths.Root,
         };
         // A command that unexpectedly keeps running (a server that starts when the test expected a refusal) fails the test

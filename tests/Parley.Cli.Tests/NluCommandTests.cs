@@ -78,6 +78,26 @@ public sealed class NluCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_ErrorIsATerminal_RedrawsOneProgressLine()
+    {
+        var data = TrainData();
+        var logged = await _cli.RunAsync(["nlu", "train", "--data", data, "--out", Path.Combine(_cli.Directory, "m1"), "--seed", "7"]);
+        _cli.ErrorIsTerminal = true;
+
+        var drawn = await _cli.RunAsync(["nlu", "train", "--data", data, "--out", Path.Combine(_cli.Directory, "m2"), "--seed", "7"]);
+
+        Assert.True(logged.ExitCode == 0 && drawn.ExitCode == 0, logged.Error + drawn.Error);
+        static int EpochLines(string error) => error.Split('\n').Count(l => l.Contains("epoch ", StringComparison.Ordinal));
+        Assert.DoesNotContain("\u001b[", logged.Error, StringComparison.Ordinal);
+        Assert.True(EpochLines(logged.Error) > 3, logged.Error);
+        // On a terminal every epoch redraws the same row ("\r…\u001b[K"); only the last stays, on a row of its own.
+        Assert.Equal(1, EpochLines(drawn.Error));
+        Assert.True(drawn.Error.Split("\u001b[K").Length > 3, drawn.Error);
+        // Each redrawn step is cut to the terminal's width (100 here), so it never wraps.
+        Assert.All(drawn.Error.Split("\u001b[K")[..^1], step => Assert.True(step[(step.LastIndexOf('\r') + 1)..].Length < 100, step));
+    }
+
+    [Fact]
     public async Task Train_DataWithErrors_IsRefusedWithLines()
     {
         var data = Path.Combine(_cli.Directory, "bad.csv");

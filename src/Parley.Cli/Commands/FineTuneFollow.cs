@@ -30,7 +30,6 @@ internal static class FineTuneFollow
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var interrupt = context.OnInterrupt?.Invoke(stop.Cancel);
-        var progressWriter = output is Output.EventsText ? context.Out : context.Error;
         FineTuningJobInfo? last = null;
         try
         {
@@ -44,18 +43,24 @@ internal static class FineTuneFollow
                         await context.Out.WriteLineAsync(item.ToJson().ToJsonString(FineTuneJson.Options)).ConfigureAwait(false);
                     }
                 }
+                else if (output == Output.EventsText)
+                {
+                    await FineTuneProgressWriter.WriteAsync(context.Out, progress, TimeProvider.System).ConfigureAwait(false);
+                }
                 else
                 {
-                    await FineTuneProgressWriter.WriteAsync(progressWriter, progress, TimeProvider.System).ConfigureAwait(false);
+                    await FineTuneProgressWriter.WriteAsync(context.Status, progress, TimeProvider.System).ConfigureAwait(false);
                 }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            context.Status.End();
             await context.Error.WriteLineAsync($"Stopped following; the job goes on. See it with 'parley finetune status {jobId}'").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
 
+        context.Status.End();
         var job = last ?? throw new CliException($"the endpoint stopped reporting job {jobId}");
         if (output == Output.FinalJob)
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parley.Bots.Knowledge;
 using Parley.Cli.Hosting;
+using Parley.Cli.Rendering;
 using Parley.Retrieval;
 using Parley.Retrieval.Evaluation;
 using Parley.Retrieval.Indexing;
@@ -62,7 +63,8 @@ internal static class KbCommand
             KnowledgeIndexReport report;
             try
             {
-                report = await KnowledgeIndexStore.BuildAsync(docsFolder, indexFolder, LocalEmbeddings.Create(context), new ProgressLines(context.Error), WordPieceChunking.Create(), cancellationToken).ConfigureAwait(false);
+                report = await KnowledgeIndexStore.BuildAsync(docsFolder, indexFolder, LocalEmbeddings.Create(context), new ProgressLines(context.Status), WordPieceChunking.Create(), cancellationToken).ConfigureAwait(false);
+                context.Status.End();
             }
             catch (KnowledgeException e)
             {
@@ -336,8 +338,11 @@ internal static class KbCommand
         return await HybridKnowledgeSearch.BuildAsync(LocalEmbeddings.Create(context), folder, options, WordPieceChunking.Create(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes indexing progress to stderr: each stage's start, every tenth of the way, its end, and every skipped file.</summary>
-    private sealed class ProgressLines(TextWriter error) : IProgress<KnowledgeIndexProgress>
+    /// <summary>
+    /// Shows indexing progress on stderr: each stage every tenth of the way (redrawn in place on a terminal), its end, and
+    /// every skipped file.
+    /// </summary>
+    private sealed class ProgressLines(StatusLine status) : IProgress<KnowledgeIndexProgress>
     {
         private string? _stage;
         private int _tenth = -1;
@@ -346,7 +351,7 @@ internal static class KbCommand
         {
             if (value.Warning is not null)
             {
-                error.WriteLine($"warning: {value.Warning}");
+                status.Line($"warning: {value.Warning}");
             }
 
             if (value.Stage != _stage)
@@ -358,7 +363,15 @@ internal static class KbCommand
             if (tenth != _tenth)
             {
                 _tenth = tenth;
-                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value.Stage} {value.Done}/{value.Total}"));
+                var text = string.Create(CultureInfo.InvariantCulture, $"{value.Stage} {value.Done}/{value.Total}");
+                if (tenth == 10)
+                {
+                    status.Line(text);
+                }
+                else
+                {
+                    status.Step(text);
+                }
             }
         }
     }

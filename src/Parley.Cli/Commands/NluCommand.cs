@@ -152,6 +152,7 @@ internal static class NluCommand
                 options,
                 progress.Progress,
                 cancellationToken).ConfigureAwait(false);
+            context.Status.End();
 
             model = model.WithMethod(methodName, methodReason).WithAugmentation(augmentation, augmentReason);
             await model.SaveAsync(folder, cancellationToken: cancellationToken).ConfigureAwait(false);

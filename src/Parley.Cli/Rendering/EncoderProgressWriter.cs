@@ -4,8 +4,9 @@ using Parley.Nlu.Torch.Training;
 namespace Parley.Cli.Rendering;
 
 /// <summary>
-/// Prints fine-tuning progress as plain lines on standard error: about twenty step lines per epoch (step, loss, time
-/// left) and one line per epoch with its validation accuracy.
+/// Shows fine-tuning progress on standard error through <see cref="CliContext.Status"/>: steps (step, loss, time left;
+/// redrawn in place on a terminal, about a hundred lines in a log) and one line that stays per epoch with its validation
+/// accuracy.
 /// </summary>
 internal sealed class EncoderProgressWriter(CliContext context, bool quiet)
 {
@@ -17,7 +18,7 @@ internal sealed class EncoderProgressWriter(CliContext context, bool quiet)
     {
         if (p.IsEpochEnd)
         {
-            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            context.Status.Line(string.Create(CultureInfo.InvariantCulture,
                 $"fine-tuning epoch {p.Epoch}: step {p.Step}/{p.TotalSteps}  train loss {p.Loss:0.0000}  val acc {p.ValidationAccuracy:0.0000}  ({p.Elapsed.TotalSeconds:0} s)"));
             return;
         }
@@ -29,7 +30,7 @@ internal sealed class EncoderProgressWriter(CliContext context, bool quiet)
         }
 
         _lastStep = p.Step;
-        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        context.Status.Step(string.Create(CultureInfo.InvariantCulture,
             $"step {p.Step}/{p.TotalSteps}  epoch {p.Epoch}  loss {p.Loss:0.0000}  ETA {Format(p.Remaining)}"));
     }
 

@@ -4,16 +4,25 @@ using Parley.OpenAI.FineTuning;
 namespace Parley.Cli.Rendering;
 
 /// <summary>
-/// Prints a followed fine-tuning job as plain lines, one per status change and per event (with its time), so that the
-/// display works the same in a terminal, a log file or a pipe.
+/// Prints a followed fine-tuning job, one line per status change and per event (with its time). As progress
+/// (<c>finetune create --wait</c>), the training steps' events redraw one line on a terminal; as the job's log
+/// (<c>finetune events --follow</c>) every event is a line.
 /// </summary>
 internal static class FineTuneProgressWriter
 {
-    public static async Task WriteAsync(TextWriter writer, FineTuningProgress progress, TimeProvider clock)
+    /// <summary>Prints the job's log: every event and status change is a line of <paramref name="writer"/>.</summary>
+    public static Task WriteAsync(TextWriter writer, FineTuningProgress progress, TimeProvider clock) =>
+        WriteAsync(line => writer.WriteLine(line), line => writer.WriteLine(line), progress, clock);
+
+    /// <summary>Shows the job as progress on <paramref name="status"/>: step events redraw a line, the rest stay.</summary>
+    public static Task WriteAsync(StatusLine status, FineTuningProgress progress, TimeProvider clock) =>
+        WriteAsync(status.Step, status.Line, progress, clock);
+
+    private static Task WriteAsync(Action<string> step, Action<string> line, FineTuningProgress progress, TimeProvider clock)
     {
         foreach (var item in progress.NewEvents)
         {
-            await writer.WriteLineAsync(EventLine(item)).ConfigureAwait(false);
+            (item.Message.StartsWith("Step ", StringComparison.Ordinal) ? step : line)(EventLine(item));
         }
 
         if (progress.StatusChanged)
@@ -25,8 +34,10 @@ internal static class FineTuneProgressWriter
                 FineTuningJobStatuses.Failed => $": {job.Error?.Message ?? "no reason given"}",
                 _ => string.Empty,
             };
-            await writer.WriteLineAsync($"[{clock.GetUtcNow():HH:mm:ss}] {job.Id} {job.Status}{detail}").ConfigureAwait(false);
+            line($"[{clock.GetUtcNow():HH:mm:ss}] {job.Id} {job.Status}{detail}");
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>"[12:03:04] info  Step 10/100: training loss=0.41" (times in UTC).</summary>

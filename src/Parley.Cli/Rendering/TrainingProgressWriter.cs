@@ -5,8 +5,9 @@ using Parley.Nlu.Training;
 namespace Parley.Cli.Rendering;
 
 /// <summary>
-/// Prints training progress as plain lines (to standard error, so standard output stays clean for results):
-/// featurizing in 10% steps, then one line per epoch with losses, validation accuracy and an estimate of the time left.
+/// Shows training progress on standard error (so standard output stays clean for results) through
+/// <see cref="CliContext.Status"/>: featurizing in 10% steps, then each epoch with losses, validation accuracy and an
+/// estimate of the time left — redrawn on one line on a terminal, a line per step in a log.
 /// </summary>
 internal sealed class TrainingProgressWriter(CliContext context, bool quiet, int maxEpochs)
 {
@@ -28,7 +29,15 @@ internal sealed class TrainingProgressWriter(CliContext context, bool quiet, int
         }
 
         _lastDecile = decile;
-        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"features: {value.Done}/{value.Total} ({decile * 10}%)"));
+        var text = string.Create(CultureInfo.InvariantCulture, $"features: {value.Done}/{value.Total} ({decile * 10}%)");
+        if (decile == 10)
+        {
+            context.Status.Line(text);
+        }
+        else
+        {
+            context.Status.Step(text);
+        }
     }
 
     private void OnEpoch(EpochMetrics epoch)
@@ -45,7 +54,7 @@ internal sealed class TrainingProgressWriter(CliContext context, bool quiet, int
 
         var perEpoch = _epochs.Elapsed.TotalSeconds / Math.Max(1, epoch.Epoch);
         var head = epoch.WithOosClass ? " (with oos class)" : "";
-        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        context.Status.Step(string.Create(CultureInfo.InvariantCulture,
             $"epoch {epoch.Epoch,3}/{maxEpochs}{head}  train loss {epoch.TrainLoss:0.0000}  val loss {epoch.ValidationLoss:0.0000}  val acc {epoch.ValidationAccuracy:0.0000}  (at most {perEpoch * (maxEpochs - epoch.Epoch):0} s left; early stopping usually ends sooner)"));
     }
 }
