@@ -19,6 +19,7 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _server = await OpenAITestServer.StartAsync();
+        _server.Models = [OpenAITestServer.DefaultModel, "all-MiniLM-L6-v2"];
         _cli.Environment["OPENAI_BASE_URL"] = _server.BaseUrl.ToString();
         _cli.Environment["Parley__Retry__DeadlineSeconds"] = "5";
     }
@@ -61,6 +62,18 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Create_BaseModelNotServed_UploadsNothing()
+    {
+        var result = await _cli.RunAsync(["finetune", "create", "--file", ChatFile(), "--model", "all-MiniLM-L6-v3"]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("--model all-MiniLM-L6-v3:", result.Error);
+        Assert.Contains("does not serve this model, so nothing was uploaded (it serves: test-model, all-MiniLM-L6-v2;", result.Error);
+        Assert.Empty(_server.FineTuning.Files);
+        Assert.DoesNotContain(_server.Requests, r => r.Path.StartsWith("/v1/files", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CreateWait_SucceedingJob_FollowsEventsAndPrintsTheFineTunedModel()
     {
         var result = await _cli.RunAsync(["finetune", "create", "--file", ChatFile(), "--model", "all-MiniLM-L6-v2", "--suffix", "shop", "--wait", "--poll-interval", Poll]);
@@ -72,6 +85,7 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
         Assert.Contains("ftjob-test-1 running", progress);
         Assert.Contains("ftjob-test-1 succeeded → ft:all-MiniLM-L6-v2:shop:ftjob-test-1", progress);
         Assert.Equal(1, CountOf(progress, "The job has successfully completed"));
+        Assert.Contains($"Chat with it: parley chat --bot none --base-url {_server.BaseUrl}", progress);
     }
 
     [Fact]
@@ -196,6 +210,26 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("ftjob-test-1  cancelled", result.Output.Trim());
         Assert.Contains(_server.Requests, r => r.Method == "POST" && r.Path == "/v1/fine_tuning/jobs/ftjob-test-1/cancel");
+    }
+
+    [Fact]
+    public async Task Events_LongerThanAPage_PrintsTheWholeLogOldestFirst()
+    {
+        var steps = Enumerable.Range(1, 130).Select(i => $"Step {i}/130: training loss=0.5").ToArray();
+        _server.FineTuning.Stages = [new("validating_files", ["Validating training file"]), new("running", steps), new("succeeded", ["The job has successfully completed"])];
+        Assert.Equal(0, (await _cli.RunAsync(["finetune", "create", "--file", ChatFile(), "--model", "all-MiniLM-L6-v2", "--wait", "--poll-interval", Poll])).ExitCode);
+
+        var whole = await _cli.RunAsync(["finetune", "events", "ftjob-test-1"]);
+        var newest = await _cli.RunAsync(["finetune", "events", "ftjob-test-1", "--limit", "3"]);
+
+        Assert.Equal(0, whole.ExitCode);
+        var lines = whole.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(132, lines.Length);
+        Assert.EndsWith("Validating training file", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("Step 1/130: training loss=0.5", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith("The job has successfully completed", lines[^1], StringComparison.Ordinal);
+        Assert.Equal(3, newest.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("--after", newest.Error);
     }
 
     [Fact]

@@ -50,6 +50,40 @@ public sealed class LlmRouteTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Chat_BotNone_TalksToTheModelDirectlyAndStoresTheSession()
+    {
+        _server.Enqueue(ServerStep.Reply("Straight from the model."));
+        _server.Enqueue(ServerStep.Reply("Still the model."));
+
+        // A question the shop bot would answer from its template: with no bot, the model gets it, with no persona.
+        var result = await _cli.RunAsync(["chat", "--bot", "none", "--model", "ft:tuned-1", "--session", "direct"], "how long does shipping take?\nand returns?\n");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("model ft:tuned-1 at ", result.Output);
+        Assert.Contains("(no bot)", result.Output);
+        Assert.Contains("Straight from the model.", result.Output);
+        Assert.Contains("Still the model.", result.Output);
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.Contains("ft:tuned-1", _server.Requests[1].Body);
+        Assert.Contains("Straight from the model.", _server.Requests[1].Body);
+        Assert.DoesNotContain("Northwind", _server.Requests[0].Body);
+        var list = await _cli.RunAsync(["sessions", "list"]);
+        Assert.Contains("direct  ft:tuned-1", list.Output);
+    }
+
+    [Fact]
+    public async Task Chat_BotNoneWithoutEndpoint_IsAUsageError()
+    {
+        _cli.Environment.Remove("OPENAI_BASE_URL");
+
+        var result = await _cli.RunAsync(["chat", "--bot", "none", "--model", "ft:tuned-1"], "hello\n");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--bot none chats with a model directly and needs an endpoint", result.Error);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
     public async Task Ask_ConfidentIntentWithEndpoint_StillAnswersFromTemplate()
     {
         var result = await _cli.RunAsync(["ask", "--json", "how long does shipping take?"]);

@@ -12,7 +12,7 @@ using Parley.Core.Conversations;
 namespace Parley.Cli.Commands;
 
 /// <summary>The read–reply loop of <c>parley chat</c> and its slash commands.</summary>
-internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSession session)
+internal sealed class ChatLoop(CliContext context, ChatPartner partner, ChatSession session)
 {
     private const string Help = """
         Commands:
@@ -33,9 +33,7 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         using var interrupt = context.OnInterrupt?.Invoke(OnInterrupt);
-        var bot = runtime.Bot;
-        var mode = bot.UsesLlm ? $"model {bot.ModelId}" : "offline";
-        await _writer.WriteMetaAsync($"Parley · {bot.Pack.Manifest.DisplayName ?? bot.Name} ({mode}) · session {session.Id} · /help for commands").ConfigureAwait(false);
+        await _writer.WriteMetaAsync($"Parley · {partner.Title} · session {session.Id} · /help for commands").ConfigureAwait(false);
         await ReplayAsync().ConfigureAwait(false);
 
         var interrupted = false;
@@ -121,8 +119,8 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
         _turn = turn;
         try
         {
-            var response = await _writer.WriteStreamAsync(session.SendStreamingAsync(text, runtime.Bot.CreateOptions().ForSession(session.Id), turn.Token), turn.Token).ConfigureAwait(false);
-            await _writer.WriteDetailsAsync(response, runtime.Bot.Messages).ConfigureAwait(false);
+            var response = await _writer.WriteStreamAsync(session.SendStreamingAsync(text, partner.CreateOptions().ForSession(session.Id), turn.Token), turn.Token).ConfigureAwait(false);
+            await _writer.WriteDetailsAsync(response, partner.Messages).ConfigureAwait(false);
             while (ToolForm.IsAwaitingApproval(response))
             {
                 // The user's y/n goes back as the next turn: the bot runs the tool on yes, and changes nothing on no.
@@ -130,8 +128,8 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
                 var answer = await ReadAsync("Approve? [y/n] ", remember: false, turn.Token).ConfigureAwait(false);
                 var approved = answer.Text.Trim().ToLowerInvariant() is "y" or "yes";
 
-                response = await _writer.WriteStreamAsync(session.SendStreamingAsync(approved ? "yes" : "no", runtime.Bot.CreateOptions().ForSession(session.Id), turn.Token), turn.Token).ConfigureAwait(false);
-                await _writer.WriteDetailsAsync(response, runtime.Bot.Messages).ConfigureAwait(false);
+                response = await _writer.WriteStreamAsync(session.SendStreamingAsync(approved ? "yes" : "no", partner.CreateOptions().ForSession(session.Id), turn.Token), turn.Token).ConfigureAwait(false);
+                await _writer.WriteDetailsAsync(response, partner.Messages).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (turn.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -158,7 +156,7 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
                 await context.Out.WriteLineAsync(Help).ConfigureAwait(false);
                 break;
             case "/reset":
-                session = await runtime.OpenSessionAsync(null, session.Conversation.SystemPrompt, cancellationToken).ConfigureAwait(false);
+                session = await partner.OpenSessionAsync(null, session.Conversation.SystemPrompt, cancellationToken).ConfigureAwait(false);
                 await _writer.WriteMetaAsync($"New session {session.Id}.").ConfigureAwait(false);
                 break;
             case "/system" when argument.Length == 0:
@@ -202,7 +200,7 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
 
     private async Task ListSessionsAsync(CancellationToken cancellationToken)
     {
-        var sessions = await runtime.Store.ListAsync(runtime.Bot.Name, 20, cancellationToken).ConfigureAwait(false);
+        var sessions = await partner.Store.ListAsync(partner.Name, 20, cancellationToken).ConfigureAwait(false);
         if (sessions.Count == 0)
         {
             await context.Out.WriteLineAsync("(no sessions)").ConfigureAwait(false);
@@ -233,7 +231,7 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
 
     private string Markdown()
     {
-        var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"# Conversation {session.Id} with {runtime.Bot.Name}").AppendLine();
+        var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"# Conversation {session.Id} with {partner.Name}").AppendLine();
         foreach (var stored in session.Conversation.Messages)
         {
             var message = stored.Message;
@@ -254,7 +252,7 @@ internal sealed class ChatLoop(CliContext context, BotRuntime runtime, ChatSessi
         var document = new
         {
             id = session.Id,
-            bot = runtime.Bot.Name,
+            bot = partner.Name,
             created = session.Conversation.Created,
             system_prompt = session.SystemPrompt,
             messages = session.Conversation.Messages.Select(m => new { timestamp = m.Timestamp, incomplete = m.Incomplete, message = m.Message }),

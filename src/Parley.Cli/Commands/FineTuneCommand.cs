@@ -46,7 +46,7 @@ internal static class FineTuneCommand
         var wait = new Option<bool>("--wait") { Description = "Follow the job's events until it ends; then print the fine-tuned model (exit 3 if it failed or was cancelled)." };
         var poll = PollInterval();
 
-        var command = new Command("create", "Check the file locally, upload it (purpose fine-tune) and create a fine-tuning job; prints the job id.");
+        var command = new Command("create", "Check the file locally and the base model on the endpoint, upload the file (purpose fine-tune) and create a fine-tuning job; prints the job id.");
         foreach (var option in new Option[] { file, model, validationFile, suffix, epochs, batchSize, learningRate, seed, wait, poll })
         {
             command.Options.Add(option);
@@ -72,6 +72,9 @@ internal static class FineTuneCommand
             }
 
             var client = endpoint.CreateClient(result, context, result.GetValue(poll));
+            var (settings, _) = endpoint.Resolve(result, context);
+            await FineTuneBaseModelCheck.CheckAsync(context, client.BaseUrl, string.IsNullOrWhiteSpace(settings.OpenAI.ApiKey) ? null : settings.OpenAI.ApiKey,
+                TimeSpan.FromSeconds(settings.OpenAI.TimeoutSeconds), baseModel, cancellationToken).ConfigureAwait(false);
             var json = result.GetValue(endpoint.Json);
             var job = await CallAsync(async () =>
             {
@@ -167,10 +170,10 @@ internal static class FineTuneCommand
     {
         var id = new Argument<string>("job") { Description = "The job id." };
         var follow = new Option<bool>("--follow") { Description = "Keep printing new events until the job ends (exit 3 if it failed or was cancelled)." };
-        var limit = new Option<int?>("--limit") { Description = "At most this many events, the newest (default: the server's, 20 on OpenAI); ignored with --follow." };
+        var limit = new Option<int?>("--limit") { Description = $"At most this many events, the newest (default: the whole log up to {WholeLogLimit:N0} events as text, the server's page of 20 with --json); ignored with --follow." };
         var after = new Option<string?>("--after") { Description = "Events older than this event id (the next page); ignored with --follow." };
         var poll = PollInterval();
-        var command = new Command("events", "Show a fine-tuning job's events (oldest first as text; a newest-first list with --json).");
+        var command = new Command("events", "Show a fine-tuning job's events (its whole log, oldest first, as text; a newest-first page with --json or --limit).");
         command.Arguments.Add(id);
         command.Options.Add(follow);
         command.Options.Add(limit);
@@ -185,6 +188,11 @@ internal static class FineTuneCommand
             if (result.GetValue(follow))
             {
                 return await FineTuneFollow.RunAsync(context, client, jobId, json ? FineTuneFollow.Output.EventsJson : FineTuneFollow.Output.EventsText, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!json && result.GetValue(limit) is null && result.GetValue(after) is null)
+            {
+                return await WholeLogAsync(context, client, jobId, cancellationToken).ConfigureAwait(false);
             }
 
             var page = await CallAsync(() => client.ListEventsAsync(jobId, result.GetValue(after), result.GetValue(limit), cancellationToken)).ConfigureAwait(false);
@@ -207,6 +215,40 @@ internal static class FineTuneCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The most events <c>finetune events</c> prints as the whole log.</summary>
+    private const int WholeLogLimit = 2000;
+
+    /// <summary>Prints a job's log oldest first, paging back through the newest-first list (100 events a page).</summary>
+    private static async Task<int> WholeLogAsync(CliContext context, FineTuningJobClient client, string jobId, CancellationToken cancellationToken)
+    {
+        var events = new List<FineTuningEventInfo>();
+        string? after = null;
+        while (true)
+        {
+            var page = await CallAsync(() => client.ListEventsAsync(jobId, after, 100, cancellationToken)).ConfigureAwait(false);
+            events.AddRange(page.Data);
+            if (!page.HasMore || page.Data.Count == 0)
+            {
+                break;
+            }
+
+            after = page.Data[^1].Id;
+            if (events.Count >= WholeLogLimit)
+            {
+                await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"The newest {events.Count:N0} events; older ones: parley finetune events {jobId} --after {after}")).ConfigureAwait(false);
+                break;
+            }
+        }
+
+        for (var i = events.Count - 1; i >= 0; i--)
+        {
+            await context.Out.WriteLineAsync(FineTuneProgressWriter.EventLine(events[i])).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
     }
 
     private static Command CancelCommand(CliContext context, FineTuneEndpointOptions endpoint)

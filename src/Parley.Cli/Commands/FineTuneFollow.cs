@@ -73,7 +73,7 @@ internal static class FineTuneFollow
                 if (output == Output.FineTunedModel)
                 {
                     await context.Out.WriteLineAsync(job.FineTunedModel ?? string.Empty).ConfigureAwait(false);
-                    await context.Error.WriteLineAsync($"Chat with it: parley chat --base-url {client.BaseUrl} --model {job.FineTunedModel}").ConfigureAwait(false);
+                    await context.Error.WriteLineAsync($"Chat with it: parley chat --bot none --base-url {client.BaseUrl} --model {job.FineTunedModel}").ConfigureAwait(false);
                 }
 
                 return ExitCodes.Success;
