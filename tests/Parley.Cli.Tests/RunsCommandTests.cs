@@ -69,6 +69,36 @@ public sealed class RunsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Show_WithoutJson_PrintsTablesOfParametersMetricsAndHistory()
+    {
+        using (var store = new SqliteRunStore(new SqliteConversationStoreOptions { Path = _cli.Database }))
+        {
+            await store.SaveAsync(new RunRecord
+            {
+                Id = "run-t", Kind = "intent-model", Created = DateTimeOffset.Parse("2026-11-28T10:00:00Z"), DataHash = "h1", ModelPath = "models/mine",
+                Parameters = new JsonObject { ["lr"] = 0.01, ["seed"] = 42, ["encoder"] = new JsonObject { ["method"] = "lora", ["rank"] = 8 } },
+                History = [new JsonObject { ["epoch"] = 1, ["train_loss"] = 1.25, ["val_acc"] = 0.5 }, new JsonObject { ["epoch"] = 2, ["train_loss"] = 0.5, ["val_acc"] = 0.875 }],
+                Metrics = new JsonObject { ["closed_accuracy"] = 0.95, ["per_intent"] = new JsonArray(Enumerable.Range(0, 20).Select(i => (JsonNode?)i).ToArray()) },
+            });
+        }
+
+        var result = await _cli.RunAsync(["runs", "show", "run-t"]);
+        var json = await _cli.RunAsync(["runs", "show", "run-t", "--json"]);
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.StartsWith("run-t  intent-model  ", lines[0]);
+        Assert.Contains("  model   models/mine", lines);
+        Assert.Contains("  lr              0.0100", lines);
+        Assert.Contains("  encoder.method  lora", lines);
+        Assert.Contains("  closed_accuracy  0.9500", lines);
+        Assert.Contains("  per_intent       [20 items]", lines);
+        var history = lines.IndexOf("History");
+        Assert.Equal(["  epoch  train_loss  val_acc", "      1      1.2500   0.5000", "      2      0.5000   0.8750"], lines.Skip(history + 1).Take(3));
+        Assert.Equal(2, JsonDocument.Parse(json.Output).RootElement.GetProperty("history").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Show_UnknownRun_FailsWithReason()
     {
         var result = await _cli.RunAsync(["runs", "show", "nope"]);

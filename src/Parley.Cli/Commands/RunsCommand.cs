@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parley.Cli.Hosting;
+using Parley.Cli.Rendering;
 using Parley.Core.Runs;
 
 namespace Parley.Cli.Commands;
@@ -10,8 +11,6 @@ namespace Parley.Cli.Commands;
 /// <summary><c>parley runs list|show|compare</c>: recorded training runs.</summary>
 internal static class RunsCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Create(CliContext context)
     {
         var database = new Option<string?>("--db") { Description = "The database: a SQLite file, or PostgreSQL as \"Host=…;Database=…\" or postgres://… (default: parley.db in the user's data folder).", Recursive = true };
@@ -41,18 +40,28 @@ internal static class RunsCommand
             return ExitCodes.Success;
         });
 
-        var show = new Command("show", "Show a run: parameters, per-epoch history and metrics.");
+        var show = new Command("show", "Show a run: parameters, metrics and the per-epoch history as tables (all of it as JSON with --json).");
         show.Arguments.Add(id);
         show.SetAction(async (result, cancellationToken) =>
         {
             var store = Open(result, database, context);
             using var owned = (IDisposable)store;
             var run = await FindAsync(store, result.GetValue(id)!, cancellationToken).ConfigureAwait(false);
+            if (!result.GetValue(json))
+            {
+                foreach (var line in RunTable.Lines(run))
+                {
+                    await context.Out.WriteLineAsync(line).ConfigureAwait(false);
+                }
+
+                return ExitCodes.Success;
+            }
+
             var node = Summary(run);
             node["parameters"] = run.Parameters.DeepClone();
             node["history"] = run.History.DeepClone();
             node["metrics"] = run.Metrics.DeepClone();
-            await context.Out.WriteLineAsync(result.GetValue(json) ? node.ToJsonString() : node.ToJsonString(Indented)).ConfigureAwait(false);
+            await context.Out.WriteLineAsync(node.ToJsonString()).ConfigureAwait(false);
             return ExitCodes.Success;
         });
 
