@@ -6,7 +6,7 @@ namespace Parley.Cli.Commands;
 /// <summary>The options shared by the commands that talk to a bot, and how they override settings.</summary>
 internal sealed class BotOptions
 {
-    public Option<string?> Bot { get; } = new("--bot") { Description = "The bot folder (default: samples/bots/shop)." };
+    public Option<string?> Bot { get; } = new("--bot") { Description = "The bot folder (default: samples/bots/shop); for chat, none talks to the --model on the endpoint directly." };
 
     public Option<string?> Session { get; } = new("--session") { Description = "Resume this session (or start one with this id)." };
 

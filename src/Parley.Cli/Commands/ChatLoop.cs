@@ -75,9 +75,13 @@ internal sealed class ChatLoop(CliContext context, ChatPartner partner, ChatSess
     }
 
     /// <summary>
-    /// Reads a line: with the line editor on a terminal, else a plain line of standard input (a prompt only when the
-    /// input is a terminal); the end of piped input is <see cref="LineInput.EndOfInput"/>.
+    /// Reads a line: with the line editor on a terminal, else a plain line of standard input (the prompt shown when the
+    /// input is a terminal, and a question's always, so a transcript shows what was asked); the end of piped input is
+    /// <see cref="LineInput.EndOfInput"/>.
     /// </summary>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="remember">Whether the line is a message that joins the history (false: the answer to a question).</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     private async Task<LineInput> ReadAsync(string prompt, bool remember, CancellationToken cancellationToken)
     {
         if (_editor is not null)
@@ -85,7 +89,7 @@ internal sealed class ChatLoop(CliContext context, ChatPartner partner, ChatSess
             return _editor.ReadLine(prompt, remember);
         }
 
-        if (context.IsInteractiveInput)
+        if (context.IsInteractiveInput || !remember)
         {
             await context.Out.WriteAsync(prompt).ConfigureAwait(false);
             await context.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
