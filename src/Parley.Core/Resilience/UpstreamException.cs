@@ -1,8 +1,9 @@
 namespace Parley.Core.Resilience;
 
 /// <summary>
-/// The model endpoint failed and a <see cref="RetryPipeline"/> (such as the one in <see cref="RetryingChatClient"/>) gave up: the error was not transient, the
-/// attempts or the deadline ran out, or a stream broke after it had started. The message says which, in one line.
+/// The model endpoint failed and a <see cref="RetryPipeline"/> (such as the one in <see cref="RetryingChatClient"/>)
+/// gave up: the error was not transient, the attempts or the deadline ran out, or a stream broke after it had
+/// started. The message says which, in one line.
 /// </summary>
 public sealed class UpstreamException : Exception
 {
