@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Parley.Core.Resilience;
 
-/// <summary>Adds <see cref="RetryingChatClient"/> to a <see cref="ChatClientBuilder"/> pipeline.</summary>
+/// <summary>Adds <see cref="RetryingChatClient"/> (retries through a Polly v8 <see cref="RetryPipeline"/>) to a <see cref="ChatClientBuilder"/> pipeline.</summary>
 public static class RetryChatClientBuilderExtensions
 {
     /// <summary>Retries transient failures of the clients added after this one, with the default options changed by <paramref name="configure"/>.</summary>

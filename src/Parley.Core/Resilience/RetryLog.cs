@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Parley.Core.Resilience;
 
-/// <summary>Log messages of <see cref="RetryingChatClient"/>; they name failures, never message content.</summary>
+/// <summary>Log messages of <see cref="RetryPipeline"/>; they name failures, never message content.</summary>
 internal static partial class RetryLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,

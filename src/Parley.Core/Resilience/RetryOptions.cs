@@ -1,13 +1,15 @@
 namespace Parley.Core.Resilience;
 
 /// <summary>
-/// How <see cref="RetryingChatClient"/> retries transient failures of the model endpoint:
-/// how often, how long it waits between attempts, and the overall deadline.
+/// How a <see cref="RetryPipeline"/> (and so <see cref="RetryingChatClient"/>) retries transient failures of the
+/// model endpoint: how often, how long it waits between attempts, and the overall deadline.
 /// </summary>
 /// <remarks>
 /// The wait before retry <c>n</c> (1-based) is <c>min(MaxDelay, InitialDelay × 2^(n-1))</c>, varied by
 /// ±<see cref="JitterFactor"/> and capped again at <see cref="MaxDelay"/>; a Retry-After the server sends
-/// replaces it. Options are copied and validated when the client is created: later changes do not affect it.
+/// replaces it (it is not capped by <see cref="MaxDelay"/>), unless it would pass the deadline, in which case the call
+/// fails at once. The settings become a Polly v8 pipeline: a timeout strategy for <see cref="Deadline"/> around a
+/// retry strategy. Options are copied and validated when the pipeline is created: later changes do not affect it.
 /// </remarks>
 public sealed class RetryOptions
 {

@@ -19,7 +19,7 @@ public sealed record TransientFailure(int? StatusCode, TimeSpan? RetryAfter, str
     /// The default classifier. Transient: <see cref="HttpRequestException"/> with status 408, 429 or 5xx, or with
     /// no status (the connection failed); <see cref="IOException"/> (a connection or stream broke);
     /// <see cref="TimeoutException"/>; and <see cref="OperationCanceledException"/>, which
-    /// <see cref="RetryingChatClient"/> only passes here when neither the caller nor the deadline caused it
+    /// <see cref="RetryPipeline"/> only passes here when neither the caller nor the deadline caused it
     /// (an HTTP or network timeout). Everything else, such as HTTP 400, 401 or 404, is not.
     /// </summary>
     /// <returns>The transient failure, or <see langword="null"/> to fail without retrying.</returns>

@@ -1,8 +1,9 @@
 namespace Parley.Core.Resilience;
 
 /// <summary>
-/// The model endpoint failed and <see cref="RetryingChatClient"/> gave up: the error was not transient, the
-/// attempts or the deadline ran out, or a stream broke after it had started. The message says which, in one line.
+/// The model endpoint failed and a <see cref="RetryPipeline"/> (such as the one in <see cref="RetryingChatClient"/>)
+/// gave up: the error was not transient, the attempts or the deadline ran out, or a stream broke after it had
+/// started. The message says which, in one line.
 /// </summary>
 public sealed class UpstreamException : Exception
 {
@@ -18,7 +19,20 @@ public sealed class UpstreamException : Exception
         StatusCode = statusCode;
         Attempts = attempts;
         Elapsed = elapsed;
+        Reason = message;
     }
+
+    /// <summary>
+    /// Why the call failed, without the attempts and time: e.g. "HTTP 404 Not Found: no such model", or "the deadline
+    /// of 60 s expired (last error: HTTP 503 Service Unavailable)". Defaults to the message.
+    /// </summary>
+    public string Reason { get; init; }
+
+    /// <summary>
+    /// Whether the last failure was transient (a rate limit, a 5xx, a broken connection, the deadline), so that trying
+    /// again later may succeed; <see langword="false"/> when the endpoint refused the request (400, 401, 404…).
+    /// </summary>
+    public bool Transient { get; init; }
 
     /// <summary>The HTTP status of the last failure, or <see langword="null"/> when no response arrived.</summary>
     public int? StatusCode { get; }

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using OpenAI;
 using OpenAI.Files;
 using OpenAI.FineTuning;
+using Parley.Core.Resilience;
 
 namespace Parley.OpenAI.FineTuning;
 
@@ -20,7 +21,8 @@ namespace Parley.OpenAI.FineTuning;
 /// The SDK's typed job has no <c>fine_tuned_model</c>, <c>error</c> or timestamps, so every answer is read from the raw
 /// response JSON, and lists are read one raw page at a time (jobs through the typed collection, events and cancel through
 /// the job's protocol-level methods: 2.15 has no public protocol-level job list). The SDK's own retries are off:
-/// each request is retried here within <see cref="FineTuningJobClientOptions.Deadline"/>.
+/// each request goes through a <see cref="RetryPipeline"/> (Polly), within <see cref="FineTuningJobClientOptions.Deadline"/>;
+/// requests that create something are retried only when they certainly did not reach the server, or on 429.
 /// </remarks>
 public sealed class FineTuningJobClient
 {
@@ -28,7 +30,8 @@ public sealed class FineTuningJobClient
     private const int MaxEventPages = 20;
 
     private readonly FineTuningJobClientOptions _options;
-    private readonly FineTuningRetry _retry;
+    private readonly RetryPipeline _reads;
+    private readonly RetryPipeline _writes;
     private readonly OpenAIFileClient _files;
     private readonly FineTuningClient _jobs;
 
@@ -41,7 +44,8 @@ public sealed class FineTuningJobClient
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _retry = new FineTuningRetry(options);
+        _reads = new RetryPipeline(FineTuningFailures.RetryOptions(options, idempotent: true));
+        _writes = new RetryPipeline(FineTuningFailures.RetryOptions(options, idempotent: false));
         var clientOptions = new OpenAIClientOptions
         {
             Endpoint = options.BaseUrl,
@@ -79,7 +83,7 @@ public sealed class FineTuningJobClient
         }
 
         var name = Path.GetFileName(path);
-        return await _retry.RunAsync($"uploading {name}", idempotent: false, async token =>
+        return await RunAsync($"uploading {name}", idempotent: false, async token =>
         {
             using var stream = new MemoryStream(bytes, writable: false);
             var result = await _files.UploadFileAsync(stream, name, FileUploadPurpose.FineTune, token).ConfigureAwait(false);
@@ -103,7 +107,7 @@ public sealed class FineTuningJobClient
                 request.LearningRateMultiplier is { } lr ? HyperparameterLearningRate.CreateMultiplier(lr) : HyperparameterLearningRate.CreateAuto());
         }
 
-        return _retry.RunAsync("creating the fine-tuning job", idempotent: false, async token =>
+        return RunAsync("creating the fine-tuning job", idempotent: false, async token =>
         {
             var job = await _jobs.FineTuneAsync(request.Model, request.TrainingFileId, waitUntilCompleted: false, options, token).ConfigureAwait(false);
             return FineTuningWire.Job(FineTuningWire.Parse(job.GetRawResponse().Content, "create"));
@@ -118,7 +122,7 @@ public sealed class FineTuningJobClient
     /// <summary>Lists jobs, newest first: one page of at most <paramref name="limit"/> after job <paramref name="after"/>.</summary>
     /// <exception cref="FineTuningException">The endpoint is unreachable or refused the request.</exception>
     public Task<FineTuningPage<FineTuningJobInfo>> ListJobsAsync(string? after = null, int? limit = null, CancellationToken cancellationToken = default) =>
-        _retry.RunAsync("listing fine-tuning jobs", idempotent: true, async token =>
+        RunAsync("listing fine-tuning jobs", idempotent: true, async token =>
         {
             var pages = _jobs.GetJobsAsync(new FineTuningJobCollectionOptions { AfterJobId = after, PageSize = limit }, token);
             var page = await FirstPageAsync(pages.GetRawPagesAsync(), token).ConfigureAwait(false);
@@ -138,7 +142,7 @@ public sealed class FineTuningJobClient
     public async Task<FineTuningJobInfo> CancelJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         var job = await GetSdkJobAsync(jobId, cancellationToken).ConfigureAwait(false);
-        return await _retry.RunAsync($"cancelling {jobId}", idempotent: false, async token =>
+        return await RunAsync($"cancelling {jobId}", idempotent: false, async token =>
         {
             var result = await job.Sdk.CancelAsync(new RequestOptions { CancellationToken = token }).ConfigureAwait(false);
             return FineTuningWire.Job(FineTuningWire.Parse(result.GetRawResponse().Content, "cancel"));
@@ -180,7 +184,7 @@ public sealed class FineTuningJobClient
     private Task<(FineTuningJob Sdk, FineTuningJobInfo Info)> GetSdkJobAsync(string jobId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
-        return _retry.RunAsync($"reading job {jobId}", idempotent: true, async token =>
+        return RunAsync($"reading job {jobId}", idempotent: true, async token =>
         {
             var job = await _jobs.GetJobAsync(jobId, token).ConfigureAwait(false);
             return (job, FineTuningWire.Job(FineTuningWire.Parse(job.GetRawResponse().Content, "job")));
@@ -188,7 +192,7 @@ public sealed class FineTuningJobClient
     }
 
     private Task<FineTuningPage<FineTuningEventInfo>> ListEventsAsync(FineTuningJob job, string? after, int? limit, CancellationToken cancellationToken) =>
-        _retry.RunAsync($"reading the events of {job.JobId}", idempotent: true, async token =>
+        RunAsync($"reading the events of {job.JobId}", idempotent: true, async token =>
         {
             var pages = job.GetEventsAsync(after, limit, new RequestOptions { CancellationToken = token });
             var page = await FirstPageAsync(pages.GetRawPagesAsync(), token).ConfigureAwait(false);
@@ -230,6 +234,18 @@ public sealed class FineTuningJobClient
 
         fresh.Reverse();
         return fresh;
+    }
+
+    private async Task<T> RunAsync<T>(string what, bool idempotent, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await (idempotent ? _reads : _writes).ExecuteAsync(async token => await call(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (UpstreamException e)
+        {
+            throw FineTuningFailures.ToException(e, what, _options.BaseUrl);
+        }
     }
 
     private static async Task<ClientResult> FirstPageAsync(IAsyncEnumerable<ClientResult> pages, CancellationToken cancellationToken)

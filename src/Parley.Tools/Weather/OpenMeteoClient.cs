@@ -1,13 +1,16 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
+using Parley.Core.Resilience;
 
 namespace Parley.Tools.Weather;
 
 /// <summary>
 /// A client of an Open-Meteo-compatible weather service: <c>/v1/search</c> (geocoding) and <c>/v1/forecast</c>. Failed
-/// connections, 5xx and 429 answers are retried within <see cref="OpenMeteoOptions.Deadline"/>; when the service cannot be
-/// reached, a <see cref="ToolException"/> says "the weather service is unreachable".
+/// connections, 5xx and 429 answers are retried through a <see cref="RetryPipeline"/> (backoff with jitter) within
+/// <see cref="OpenMeteoOptions.Deadline"/>; when the service cannot be reached, a <see cref="ToolException"/> says "the
+/// weather service is unreachable".
 /// </summary>
 public sealed class OpenMeteoClient
 {
@@ -16,6 +19,7 @@ public sealed class OpenMeteoClient
 
     private readonly HttpClient _http;
     private readonly OpenMeteoOptions _options;
+    private readonly RetryPipeline _retry;
 
     /// <summary>Creates the client.</summary>
     /// <param name="http">The HTTP client (its own timeout should be at least <see cref="OpenMeteoOptions.Deadline"/>).</param>
@@ -25,6 +29,14 @@ public sealed class OpenMeteoClient
         _http = http ?? throw new ArgumentNullException(nameof(http));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         options.Validate();
+        _retry = new RetryPipeline(new RetryOptions
+        {
+            MaxAttempts = options.MaxAttempts,
+            Deadline = options.Deadline,
+            InitialDelay = options.InitialRetryDelay,
+            MaxDelay = options.InitialRetryDelay * 4,
+            Classifier = Classify,
+        });
     }
 
     /// <summary>Finds a place by name; null when the service knows none.</summary>
@@ -102,47 +114,57 @@ public sealed class OpenMeteoClient
 
     private async Task<JsonDocument> GetJsonAsync(Uri url, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.Deadline);
-        string? lastFailure = null;
-        for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
+        try
         {
-            try
-            {
-                using var response = await _http.GetAsync(url, deadline.Token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    var body = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
-                    await using (body.ConfigureAwait(false))
-                    {
-                        return await JsonDocument.ParseAsync(body, cancellationToken: deadline.Token).ConfigureAwait(false);
-                    }
-                }
+            return await _retry.ExecuteAsync(token => GetOnceAsync(url, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (UpstreamException e) when (e.InnerException is ToolException answered)
+        {
+            // The service answered, and the answer says what went wrong (a refusal, or not JSON).
+            ExceptionDispatchInfo.Throw(answered);
+            throw;
+        }
+        catch (UpstreamException e)
+        {
+            throw new ToolException($"{UnreachableMessage} ({url.GetLeftPart(UriPartial.Authority)}: {e.Reason}). Please try again later.", e);
+        }
+    }
 
-                var text = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-                lastFailure = $"HTTP {(int)response.StatusCode}{Reason(text)}";
-                if (response.StatusCode != HttpStatusCode.TooManyRequests && (int)response.StatusCode < 500)
+    /// <summary>One attempt; a 429 or 5xx answer is thrown as an <see cref="HttpRequestException"/> with its status, for the retry pipeline.</summary>
+    private async ValueTask<JsonDocument> GetOnceAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(url, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                try
                 {
-                    throw new ToolException($"The weather service refused the request ({lastFailure}).");
+                    return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
-            }
-            catch (HttpRequestException e)
-            {
-                lastFailure = e.Message;
-            }
-            catch (JsonException e)
-            {
-                throw new ToolException("The weather service sent an answer that is not JSON.", e);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                lastFailure = $"no answer within {_options.Deadline.TotalSeconds:0.#} s";
-                break;
+                catch (JsonException e)
+                {
+                    throw new ToolException("The weather service sent an answer that is not JSON.", e);
+                }
             }
         }
 
-        throw new ToolException($"{UnreachableMessage} ({url.GetLeftPart(UriPartial.Authority)}: {lastFailure}). Please try again later.");
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var failure = $"HTTP {(int)response.StatusCode}{Reason(text)}";
+        if (response.StatusCode != HttpStatusCode.TooManyRequests && (int)response.StatusCode < 500)
+        {
+            throw new ToolException($"The weather service refused the request ({failure}).");
+        }
+
+        throw new HttpRequestException(failure, null, response.StatusCode);
     }
+
+    /// <summary>Failed connections, timeouts, 429 and 5xx are retried (named with the service's own reason); a <see cref="ToolException"/> is final.</summary>
+    private static TransientFailure? Classify(Exception exception) =>
+        exception is ToolException ? null
+        : TransientFailure.Classify(exception) is { StatusCode: not null } status ? status with { Reason = exception.Message }
+        : TransientFailure.Classify(exception);
 
     // Open-Meteo errors are {"error": true, "reason": "..."}.
     private static string Reason(string body)

@@ -15,6 +15,9 @@ public sealed class OpenMeteoOptions
     /// <summary>Attempts per HTTP call (failed connections, 5xx and 429 are retried within <see cref="Deadline"/>). Default 2.</summary>
     public int MaxAttempts { get; set; } = 2;
 
+    /// <summary>The wait before the first retry, varied by ±25 %; later ones double, up to four times it. Default 0.2 s; zero or more.</summary>
+    public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromSeconds(0.2);
+
     /// <summary>Throws when an option is invalid.</summary>
     public void Validate()
     {
@@ -28,5 +31,6 @@ public sealed class OpenMeteoOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Deadline, TimeSpan.Zero, nameof(Deadline));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1, nameof(MaxAttempts));
+        ArgumentOutOfRangeException.ThrowIfLessThan(InitialRetryDelay, TimeSpan.Zero, nameof(InitialRetryDelay));
     }
 }

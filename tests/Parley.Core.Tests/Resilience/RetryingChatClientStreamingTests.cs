@@ -180,6 +180,51 @@ public sealed class RetryingChatClientStreamingTests
         Assert.Equal(["a", "b", "c"], _received);
     }
 
+    [Fact]
+    public async Task GetStreamingResponseAsync_TransientFailureAfterFirstUpdate_IsNotRetriedThoughRetriesAndTimeAreLeft()
+    {
+        var inner = new TestChatClient
+        {
+            GetStreamingResponseAsyncCallback = (_, _, token) => TestChatClient.Updates([string.Empty, "Hello"], Http(503), token),
+        };
+        var client = new RetryingChatClient(inner, Options(_time, _retries));
+
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => ReadAllAsync(client));
+
+        Assert.Equal([string.Empty, "Hello"], _received);
+        Assert.Equal(1, inner.StreamingCalls);
+        Assert.Empty(_retries);
+        Assert.Equal(503, error.StatusCode);
+        Assert.True(error.Transient);
+        Assert.Equal(
+            "The model endpoint's stream broke after 2 updates had reached the caller (0 s): HTTP 503 Service Unavailable. A response that has started is not retried.",
+            error.Message);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_DeadlinePassesAsTheFirstUpdateArrives_FailsWithoutDeliveringIt()
+    {
+        var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => LateFirstUpdateAsync(TimeSpan.FromSeconds(3), token) };
+        var options = Options(_time, _retries);
+        options.Deadline = TimeSpan.FromSeconds(2);
+        var client = new RetryingChatClient(inner, options);
+
+        var error = await Assert.ThrowsAsync<UpstreamException>(() => ReadAllAsync(client));
+
+        Assert.Empty(_received);
+        Assert.Equal(1, inner.StreamingCalls);
+        Assert.Equal("the deadline of 2 s expired while waiting for a response", error.Reason);
+    }
+
+    /// <summary>Moves the clock past the deadline while producing its first update, as a slow endpoint would.</summary>
+    private async IAsyncEnumerable<ChatResponseUpdate> LateFirstUpdateAsync(TimeSpan lateBy, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        _time.Advance(lateBy);
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "too late");
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
     private static async IAsyncEnumerable<ChatResponseUpdate> EndlessAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var i = 0; ; i++)

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Parley.Core.Tests.Resilience;
+namespace Parley.Testing;
 
 /// <summary>Runs code that waits on a <see cref="FakeTimeProvider"/>, moving the fake clock forward until it finishes.</summary>
-internal static class FakeClock
+public static class FakeClock
 {
     /// <remarks>
     /// Runs on the thread pool, outside the test framework's synchronization context, so that the continuations a
