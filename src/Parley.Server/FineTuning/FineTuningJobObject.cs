@@ -69,7 +69,7 @@ public sealed record FineTuningJobObject
     public required JsonObject Method { get; init; }
 
     /// <summary>
-    /// Parley's extension: <c>{"method": "auto|head|full|lora|contrastive"}</c>, what is trained (docs/fine-tuning.md).
+    /// Parley's extension: <c>{"method": "auto|head|full|lora|contrastive"}</c>, what is trained (README, "Fine-tuning").
     /// As asked until training starts, then the method used and why (<c>method_reason</c>); null when not asked for on a job
     /// that has not started.
     /// </summary>
