@@ -144,6 +144,72 @@ public sealed class EncoderFineTuningTests(ServerFixture server) : IAsyncLifetim
         Assert.False(Directory.Exists(Path.Combine(_host.Folder, "jobs", (string)created["id"]!, "model")));
     }
 
+    [Fact]
+    public async Task Cancel_WhileTheEncoderTrains_StopsTrainingAtTheNextStep()
+    {
+        var tuner = new ObservedFineTuner();
+        var (app, client, fileId) = await StartAsync(tuner);
+        var created = await PostAsync(app, Job(fileId, new JsonObject { ["n_epochs"] = 50, ["batch_size"] = 1 }, new JsonObject { ["method"] = "full" }));
+        var id = (string)created["id"]!;
+
+        var stepAtCancel = await tuner.FirstStep.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        using var cancel = await FineTuningHost.Http(app).PostAsync($"/v1/fine_tuning/jobs/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => tuner.Finished.Task.WaitAsync(TimeSpan.FromSeconds(120)));
+        Assert.InRange(tuner.LastStep, stepAtCancel, stepAtCancel + 2);
+        Assert.True(tuner.TotalSteps > 1000, $"{tuner.TotalSteps} steps were planned");
+        var job = FineTuningHost.Raw(await client.GetFineTuningClient().GetJobAsync(id));
+        Assert.Equal("cancelled", (string)job["status"]!);
+        Assert.False(Directory.Exists(Path.Combine(_host.Folder, "jobs", id, "model")));
+        Assert.False(Directory.Exists(Path.Combine(_host.Folder, "jobs", id, "encoder-training")));
+    }
+
+    /// <summary><see cref="TorchEncoderFineTuner"/>, watched: the first step, the last step, and how the run ended.</summary>
+    private sealed class ObservedFineTuner : IEncoderFineTuner
+    {
+        private readonly TorchEncoderFineTuner _inner = new();
+
+        public TaskCompletionSource<int> FirstStep { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int LastStep { get; private set; }
+
+        public int TotalSteps { get; private set; }
+
+        public int DefaultEpochs => _inner.DefaultEpochs;
+
+        public int DefaultBatchSize => _inner.DefaultBatchSize;
+
+        public async Task<EncoderFineTuning> TrainAsync(EncoderFineTuningRequest request, CancellationToken cancellationToken = default)
+        {
+            var progress = new Parley.Core.SynchronousProgress<EncoderTrainingProgress>(p =>
+            {
+                request.Progress?.Report(p);
+                LastStep = p.Step;
+                TotalSteps = p.TotalSteps;
+                FirstStep.TrySetResult(p.Step);
+            });
+            try
+            {
+                var result = await _inner.TrainAsync(new EncoderFineTuningRequest
+                {
+                    Method = request.Method, Training = request.Training, Validation = request.Validation, WorkFolder = request.WorkFolder,
+                    Epochs = request.Epochs, BatchSize = request.BatchSize, LearningRateMultiplier = request.LearningRateMultiplier, Seed = request.Seed,
+                    HeadOptions = request.HeadOptions, HeadProgress = request.HeadProgress, Progress = progress,
+                }, cancellationToken);
+                Finished.TrySetResult();
+                return result;
+            }
+            catch (Exception e)
+            {
+                Finished.TrySetException(e);
+                throw;
+            }
+        }
+    }
+
     /// <summary>Fails as <see cref="TorchEncoderFineTuner"/> does when libtorch does not load (Parley.Nlu.Torch.Tests checks that message), after making its work folder.</summary>
     private sealed class FailingFineTuner : IEncoderFineTuner
     {
