@@ -83,72 +83,72 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
     public Task<Conversation?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return _database.RunAsync($"load conversation '{id}'", async (connection, transaction) =>
+
+        // The conversation, its messages and its events in one batch: one round trip.
+        return _database.RunBatchAsync($"load conversation '{id}'", async connection =>
         {
-            Conversation conversation;
-            await using (var command = PostgresDatabase.Command(connection, transaction, "SELECT bot, system_prompt, created, updated, owner, title FROM conversations WHERE id = $1;"))
+            await using var batch = new NpgsqlBatch(connection)
             {
-                command.Parameters.AddWithValue(id);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                BatchCommands =
                 {
-                    return null;
-                }
-
-                conversation = new Conversation(id, reader.GetString(0), PostgresRows.Timestamp(reader, 2), PostgresRows.Timestamp(reader, 3))
-                {
-                    SystemPrompt = PostgresRows.NullableString(reader, 1),
-                    Owner = PostgresRows.NullableString(reader, 4),
-                    Title = PostgresRows.NullableString(reader, 5),
-                };
+                    Select("SELECT bot, system_prompt, created, updated, owner, title FROM conversations WHERE id = $1;", id),
+                    Select("SELECT seq, payload, incomplete, timestamp FROM messages WHERE conversation_id = $1 ORDER BY seq;", id),
+                    Select("SELECT seq, kind, detail, data, after_messages, timestamp FROM conversation_events WHERE conversation_id = $1 ORDER BY seq;", id),
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
             }
 
-            await using (var command = PostgresDatabase.Command(connection, transaction, "SELECT seq, payload, incomplete, timestamp FROM messages WHERE conversation_id = $1 ORDER BY seq;"))
+            var conversation = new Conversation(id, reader.GetString(0), PostgresRows.Timestamp(reader, 2), PostgresRows.Timestamp(reader, 3))
             {
-                command.Parameters.AddWithValue(id);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                SystemPrompt = PostgresRows.NullableString(reader, 1),
+                Owner = PostgresRows.NullableString(reader, 4),
+                Title = PostgresRows.NullableString(reader, 5),
+            };
+
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                long seq = reader.GetInt64(0);
+                try
                 {
-                    long seq = reader.GetInt64(0);
-                    try
-                    {
-                        var message = ConversationRows.DeserializeMessage(reader.GetString(1));
-                        conversation.Messages.Add(new StoredMessage(message, PostgresRows.Timestamp(reader, 3), reader.GetBoolean(2)));
-                    }
-                    catch (Exception ex) when (ex is JsonException or NotSupportedException or FormatException)
-                    {
-                        throw new ConversationStoreException(
-                            $"Could not load conversation '{id}': message {seq} in {_database.Description} cannot be read ({ex.Message}). " +
-                            "It may have been written by a newer Parley or edited by hand; upgrade Parley or delete the conversation.", ex);
-                    }
+                    var message = ConversationRows.DeserializeMessage(reader.GetString(1));
+                    conversation.Messages.Add(new StoredMessage(message, PostgresRows.Timestamp(reader, 3), reader.GetBoolean(2)));
+                }
+                catch (Exception ex) when (ex is JsonException or NotSupportedException or FormatException)
+                {
+                    throw new ConversationStoreException(
+                        $"Could not load conversation '{id}': message {seq} in {_database.Description} cannot be read ({ex.Message}). " +
+                        "It may have been written by a newer Parley or edited by hand; upgrade Parley or delete the conversation.", ex);
                 }
             }
 
-            await using (var command = PostgresDatabase.Command(connection, transaction, "SELECT seq, kind, detail, data, after_messages, timestamp FROM conversation_events WHERE conversation_id = $1 ORDER BY seq;"))
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                command.Parameters.AddWithValue(id);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    try
+                    var data = reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3));
+                    conversation.Events.Add(new ConversationEvent(reader.GetString(1), PostgresRows.Timestamp(reader, 5), PostgresRows.NullableString(reader, 2), data)
                     {
-                        var data = reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3));
-                        conversation.Events.Add(new ConversationEvent(reader.GetString(1), PostgresRows.Timestamp(reader, 5), PostgresRows.NullableString(reader, 2), data)
-                        {
-                            AfterMessages = reader.GetInt32(4),
-                        });
-                    }
-                    catch (JsonException ex)
-                    {
-                        throw new ConversationStoreException(
-                            $"Could not load conversation '{id}': event {reader.GetInt64(0)} in {_database.Description} cannot be read ({ex.Message}). " +
-                            "It may have been written by a newer Parley or edited by hand; upgrade Parley or delete the conversation.", ex);
-                    }
+                        AfterMessages = reader.GetInt32(4),
+                    });
+                }
+                catch (JsonException ex)
+                {
+                    throw new ConversationStoreException(
+                        $"Could not load conversation '{id}': event {reader.GetInt64(0)} in {_database.Description} cannot be read ({ex.Message}). " +
+                        "It may have been written by a newer Parley or edited by hand; upgrade Parley or delete the conversation.", ex);
                 }
             }
 
             return (Conversation?)conversation;
         }, cancellationToken);
+
+        static NpgsqlBatchCommand Select(string sql, string id) => new(sql) { Parameters = { new NpgsqlParameter { Value = id } } };
     }
 
     /// <inheritdoc />
@@ -200,67 +200,87 @@ public sealed class PostgresConversationStore : IConversationStore, IDisposable,
             rows.Add((stored.Message.Role.Value.ToLowerInvariant(), stored.Message.AuthorName, payload, stored.Incomplete, PostgresRows.Truncate(stored.Timestamp)));
         }
 
-        await _database.RunAsync($"append to conversation '{id}'", async (connection, transaction) =>
+        if (rows.Count + eventRows.Count == 0)
         {
-            // The UPDATE locks the conversation's row until commit: appends to one conversation take turns.
-            await using (var touch = PostgresDatabase.Command(connection, transaction,
-                rows.Count + eventRows.Count == 0 ? "SELECT 1 FROM conversations WHERE id = $1;" : "UPDATE conversations SET updated = $2 WHERE id = $1;"))
+            await _database.RunBatchAsync($"append to conversation '{id}'", async connection =>
             {
-                touch.Parameters.AddWithValue(id);
-                touch.Parameters.AddWithValue(PostgresRows.Truncate(_timeProvider.GetUtcNow()));
-                bool found = rows.Count + eventRows.Count == 0
-                    ? await touch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null
-                    : await touch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-                if (!found)
+                await using var exists = new NpgsqlCommand("SELECT 1 FROM conversations WHERE id = $1;", connection) { Parameters = { new() { Value = id } } };
+                return await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null ? throw Missing(id, "append to") : 0;
+            }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // One batch, one round trip, one implicit transaction: the UPDATE takes the conversation's row lock, so appends
+        // to one conversation (from this server or another) take turns; under READ COMMITTED each later statement sees
+        // what the append before committed, so the numbering continues where it ended. A missing conversation makes
+        // the first INSERT break its foreign key, and the whole batch is rolled back.
+        var batch = new NpgsqlBatch
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("UPDATE conversations SET updated = $2 WHERE id = $1;")
+                {
+                    Parameters = { new() { Value = id }, new() { Value = PostgresRows.Truncate(_timeProvider.GetUtcNow()) } },
+                },
+            },
+        };
+        if (rows.Count > 0)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                INSERT INTO messages (conversation_id, seq, role, author, payload, incomplete, timestamp)
+                SELECT $1, (SELECT COALESCE(MAX(seq), -1) FROM messages WHERE conversation_id = $1) + n, role, author, payload, incomplete, ts
+                FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::timestamptz[]) WITH ORDINALITY AS m(role, author, payload, incomplete, ts, n);
+                """)
+            {
+                Parameters =
+                {
+                    new() { Value = id },
+                    new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => r.Role).ToArray() },
+                    new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => (object?)r.Author ?? DBNull.Value).ToArray() },
+                    new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => r.Payload).ToArray() },
+                    new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean, Value = rows.Select(r => r.Incomplete).ToArray() },
+                    new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = rows.Select(r => r.Timestamp).ToArray() },
+                },
+            });
+        }
+
+        if (eventRows.Count > 0)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                INSERT INTO conversation_events (conversation_id, seq, kind, detail, data, after_messages, timestamp)
+                SELECT $1, (SELECT COALESCE(MAX(seq), -1) FROM conversation_events WHERE conversation_id = $1) + n, kind, detail, data,
+                       (SELECT COUNT(*) FROM messages WHERE conversation_id = $1), ts
+                FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS e(kind, detail, data, ts, n);
+                """)
+            {
+                Parameters =
+                {
+                    new() { Value = id },
+                    new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = eventRows.Select(e => e.Kind).ToArray() },
+                    new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = eventRows.Select(e => (object?)e.Detail ?? DBNull.Value).ToArray() },
+                    new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = eventRows.Select(e => (object?)e.Data ?? DBNull.Value).ToArray() },
+                    new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = eventRows.Select(e => e.Timestamp).ToArray() },
+                },
+            });
+        }
+
+        await using (batch)
+        {
+            await _database.RunBatchAsync($"append to conversation '{id}'", async connection =>
+            {
+                batch.Connection = connection;
+                try
+                {
+                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
                 {
                     throw Missing(id, "append to");
                 }
-            }
 
-            if (rows.Count + eventRows.Count == 0)
-            {
                 return 0;
-            }
-
-            long seq;
-            await using (var next = PostgresDatabase.Command(connection, transaction, "SELECT COALESCE(MAX(seq), -1) + 1 FROM messages WHERE conversation_id = $1;"))
-            {
-                next.Parameters.AddWithValue(id);
-                seq = (long)(await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            }
-
-            await using var insert = PostgresDatabase.Command(connection, transaction, """
-                INSERT INTO messages (conversation_id, seq, role, author, payload, incomplete, timestamp)
-                SELECT $1, $2 + n - 1, role, author, payload, incomplete, ts
-                FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[]) WITH ORDINALITY AS m(role, author, payload, incomplete, ts, n);
-                """);
-            insert.Parameters.AddWithValue(id);
-            insert.Parameters.AddWithValue(seq);
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => r.Role).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => (object?)r.Author ?? DBNull.Value).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = rows.Select(r => r.Payload).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean, Value = rows.Select(r => r.Incomplete).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = rows.Select(r => r.Timestamp).ToArray() });
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            if (eventRows.Count == 0)
-            {
-                return rows.Count;
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            await using var insertEvents = PostgresDatabase.Command(connection, transaction, """
-                INSERT INTO conversation_events (conversation_id, seq, kind, detail, data, after_messages, timestamp)
-                SELECT $1, (SELECT COALESCE(MAX(seq), -1) FROM conversation_events WHERE conversation_id = $1) + n, kind, detail, data, $2, ts
-                FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY AS e(kind, detail, data, ts, n);
-                """);
-            insertEvents.Parameters.AddWithValue(id);
-            insertEvents.Parameters.AddWithValue(seq + rows.Count);
-            insertEvents.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = eventRows.Select(e => e.Kind).ToArray() });
-            insertEvents.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = eventRows.Select(e => (object?)e.Detail ?? DBNull.Value).ToArray() });
-            insertEvents.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = eventRows.Select(e => (object?)e.Data ?? DBNull.Value).ToArray() });
-            insertEvents.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = eventRows.Select(e => e.Timestamp).ToArray() });
-            return rows.Count + await insertEvents.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />

@@ -49,6 +49,28 @@ internal sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection without an explicit transaction, for work that sends its
+    /// statements as one <see cref="NpgsqlBatch"/>: PostgreSQL runs a batch as one implicit transaction (all or
+    /// nothing) in one round trip, where BEGIN … COMMIT costs a round trip more per call.
+    /// </summary>
+    /// <param name="action">What is done, completing "Could not …", for messages.</param>
+    /// <param name="work">The work.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public async Task<T> RunBatchAsync<T>(string action, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (ex.InnerException is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Wrap(ex, action);
+        }
+    }
+
     /// <summary>Opens a pooled connection after bringing the schema up to date (once per store).</summary>
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -72,6 +72,21 @@ public sealed class SessionEndpointsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task PostChat_SessionOfAnotherBot_Returns400NamingBothAndStoresNothing()
+    {
+        var id = "s-" + Guid.NewGuid().ToString("N");
+        var store = server.Services.GetRequiredService<Parley.Server.Hosting.BotRegistry>().Store;
+        await store.CreateAsync("clinic", id, owner: Parley.Server.Security.ApiCaller.OwnerOf(ServerFixture.ApiKey));
+
+        var (status, error) = await PostWithSessionAsync(id, "hello");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("session_model_mismatch", (string?)error!["code"]);
+        Assert.Contains("'clinic', not 'shop'", (string?)error["message"]);
+        Assert.Empty((await store.GetAsync(id))!.Messages);
+    }
+
+    [Fact]
     public async Task DeleteSession_Existing_RemovesIt()
     {
         var id = "s-" + Guid.NewGuid().ToString("N");

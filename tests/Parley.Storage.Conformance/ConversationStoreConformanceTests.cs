@@ -153,6 +153,24 @@ public abstract class ConversationStoreConformanceTests(StoreBackend backend) : 
     }
 
     [StoreFact]
+    public async Task AppendAsync_WithEvents_EventsComeBackAfterTheirMessagesInOrder()
+    {
+        var store = Backend.OpenConversationStore();
+        var conversation = await store.CreateAsync("clinic");
+        await store.AppendAsync(conversation.Id, [User("hi"), Assistant("hello")], [new ConversationEvent("route", Now, "greeting")]);
+        await store.AppendAsync(conversation.Id, [], [new ConversationEvent("handoff", Now, "staff", new Dictionary<string, string> { ["queue"] = "nurses" })]);
+        await store.AppendAsync(conversation.Id, [User("chest pain")], [new ConversationEvent("triage", Now), new ConversationEvent("urgent", Now)]);
+
+        var loaded = (await Backend.OpenConversationStore().GetAsync(conversation.Id))!;
+
+        Assert.Equal(["hi", "hello", "chest pain"], loaded.Messages.Select(m => m.Message.Text));
+        Assert.Equal(["route", "handoff", "triage", "urgent"], loaded.Events.Select(e => e.Kind));
+        Assert.Equal([2, 2, 3, 3], loaded.Events.Select(e => e.AfterMessages));
+        Assert.Equal("nurses", loaded.Events[1].Data!["queue"]);
+        await Assert.ThrowsAsync<ConversationStoreException>(() => store.AppendAsync("s_nope", [], [new ConversationEvent("route", Now)]));
+    }
+
+    [StoreFact]
     public async Task AppendAsync_MessageCannotBeSerialized_StoresNothing()
     {
         var store = Backend.OpenConversationStore();

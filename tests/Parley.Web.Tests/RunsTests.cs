@@ -101,7 +101,7 @@ public sealed class RunsTests(WebFixture fixture)
     {
         // The job is written into the server's fine-tuning store directly and its epochs are fed in by the test, so
         // the page is seen polling a job that is really running, at the test's pace; no worker picks it up (the
-        // worker takes jobs from the API and, at start, unfinished ones).
+        // fixture's queue claims jobs the API wakes it for and polls the store only hourly).
         var store = fixture.Services.GetRequiredService<FineTuningStore>();
         var id = FineTuningIds.New(FineTuningIds.Job);
         await store.CreateJobAsync(new FineTuningJobObject

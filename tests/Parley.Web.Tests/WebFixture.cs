@@ -68,6 +68,10 @@ public sealed class WebFixture : IAsyncLifetime
             options.Upstream = Llm;
             options.UpstreamModel = Model;
             options.ApiKeys.Add(ApiKey);
+
+            // The queue takes jobs created through the API at once (they wake it) and polls the store for others only
+            // hourly here, so a job a test writes into the store itself (RunsTests) is not claimed while it is fed.
+            options.FineTuningPollInterval = TimeSpan.FromHours(1);
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -66,6 +66,20 @@ public sealed class ChatSession
         return new ChatSession(client, store, conversation, defaultSystemPrompt, timeProvider ?? TimeProvider.System);
     }
 
+    /// <summary>Continues a session the caller has already loaded from <paramref name="store"/> (saves loading it twice).</summary>
+    /// <param name="client">The bot's chat pipeline.</param>
+    /// <param name="store">Where turns are persisted.</param>
+    /// <param name="conversation">The session as <paramref name="store"/> returned it.</param>
+    /// <param name="defaultSystemPrompt">The bot's system prompt, used unless the session sets its own.</param>
+    /// <param name="timeProvider">The clock for timestamps; the system clock by default.</param>
+    public static ChatSession Resume(IChatClient client, IConversationStore store, Conversation conversation, string? defaultSystemPrompt = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(conversation);
+        return new ChatSession(client, store, conversation, defaultSystemPrompt, timeProvider ?? TimeProvider.System);
+    }
+
     /// <summary>Sets the session's own system prompt (null returns to the bot's) and stores it.</summary>
     public async Task SetSystemPromptAsync(string? systemPrompt, CancellationToken cancellationToken = default)
     {

@@ -65,25 +65,39 @@ internal sealed class BotTurn
             return new BotTurn(bot, prompt, null, null);
         }
 
-        if (sessionId is not null && await store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false) is { } existing && !caller.CanSee(existing.Owner))
+        var existing = sessionId is null ? null : await store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && !caller.CanSee(existing.Owner))
         {
-            throw SessionEndpoints.NotFound(sessionId, ChatCompletionEndpoints.SessionHeader);
+            throw SessionEndpoints.NotFound(sessionId!, ChatCompletionEndpoints.SessionHeader);
+        }
+
+        if (existing is not null && existing.Bot != bot.Name)
+        {
+            throw SessionModelMismatch(sessionId!, existing.Bot, bot.Name);
         }
 
         ChatSession session;
-        try
+        if (existing is not null)
         {
-            session = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, sessionId, bot.SystemPrompt, owner: caller.Owner, cancellationToken: cancellationToken).ConfigureAwait(false);
+            session = ChatSession.Resume(bot.ChatClient, store, existing, bot.SystemPrompt);
         }
-        catch (ConversationStoreException) when (sessionId is not null)
+        else
         {
-            // The store's own message is for the command line (it names flags and files); the client gets one for it.
-            if (await store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false) is { } other && other.Bot != bot.Name)
+            try
             {
-                throw new ApiException(400, $"the session '{sessionId}' belongs to the model '{other.Bot}', not '{bot.Name}'", ChatCompletionEndpoints.SessionHeader, "session_model_mismatch");
+                session = await ChatSession.OpenAsync(bot.ChatClient, store, bot.Name, sessionId, bot.SystemPrompt, owner: caller.Owner, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
+            catch (ConversationStoreException) when (sessionId is not null)
+            {
+                // Created meanwhile by a request that did not hold this server's lock (another server without shared
+                // locks); the store's own message is for the command line (it names flags and files).
+                if (await store.GetAsync(sessionId, cancellationToken).ConfigureAwait(false) is { } other && other.Bot != bot.Name)
+                {
+                    throw SessionModelMismatch(sessionId, other.Bot, bot.Name);
+                }
 
-            throw;
+                throw;
+            }
         }
 
         if (sessionId is null)
@@ -93,6 +107,9 @@ internal sealed class BotTurn
 
         return new BotTurn(bot, session.BuildPrompt(last), session, last.Text);
     }
+
+    private static ApiException SessionModelMismatch(string sessionId, string sessionBot, string bot) =>
+        new(400, $"the session '{sessionId}' belongs to the model '{sessionBot}', not '{bot}'", ChatCompletionEndpoints.SessionHeader, "session_model_mismatch");
 
     /// <summary>Stores the history a stateless client sent, so the new session holds the whole conversation.</summary>
     private static async Task SeedAsync(ChatSession session, IReadOnlyList<ChatMessage> history, CancellationToken cancellationToken)
