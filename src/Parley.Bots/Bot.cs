@@ -87,7 +87,7 @@ public sealed class Bot : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(embeddings);
         options ??= new BotBuildOptions();
-        var classifier = await BotIntentClassifier.CreateAsync(pack, embeddings, options.ModelsFolder, options.TrainingProgress, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var classifier = await BotIntentClassifier.CreateAsync(pack, embeddings, options.ModelsFolder, options.TrainingProgress, encoderFineTuner: options.EncoderFineTuner, cancellationToken: cancellationToken).ConfigureAwait(false);
         // A pack may search its knowledge with another encoder than the intents' (knowledge_encoder); Chinese packs search lexically.
         var encoder = pack.Manifest.KnowledgeEncoder;
         var knowledgeEmbeddings = encoder == Parley.Nlu.Embeddings.SentenceEncoderModel.MiniLm || pack.Manifest.Language == BotLanguages.Chinese ? null

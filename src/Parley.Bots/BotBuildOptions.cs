@@ -26,6 +26,12 @@ public sealed class BotBuildOptions
     public IntentTrainingProgress? TrainingProgress { get; init; }
 
     /// <summary>
+    /// Fine-tunes the sentence encoder for packs whose <c>method</c> is <c>full</c>, <c>lora</c> or <c>contrastive</c>
+    /// (Parley.Nlu.Torch's <c>TorchEncoderFineTuner</c>); null in a host without it, where such a pack fails to build.
+    /// </summary>
+    public IEncoderFineTuner? EncoderFineTuner { get; init; }
+
+    /// <summary>
     /// Where the bots' knowledge indexes are kept, e.g. <c>&lt;data&gt;/indexes</c>. When set, each bot keeps an on-disk
     /// index of its <c>knowledge/</c> folder in <c>&lt;folder&gt;/&lt;bot name&gt;-&lt;hash of the knowledge path&gt;</c>, brings it up
     /// to date at start-up (only new and changed files are chunked and embedded) and searches it; a damaged or

@@ -20,7 +20,8 @@ internal sealed class BotFactory(
     LlmClientFactory llm,
     IOptions<ParleyOptions> options,
     IBotStartupReporter reporter,
-    Parley.Core.Calendar.ICalendarStore calendar) : IBotFactory
+    Parley.Core.Calendar.ICalendarStore calendar,
+    IEncoderFineTuner? encoderFineTuner = null) : IBotFactory
 {
     public async Task<Bot> CreateAsync(string botFolder, CancellationToken cancellationToken = default)
     {
@@ -37,6 +38,7 @@ internal sealed class BotFactory(
             {
                 ModelId = model,
                 ModelsFolder = data.Models,
+                EncoderFineTuner = encoderFineTuner,
                 KnowledgeIndexesFolder = data.Indexes,
                 KnowledgeEncoder = encoder => SharedSentenceEncoder.CreateCached(data, encoder),
                 KnowledgeProgress = new KnowledgeReports(reporter, pack.Name),

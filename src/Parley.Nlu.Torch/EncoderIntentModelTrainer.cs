@@ -22,11 +22,12 @@ public static class EncoderIntentModelTrainer
     /// <summary>Fine-tunes the encoder, exports it and trains the head.</summary>
     /// <param name="training">The training utterances.</param>
     /// <param name="validation">Validation utterances, or null to hold out part of the training data (the same part for both stages).</param>
-    /// <param name="encoderOptions">Fine-tuning settings; its <see cref="EncoderTrainerOptions.CheckpointDirectory"/> is also where the encoder is exported, so it is required here.</param>
+    /// <param name="encoderOptions">Fine-tuning settings; its <see cref="EncoderTrainerOptions.CheckpointDirectory"/> is also where the encoder is exported unless <paramref name="exportFolder"/> is given.</param>
     /// <param name="headOptions">Head settings; null for the defaults.</param>
     /// <param name="progress">Fine-tuning progress.</param>
     /// <param name="headProgress">Head training progress.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <param name="exportFolder">Where the encoder is exported; null for the checkpoint folder. With it, a run without checkpoints (none to resume from) writes no checkpoints.</param>
     public static async Task<FineTunedIntentModel> TrainAsync(
         IReadOnlyList<LabeledExample> training,
         IReadOnlyList<LabeledExample>? validation,
@@ -34,12 +35,13 @@ public static class EncoderIntentModelTrainer
         TrainerOptions? headOptions = null,
         IProgress<EncoderTrainingProgress>? progress = null,
         IntentTrainingProgress? headProgress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string? exportFolder = null)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(encoderOptions);
-        var folder = encoderOptions.CheckpointDirectory
-            ?? throw new ArgumentException("set CheckpointDirectory: the encoder is exported there", nameof(encoderOptions));
+        var folder = exportFolder ?? encoderOptions.CheckpointDirectory
+            ?? throw new ArgumentException("set CheckpointDirectory or an export folder: the encoder is exported there", nameof(encoderOptions));
         headOptions ??= new TrainerOptions();
         // The holdout is made once, so the head is not validated on utterances the encoder was trained on.
         var holdout = encoderOptions.Copy();

@@ -1,5 +1,6 @@
 using Parley.Core;
 using Parley.Nlu.Torch.Training;
+using Parley.Nlu.Training;
 
 namespace Parley.Nlu.Torch.Tests;
 

@@ -111,6 +111,7 @@ public sealed class BotIntentClassifier : IIntentClassifier
     /// For packs on sentence embeddings, the typo-tolerant second gate's threshold (IDF-weighted character 2–4-gram
     /// cosine); null for <see cref="IntentGate.SpellingThreshold"/>, 0 or less for no second gate.
     /// </param>
+    /// <param name="encoderFineTuner">Fine-tunes the encoder for packs whose <c>method</c> asks for it (<see cref="PackIntentModels.LoadOrTrainAsync"/>); null for none.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     public static async Task<BotIntentClassifier> CreateAsync(
         BotPack pack,
@@ -119,6 +120,7 @@ public sealed class BotIntentClassifier : IIntentClassifier
         IntentTrainingProgress? progress = null,
         int? gateTypoVariants = null,
         double? spellingThreshold = null,
+        IEncoderFineTuner? encoderFineTuner = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pack);
@@ -136,7 +138,7 @@ public sealed class BotIntentClassifier : IIntentClassifier
                 inverseDocumentFrequency: IntentGate.UsesInverseDocumentFrequency(features), cancellationToken: cancellationToken).ConfigureAwait(false);
         var trained = modelsFolder is null
             ? null
-            : await PackIntentModels.LoadOrTrainAsync(pack, embeddings, modelsFolder, progress, cancellationToken).ConfigureAwait(false);
+            : await PackIntentModels.LoadOrTrainAsync(pack, embeddings, modelsFolder, progress, encoderFineTuner, cancellationToken).ConfigureAwait(false);
         var threshold = IntentGate.Threshold(pack.Manifest.Thresholds.Intent, features);
         var own = pack.Intents.Where(i => i.Threshold is not null).ToDictionary(i => i.Name, i => i.Threshold!.Value, StringComparer.Ordinal);
         if (!embedded || spellingThreshold is <= 0)

@@ -54,13 +54,22 @@ public static class PackIntentModels
     /// <summary>
     /// A fingerprint of what the model is trained from: intents, examples, featurizer and trainer settings.
     /// </summary>
-    public static string Fingerprint(BotPack pack, FeaturizerSettings features, TrainerOptions options)
+    /// <param name="pack">The bot pack.</param>
+    /// <param name="features">The featurizer settings.</param>
+    /// <param name="options">The head's trainer settings.</param>
+    /// <param name="method">The resolved training method; <see cref="TrainingMethods.Head"/> leaves the fingerprint of a model trained before methods existed unchanged.</param>
+    public static string Fingerprint(BotPack pack, FeaturizerSettings features, TrainerOptions options, string method = TrainingMethods.Head)
     {
         ArgumentNullException.ThrowIfNull(pack);
         var text = new StringBuilder()
             .Append(JsonSerializer.Serialize(features)).Append('\n')
             .Append(JsonSerializer.Serialize(options)).Append('\n')
             .Append("typo variants ").Append(ModelTypoVariants).Append('\n');
+        if (method != TrainingMethods.Head)
+        {
+            text.Append("method ").Append(method).Append('\n');
+        }
+
         foreach (var intent in pack.Intents.OrderBy(i => i.Name, StringComparer.Ordinal))
         {
             foreach (var example in intent.Examples.Order(StringComparer.Ordinal))
@@ -80,12 +89,18 @@ public static class PackIntentModels
     /// <param name="embeddings">The sentence embeddings (cached ones make re-training fast).</param>
     /// <param name="folder">The folder that holds the bots' models.</param>
     /// <param name="progress">Training progress, reported only when the model is trained.</param>
+    /// <param name="encoderFineTuner">
+    /// Fine-tunes the encoder for packs whose <c>method</c> is <c>full</c>, <c>lora</c> or <c>contrastive</c>; null in a
+    /// host without encoder fine-tuning, where such a pack is an error.
+    /// </param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <exception cref="BotPackException">The pack's method fine-tunes the encoder and <paramref name="encoderFineTuner"/> is null, or fine-tuning refused the examples.</exception>
     public static async Task<IntentModel?> LoadOrTrainAsync(
         BotPack pack,
         IEmbeddingGenerator<string, Embedding<float>> embeddings,
         string folder,
         IntentTrainingProgress? progress = null,
+        IEncoderFineTuner? encoderFineTuner = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pack);
@@ -97,7 +112,9 @@ public static class PackIntentModels
 
         var features = Features(pack).Settings;
         var options = new TrainerOptions();
-        var path = Path.Combine(folder, $"{pack.Name}-{Fingerprint(pack, features, options)}");
+        var examples = pack.Intents.SelectMany(i => i.Examples.Select(e => new LabeledExample(e, i.Name))).ToArray();
+        var (method, reason) = MethodSelection.Resolve(pack.Manifest.Method, features.Kind, examples);
+        var path = Path.Combine(folder, $"{pack.Name}-{Fingerprint(pack, features, options, method)}");
         IFeaturizer Factory(FeaturizerSettings settings) => FeaturizerFactory.Create(settings, embeddings);
         if (Directory.Exists(path))
         {
@@ -111,12 +128,78 @@ public static class PackIntentModels
             }
         }
 
-        var examples = pack.Intents.SelectMany(i => i.Examples.Select(e => new LabeledExample(e, i.Name))).ToArray();
         var (training, validation) = WithTypoVariants(examples, features, options);
-        var model = await IntentModelTrainer.TrainAsync(Factory(features), training, validation, options, progress, cancellationToken).ConfigureAwait(false);
-        await model.SaveAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+        IntentModel model;
+        if (TrainingMethods.FineTunesEncoder(method))
+        {
+            await FineTuneAsync(pack, method, reason, encoderFineTuner, training, validation, options, path, progress, cancellationToken).ConfigureAwait(false);
+            // Loaded from the saved folder, so the model reads its own copy of the encoder (the work folder is gone).
+            model = await IntentModel.LoadAsync(path, Factory, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            model = (await IntentModelTrainer.TrainAsync(Factory(features), training, validation, options, progress, cancellationToken).ConfigureAwait(false)).WithMethod(method, reason);
+            await model.SaveAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
         RemoveStale(folder, pack.Name, path);
         return model;
+    }
+
+    /// <summary>Fine-tunes the encoder with the pack's method, trains the head on it and saves the model (encoder included) at <paramref name="path"/>.</summary>
+    private static async Task FineTuneAsync(
+        BotPack pack, string method, string reason, IEncoderFineTuner? encoderFineTuner, LabeledExample[] training, LabeledExample[]? validation,
+        TrainerOptions options, string path, IntentTrainingProgress? progress, CancellationToken cancellationToken)
+    {
+        var (file, line) = Location(pack);
+        if (encoderFineTuner is null)
+        {
+            throw new BotPackException(file, line,
+                $"method '{method}' fine-tunes the sentence encoder, which this program cannot do (it runs without Parley.Nlu.Torch): use method 'head' or 'auto', or run the bot with the parley command");
+        }
+
+        var work = path + ".training";
+        try
+        {
+            using var tuned = await encoderFineTuner.TrainAsync(new EncoderFineTuningRequest
+            {
+                Method = method,
+                Training = training,
+                Validation = validation,
+                WorkFolder = work,
+                Seed = options.Seed,
+                HeadOptions = options,
+                HeadProgress = progress,
+            }, cancellationToken).ConfigureAwait(false);
+            await tuned.Model.WithMethod(method, reason).SaveAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (EncoderFineTuningException e)
+        {
+            throw new BotPackException(file, line, $"method '{method}': {e.Message}", e);
+        }
+        finally
+        {
+            try
+            {
+                if (Directory.Exists(work))
+                {
+                    Directory.Delete(work, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // Left behind; the next training replaces it.
+            }
+        }
+    }
+
+    private static (string File, int Line) Location(BotPack pack)
+    {
+        var location = pack.Manifest.MethodLocation;
+        var colon = location?.LastIndexOf(':') ?? -1;
+        return location is not null && colon > 0 && int.TryParse(location[(colon + 1)..], out var line)
+            ? (location[..colon], line)
+            : (pack.Root, 0);
     }
 
     /// <summary>

@@ -61,6 +61,16 @@ public sealed class BotManifest
     public Parley.Nlu.Embeddings.SentenceEncoderModel KnowledgeEncoder { get; init; } = Parley.Nlu.Embeddings.SentenceEncoderModel.MiniLm;
 
     /// <summary>
+    /// How the pack's intent model is trained (<c>method</c>): <c>auto</c> (the default, chosen by the examples),
+    /// <c>head</c> (a classifier on frozen features), or <c>full</c>, <c>lora</c> or <c>contrastive</c>, which fine-tune
+    /// the sentence encoder too (<see cref="Parley.Nlu.Training.TrainingMethods"/>; docs/intent-models.md).
+    /// </summary>
+    public string Method { get; init; } = Parley.Nlu.Training.TrainingMethods.Auto;
+
+    /// <summary>Where <see cref="Method"/> was given (<c>file:line</c>), for errors about it; null when the manifest does not set it.</summary>
+    public string? MethodLocation { get; init; }
+
+    /// <summary>
     /// The language of the bot's users and documents (<see cref="BotLanguages"/>): it chooses the wording of the
     /// messages the bot writes itself, the default persona and fallback, and how the knowledge is searched. Default <c>en</c>.
     /// </summary>

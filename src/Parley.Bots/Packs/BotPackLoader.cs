@@ -3,6 +3,8 @@ using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 using Parley.Nlu.Embeddings;
+using Parley.Nlu.Features;
+using Parley.Nlu.Training;
 
 namespace Parley.Bots.Packs;
 
@@ -113,6 +115,12 @@ public static partial class BotPackLoader
         var encoderName = map.String("knowledge_encoder");
         var encoder = encoderName is null ? SentenceEncoderModel.MiniLm : SentenceEncoderModel.Find(encoderName)
             ?? throw map.Error(map.Node("knowledge_encoder")!, $"field 'knowledge_encoder' must be one of {string.Join(", ", SentenceEncoderModel.All.Select(m => m.Name))} (got '{encoderName}')");
+        var method = map.String("method") ?? TrainingMethods.Auto;
+        if (!TrainingMethods.All.Contains(method, StringComparer.Ordinal))
+        {
+            throw map.Error(map.Node("method")!, $"field 'method' must be one of {string.Join(", ", TrainingMethods.All)} (got '{method}')");
+        }
+
         var model = map.Map("model");
         var thresholds = map.Map("thresholds");
         var manifest = new BotManifest
@@ -126,6 +134,8 @@ public static partial class BotPackLoader
             IntentsFolder = map.String("intents") ?? "intents",
             KnowledgeFolder = map.String("knowledge") ?? "knowledge",
             KnowledgeEncoder = encoder,
+            Method = method,
+            MethodLocation = map.Node("method") is { } methodNode ? $"{file}:{methodNode.Start.Line}" : null,
             TimeZone = map.String("time_zone"),
             Tools = ToolManifestReader.ReadTools(map),
             McpServers = McpManifestReader.ReadServers(map),
@@ -222,6 +232,15 @@ public static partial class BotPackLoader
             {
                 throw new BotPackException(file, line, $"intent '{intent.Name}' cites source '{source}', which is not in the knowledge folder {Path.GetFullPath(knowledgePath)}");
             }
+        }
+
+        if (TrainingMethods.FineTunesEncoder(manifest.Method)
+            && FeatureSelection.Resolve(new FeaturizerSettings { Kind = FeaturizerSettings.Auto }, intents.SelectMany(i => i.Examples)).Settings.Kind is var features
+            && features != FeaturizerSettings.Embeddings)
+        {
+            var (file, line) = SplitLocation(manifest.MethodLocation ?? manifestPath);
+            throw new BotPackException(file, line,
+                $"method '{manifest.Method}' fine-tunes the sentence encoder, but this pack's examples are not mostly in Latin letters, so its intents use {features} features, which have no encoder: use method 'head' or 'auto'");
         }
 
         ToolManifestReader.Validate(root, manifest, intents, manifestPath);

@@ -110,6 +110,7 @@ internal static class ServeCommand
         builder.Configuration.AddConfiguration(settings.Configuration);
         builder.WebHost.UseUrls(address);
         builder.Services.AddSingleton<IBotStartupReporter>(new BotStartupLines(context.Error));
+        builder.Services.AddEncoderFineTuning();
         return builder;
     }
 

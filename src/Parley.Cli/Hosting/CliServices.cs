@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Cli.Rendering;
 using Parley.Hosting;
+using Parley.Nlu.Torch;
+using Parley.Nlu.Training;
 
 namespace Parley.Cli.Hosting;
 
@@ -12,7 +15,18 @@ internal static class CliServices
     {
         var services = new ServiceCollection();
         services.AddSingleton<IBotStartupReporter>(new BotStartupLines(context.Error));
+        services.AddEncoderFineTuning();
         services.AddParleyBots(settings.Configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    /// <summary>
+    /// Lets bot packs and fine-tuning jobs fine-tune the encoder (<c>method: full|lora|contrastive</c>) with
+    /// Parley.Nlu.Torch; libtorch loads only when one does.
+    /// </summary>
+    public static IServiceCollection AddEncoderFineTuning(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IEncoderFineTuner, TorchEncoderFineTuner>();
+        return services;
     }
 }

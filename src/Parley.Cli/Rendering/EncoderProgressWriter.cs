@@ -1,5 +1,6 @@
 using System.Globalization;
 using Parley.Nlu.Torch.Training;
+using Parley.Nlu.Training;
 
 namespace Parley.Cli.Rendering;
 

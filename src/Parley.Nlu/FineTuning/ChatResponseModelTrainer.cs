@@ -1,6 +1,7 @@
 using System.Globalization;
 using Parley.Nlu.Features;
 using Parley.Nlu.Intents;
+using Parley.Nlu.Models;
 using Parley.Nlu.Training;
 
 namespace Parley.Nlu.FineTuning;
@@ -21,7 +22,7 @@ public static class ChatResponseModelTrainer
     /// <param name="progress">Progress reporting, if wanted.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests; training stops within a mini-batch.</param>
     /// <exception cref="ArgumentException">The validation data is of another kind than the training data.</exception>
-    public static async Task<ChatResponseModel> TrainAsync(
+    public static Task<ChatResponseModel> TrainAsync(
         IFeaturizer featurizer,
         FineTuningData training,
         FineTuningData? validation = null,
@@ -31,13 +32,40 @@ public static class ChatResponseModelTrainer
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(featurizer);
+        var options = (hyperparameters ?? new FineTuningHyperparameters()).ToTrainerOptions();
+        return TrainAsync(
+            training,
+            validation,
+            (train, valid, token) => IntentModelTrainer.TrainAsync(featurizer, train, valid, options, progress, token),
+            fallbackReply,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains the model with <paramref name="trainIntentModel"/> (for example one that fine-tunes the encoder first): it
+    /// gets the training examples and the validation examples (null: hold out part of the training data), relabelled for
+    /// chat data as <see cref="TrainAsync(IFeaturizer, FineTuningData, FineTuningData?, FineTuningHyperparameters?, string?, IntentTrainingProgress?, CancellationToken)"/> describes.
+    /// </summary>
+    /// <param name="training">The training data.</param>
+    /// <param name="validation">Validation data of the same kind, or null.</param>
+    /// <param name="trainIntentModel">Trains the intent model on the examples.</param>
+    /// <param name="fallbackReply">The reply to out-of-scope input of chat models; null for <see cref="ChatResponseModel.DefaultFallbackReply"/>.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <exception cref="ArgumentException">The validation data is of another kind than the training data.</exception>
+    public static async Task<ChatResponseModel> TrainAsync(
+        FineTuningData training,
+        FineTuningData? validation,
+        Func<IReadOnlyList<LabeledExample>, IReadOnlyList<LabeledExample>?, CancellationToken, Task<IntentModel>> trainIntentModel,
+        string? fallbackReply = null,
+        CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(trainIntentModel);
         if (validation is not null && validation.Kind != training.Kind)
         {
             throw new ArgumentException($"the validation data is {Describe(validation.Kind)} but the training data is {Describe(training.Kind)}", nameof(validation));
         }
 
-        var options = (hyperparameters ?? new FineTuningHyperparameters()).ToTrainerOptions();
         var replies = new Dictionary<string, string>(StringComparer.Ordinal);
         IReadOnlyList<LabeledExample> trainExamples = training.Examples, validExamples = validation?.Examples ?? [];
         if (training.Kind == FineTuningDataKind.Chat)
@@ -62,7 +90,7 @@ public static class ChatResponseModelTrainer
             }
         }
 
-        var model = await IntentModelTrainer.TrainAsync(featurizer, trainExamples, validation is null ? null : validExamples, options, progress, cancellationToken).ConfigureAwait(false);
+        var model = await trainIntentModel(trainExamples, validation is null ? null : validExamples, cancellationToken).ConfigureAwait(false);
         return new ChatResponseModel(model, new ChatResponseManifest
         {
             Kind = training.Kind,

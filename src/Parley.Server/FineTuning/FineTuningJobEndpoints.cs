@@ -24,11 +24,11 @@ internal static class FineTuningJobEndpoints
     }
 
     private static async Task<Ok<FineTuningJobObject>> CreateAsync(
-        HttpContext context, FineTuningStore store, FineTuningQueue queue, ParleyServerOptions options, CancellationToken cancellationToken)
+        HttpContext context, FineTuningStore store, FineTuningQueue queue, FineTuningJobRunner runner, ParleyServerOptions options, CancellationToken cancellationToken)
     {
         var caller = ApiCaller.Of(context);
         var body = await RequestBody.ReadObjectAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        var job = await FineTuningRequest.ParseAsync(body, store, caller, cancellationToken).ConfigureAwait(false);
+        var job = await FineTuningRequest.ParseAsync(body, store, caller, runner.CanFineTuneEncoder, cancellationToken).ConfigureAwait(false);
         await store.CreateJobAsync(job, caller.Owner, cancellationToken).ConfigureAwait(false);
         await store.AddEventAsync(job.Id, "info", $"Created fine-tuning job: {job.Id}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
         queue.Notify();

@@ -68,6 +68,13 @@ public sealed record FineTuningJobObject
     /// <summary>The training method: always supervised, with the same hyperparameters.</summary>
     public required JsonObject Method { get; init; }
 
+    /// <summary>
+    /// Parley's extension: <c>{"method": "auto|head|full|lora|contrastive"}</c>, what is trained (README, "Fine-tuning").
+    /// As asked until training starts, then the method used and why (<c>method_reason</c>); null when not asked for on a job
+    /// that has not started.
+    /// </summary>
+    public JsonObject? Parley { get; init; }
+
     /// <summary>The metadata given at creation, or null.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public JsonObject? Metadata { get; init; }

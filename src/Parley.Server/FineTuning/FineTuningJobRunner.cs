@@ -18,8 +18,14 @@ namespace Parley.Server.FineTuning;
 /// Trains one fine-tuning job: validates its files, trains, saves the model, and records every step as events and
 /// checkpoints. Which job runs where, and for how long, is <see cref="FineTuningQueue"/>'s business.
 /// </summary>
-internal sealed class FineTuningJobRunner(FineTuningStore store, BotRegistry registry, ParleyServerOptions options)
+internal sealed class FineTuningJobRunner(FineTuningStore store, BotRegistry registry, ParleyServerOptions options, IEncoderFineTuner? encoderFineTuner = null)
 {
+    /// <summary>How often a long encoder run reports where it stands between epochs: every 30 seconds.</summary>
+    public static readonly TimeSpan EncoderStepReportInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether this server can fine-tune the encoder (an <see cref="IEncoderFineTuner"/> is registered).</summary>
+    public bool CanFineTuneEncoder => encoderFineTuner is not null;
+
     /// <summary>
     /// Trains <paramref name="job"/> (in <c>validating_files</c>) to the end: it succeeds, fails with the reason, or
     /// stops when <paramref name="cancellationToken"/> fires (cancelled, the lease lost, the server stopping).
@@ -49,11 +55,20 @@ internal sealed class FineTuningJobRunner(FineTuningStore store, BotRegistry reg
         await store.AddEventAsync(job.Id, "info", "Files validated, moving job to queued state", cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var hyperparameters = FineTuningRequest.ReadHyperparameters(job.Hyperparameters, job.Seed);
+        var (method, methodReason) = MethodSelection.Resolve(FineTuningRequest.RequestedMethod(job), FeaturizerSettings.Embeddings, training.Examples);
+        if (TrainingMethods.FineTunesEncoder(method) && encoderFineTuner is null)
+        {
+            await FailAsync(job.Id, new FineTuningJobError("encoder_unavailable",
+                $"This server cannot fine-tune the encoder (method {method}): it runs without Parley.Nlu.Torch. Create the job again with 'parley.method' 'head' or 'auto', or on a server started with the parley command.", "parley.method")).ConfigureAwait(false);
+            return;
+        }
+
+        var encoder = TrainingMethods.FineTunesEncoder(method) ? encoderFineTuner : null;
         var trainer = hyperparameters.ToTrainerOptions();
         var used = new JsonObject
         {
-            ["n_epochs"] = trainer.Epochs,
-            ["batch_size"] = trainer.BatchSize,
+            ["n_epochs"] = encoder is null ? trainer.Epochs : hyperparameters.Epochs ?? encoder.DefaultEpochs,
+            ["batch_size"] = encoder is null ? trainer.BatchSize : hyperparameters.BatchSize ?? encoder.DefaultBatchSize,
             ["learning_rate_multiplier"] = hyperparameters.LearningRateMultiplier ?? 1.0,
         };
         var model = FineTunedModelId(job);
@@ -61,47 +76,56 @@ internal sealed class FineTuningJobRunner(FineTuningStore store, BotRegistry reg
             {
                 Hyperparameters = used,
                 Method = FineTuningRequest.Supervised(used.DeepClone().AsObject()),
+                Parley = new JsonObject { ["method"] = method, ["method_reason"] = methodReason },
             }, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
-        var started = string.Create(CultureInfo.InvariantCulture, $"Fine-tuning job started: {training.Examples.Count} {Describe(training.Kind)} examples, up to {trainer.Epochs} epochs");
-        await store.AddEventAsync(job.Id, "info", started + (hyperparameters.Epochs is null ? " with early stopping" : ""), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var epochCount = (int)used["n_epochs"]!;
+        var started = string.Create(CultureInfo.InvariantCulture,
+            $"Fine-tuning job started: {training.Examples.Count} {Describe(training.Kind)} examples, {(encoder is null ? "the head on frozen embeddings" : $"the encoder ({method}) and a head")}, up to {epochCount} epochs");
+        await store.AddEventAsync(job.Id, "info", started + (hyperparameters.Epochs is null ? " with early stopping" : "") + $"; {methodReason}",
+            data: new JsonObject { ["method"] = method, ["method_reason"] = methodReason }, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-        var stepsPerEpoch = (training.Examples.Count + trainer.BatchSize - 1) / trainer.BatchSize;
-        var totalSteps = stepsPerEpoch * trainer.Epochs;
         if (options.FineTuningTrainingDelay > TimeSpan.Zero)
         {
             await Task.Delay(options.FineTuningTrainingDelay, options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
-        // The trainer reports epochs synchronously on its thread; they are written by an async reader in their order,
+        // The trainers report synchronously on their thread; the reports are written by an async reader in their order,
         // so training never blocks on the database.
-        var epochsRun = 0;
-        var epochs = Channel.CreateUnbounded<EpochMetrics>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var progress = new IntentTrainingProgress
-        {
-            Epochs = new SynchronousProgress<EpochMetrics>(metrics =>
-            {
-                epochsRun = metrics.WithOosClass ? epochsRun : metrics.Epoch;
-                epochs.Writer.TryWrite(metrics);
-            }),
-        };
-        var reports = ReportEpochsAsync(job.Id, model, epochs.Reader, stepsPerEpoch, totalSteps);
+        var reports = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var writing = WriteReportsAsync(reports.Reader);
         ChatResponseModel trained;
+        int epochsRun;
         try
         {
-            var featurizer = FeaturizerFactory.Create(new FeaturizerSettings(), registry.Embeddings);
-            trained = await ChatResponseModelTrainer.TrainAsync(featurizer, training, validation, hyperparameters, options.FineTunedFallbackReply, progress, cancellationToken).ConfigureAwait(false);
+            (trained, epochsRun) = encoder is null
+                ? await TrainHeadAsync(job, model, training, validation, hyperparameters, trainer, reports.Writer, cancellationToken).ConfigureAwait(false)
+                : await TrainEncoderAsync(job, model, method, methodReason, encoder, training, validation, hyperparameters, reports.Writer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EncoderFineTuningException e)
+        {
+            await FailAsync(job.Id, new FineTuningJobError("encoder_fine_tuning_failed", $"Fine-tuning the encoder ({method}) failed: {e.Message}", null)).ConfigureAwait(false);
+            return;
         }
         finally
         {
-            epochs.Writer.TryComplete();
-            await reports.ConfigureAwait(false);
+            reports.Writer.TryComplete();
+            await writing.ConfigureAwait(false);
         }
 
-        await trained.SaveAsync(store.ModelPath(job.Id), options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await trained.SaveAsync(store.ModelPath(job.Id), options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The fine-tuned encoder is in the saved model now (or the job stopped): its work folder goes.
+            AtomicFolder.TryDelete(store.EncoderWorkPath(job.Id));
+        }
+
         var best = trained.Model.Manifest.Metrics;
         var (_, succeeded) = await store.UpdateJobAsync(job.Id, j => FineTuningJobStatuses.IsTerminal(j.Status) ? null : j with
         {
@@ -130,11 +154,127 @@ internal sealed class FineTuningJobRunner(FineTuningStore store, BotRegistry reg
         await store.AddEventAsync(job.Id, "info", "The job has successfully completed").ConfigureAwait(false);
     }
 
-    private async Task ReportEpochsAsync(string jobId, string model, ChannelReader<EpochMetrics> epochs, int stepsPerEpoch, int totalSteps)
+    /// <summary>Trains the head on frozen all-MiniLM-L6-v2 embeddings, reporting every epoch.</summary>
+    private async Task<(ChatResponseModel Model, int EpochsRun)> TrainHeadAsync(
+        FineTuningJobObject job, string model, FineTuningData training, FineTuningData? validation, FineTuningHyperparameters hyperparameters, TrainerOptions trainer,
+        ChannelWriter<Func<Task>> reports, CancellationToken cancellationToken)
     {
-        await foreach (var metrics in epochs.ReadAllAsync().ConfigureAwait(false))
+        var stepsPerEpoch = (training.Examples.Count + trainer.BatchSize - 1) / trainer.BatchSize;
+        var totalSteps = stepsPerEpoch * trainer.Epochs;
+        var epochsRun = 0;
+        var progress = new IntentTrainingProgress
         {
-            await ReportEpochAsync(jobId, model, metrics, stepsPerEpoch, totalSteps).ConfigureAwait(false);
+            Epochs = new SynchronousProgress<EpochMetrics>(metrics =>
+            {
+                epochsRun = metrics.WithOosClass ? epochsRun : metrics.Epoch;
+                reports.TryWrite(() => ReportEpochAsync(job.Id, model, metrics, stepsPerEpoch, totalSteps));
+            }),
+        };
+        var featurizer = FeaturizerFactory.Create(new FeaturizerSettings(), registry.Embeddings);
+        var trained = await ChatResponseModelTrainer.TrainAsync(featurizer, training, validation, hyperparameters, options.FineTunedFallbackReply, progress, cancellationToken).ConfigureAwait(false);
+        return (trained, epochsRun);
+    }
+
+    /// <summary>Fine-tunes the encoder and trains a head on it, reporting every encoder epoch (and, on long runs, where training stands).</summary>
+    private async Task<(ChatResponseModel Model, int EpochsRun)> TrainEncoderAsync(
+        FineTuningJobObject job, string model, string method, string methodReason, IEncoderFineTuner encoder, FineTuningData training, FineTuningData? validation,
+        FineTuningHyperparameters hyperparameters, ChannelWriter<Func<Task>> reports, CancellationToken cancellationToken)
+    {
+        var work = store.EncoderWorkPath(job.Id);
+        AtomicFolder.TryDelete(work);
+        var time = options.TimeProvider;
+        var lastReport = time.GetTimestamp();
+        var epochsRun = 0;
+        var progress = new SynchronousProgress<EncoderTrainingProgress>(p =>
+        {
+            if (p.IsEpochEnd)
+            {
+                epochsRun = p.Epoch;
+                lastReport = time.GetTimestamp();
+                reports.TryWrite(() => ReportEncoderEpochAsync(job.Id, model, method, p));
+            }
+            else if (time.GetElapsedTime(lastReport) >= EncoderStepReportInterval)
+            {
+                lastReport = time.GetTimestamp();
+                reports.TryWrite(() => store.AddEventAsync(job.Id, "info", string.Create(CultureInfo.InvariantCulture,
+                    $"Encoder ({method}) step {p.Step}/{p.TotalSteps}, epoch {p.Epoch}: training loss={Format(p.Loss)}, about {Math.Ceiling(p.Remaining.TotalMinutes):0} min left")));
+            }
+        });
+
+        EncoderFineTuning? tuned = null;
+        try
+        {
+            var trained = await ChatResponseModelTrainer.TrainAsync(
+                training,
+                validation,
+                async (train, valid, token) =>
+                {
+                    tuned = await encoder.TrainAsync(new EncoderFineTuningRequest
+                    {
+                        Method = method,
+                        Training = train,
+                        Validation = valid,
+                        WorkFolder = work,
+                        Epochs = hyperparameters.Epochs,
+                        BatchSize = hyperparameters.BatchSize,
+                        LearningRateMultiplier = hyperparameters.LearningRateMultiplier,
+                        Seed = hyperparameters.Seed,
+                        Progress = progress,
+                    }, token).ConfigureAwait(false);
+                    return tuned.Model.WithMethod(method, methodReason);
+                },
+                options.FineTunedFallbackReply,
+                cancellationToken).ConfigureAwait(false);
+            var t = tuned!;
+            reports.TryWrite(() => store.AddEventAsync(job.Id, "info", string.Create(CultureInfo.InvariantCulture,
+                $"Encoder fine-tuned ({method}): best epoch {t.BestEpoch} of {t.EpochsRun}, {t.Steps} steps, {t.TrainableParameters:N0} of {t.TotalParameters:N0} weights trained; the head was trained on its embeddings"),
+                data: new JsonObject { ["method"] = method, ["best_epoch"] = t.BestEpoch, ["steps"] = t.Steps, ["trainable_parameters"] = t.TrainableParameters, ["total_parameters"] = t.TotalParameters }));
+            return (trained, epochsRun);
+        }
+        catch
+        {
+            AtomicFolder.TryDelete(work);
+            throw;
+        }
+        finally
+        {
+            // The model's featurizer reads the exported encoder (ONNX); the torch encoder is no longer needed.
+            tuned?.Dispose();
+        }
+    }
+
+    private async Task ReportEncoderEpochAsync(string jobId, string model, string method, EncoderTrainingProgress progress)
+    {
+        var data = new JsonObject
+        {
+            ["step"] = progress.Step,
+            ["total_steps"] = progress.TotalSteps,
+            ["epoch"] = progress.Epoch,
+            ["train_loss"] = Number(progress.Loss),
+            ["method"] = method,
+        };
+        var checkpointMetrics = new JsonObject { ["step"] = progress.Step, ["train_loss"] = Number(progress.Loss) };
+        var message = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
+            $"Encoder ({method}) epoch {progress.Epoch}, step {progress.Step}/{progress.TotalSteps}: training loss={Format(progress.Loss)}"));
+        if (progress.ValidationAccuracy is { } accuracy && double.IsFinite(accuracy))
+        {
+            data["valid_mean_token_accuracy"] = Number(accuracy);
+            checkpointMetrics["valid_mean_token_accuracy"] = Number(accuracy);
+            checkpointMetrics["full_valid_mean_token_accuracy"] = Number(accuracy);
+            message.Append(", validation accuracy=").Append(Format(accuracy));
+        }
+
+        await store.AddEventAsync(jobId, "info", message.ToString(), "metrics", data).ConfigureAwait(false);
+        await store.AddCheckpointAsync(new FineTuningCheckpointObject(
+            FineTuningIds.New(FineTuningIds.Checkpoint), store.Now, string.Create(CultureInfo.InvariantCulture, $"{model}:ckpt-step-{progress.Step}"),
+            progress.Step, checkpointMetrics, jobId), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static async Task WriteReportsAsync(ChannelReader<Func<Task>> reports)
+    {
+        await foreach (var report in reports.ReadAllAsync().ConfigureAwait(false))
+        {
+            await report().ConfigureAwait(false);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parley.Nlu.Embeddings;
 using Parley.Nlu.FineTuning;
+using Parley.Nlu.Training;
 using Parley.OpenAI.FineTuning;
 using Parley.Server.Errors;
 using Parley.Server.Hosting;
@@ -31,7 +32,12 @@ internal static class FineTuningRequest
     public static IReadOnlyList<string> BaseModels { get; } = [MiniLmEmbeddingGenerator.ModelId];
 
     /// <summary>Checks the request and makes the job it asks for, in <c>validating_files</c>.</summary>
-    public static async Task<FineTuningJobObject> ParseAsync(JsonObject body, FineTuningStore store, ApiCaller caller, CancellationToken cancellationToken)
+    /// <param name="body">The request body.</param>
+    /// <param name="store">The store the files are looked up in.</param>
+    /// <param name="caller">Who asks (files of other keys are not found).</param>
+    /// <param name="canFineTuneEncoder">Whether this server can fine-tune the encoder (an encoder method is a 400 when not).</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public static async Task<FineTuningJobObject> ParseAsync(JsonObject body, FineTuningStore store, ApiCaller caller, bool canFineTuneEncoder, CancellationToken cancellationToken)
     {
         var model = JsonFields.String(body, "model");
         if (string.IsNullOrWhiteSpace(model))
@@ -93,6 +99,7 @@ internal static class FineTuningRequest
                 throw ApiException.Invalid("method", "'method' must be an object");
         }
 
+        var parley = ReadParley(body["parley"], canFineTuneEncoder);
         var metadata = body["metadata"] switch
         {
             null => null,
@@ -113,7 +120,43 @@ internal static class FineTuningRequest
             Seed = seed,
             Method = Supervised(hyperparameters.DeepClone().AsObject()),
             Metadata = metadata,
+            Parley = parley,
         };
+    }
+
+    /// <summary>The method a job asks for in <c>parley.method</c>; <see cref="TrainingMethods.Auto"/> when it does not.</summary>
+    public static string RequestedMethod(FineTuningJobObject job) =>
+        job.Parley?["method"] is JsonValue v && v.TryGetValue(out string? method) ? method : TrainingMethods.Auto;
+
+    /// <summary>Reads Parley's extension object, <c>{"method": …}</c>; every other key is a 400 that names it.</summary>
+    private static JsonObject? ReadParley(JsonNode? node, bool canFineTuneEncoder)
+    {
+        switch (node)
+        {
+            case null:
+                return null;
+            case not JsonObject:
+                throw ApiException.Invalid("parley", "'parley' must be an object, e.g. {\"method\": \"lora\"}");
+        }
+
+        var parley = node.AsObject();
+        if (parley.Select(p => p.Key).FirstOrDefault(k => k != "method") is { } unknown)
+        {
+            throw ApiException.Invalid($"parley.{unknown}", $"'parley.{unknown}' is not a Parley fine-tuning setting; the only one is 'parley.method'");
+        }
+
+        var method = parley["method"] switch
+        {
+            null => TrainingMethods.Auto,
+            JsonValue v when v.GetValueKind() == JsonValueKind.String && TrainingMethods.All.Contains(v.GetValue<string>(), StringComparer.Ordinal) => v.GetValue<string>(),
+            _ => throw ApiException.Invalid("parley.method", $"'parley.method' must be one of {string.Join(", ", TrainingMethods.All)}"),
+        };
+        if (TrainingMethods.FineTunesEncoder(method) && !canFineTuneEncoder)
+        {
+            throw ApiException.Invalid("parley.method", $"this server cannot fine-tune the encoder ('parley.method': '{method}'): it runs without Parley.Nlu.Torch; use '{TrainingMethods.Head}' or '{TrainingMethods.Auto}', or serve with the parley command");
+        }
+
+        return new JsonObject { ["method"] = method };
     }
 
     /// <summary>OpenAI's <c>method</c> object for supervised training with <paramref name="hyperparameters"/>.</summary>

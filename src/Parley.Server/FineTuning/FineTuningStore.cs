@@ -188,6 +188,9 @@ internal sealed partial class FineTuningStore
 
     public string JobFolder(string id) => Path.Combine(JobsFolder, id);
 
+    /// <summary>Where a job that fine-tunes the encoder keeps the exported encoder until the model is saved.</summary>
+    public string EncoderWorkPath(string jobId) => Path.Combine(JobFolder(jobId), "encoder-training");
+
     /// <summary>The job a record holds; a record whose data cannot be read (damaged by hand) shows as a failed job.</summary>
     public FineTuningJobObject ReadJob(FineTuningJobRecord record)
     {

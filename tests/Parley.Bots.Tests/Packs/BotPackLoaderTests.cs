@@ -175,6 +175,42 @@ public sealed class BotPackLoaderTests : IDisposable
     }
 
     [Fact]
+    public async Task LoadAsync_Method_DefaultsToAutoAndReadsTheGivenOne()
+    {
+        Write("bot.yaml", "name: x\n");
+        Write("intents/a.yaml", "intents:\n  - name: hi\n    examples: [\"hello there\"]\n");
+        Assert.Equal("auto", (await BotPackLoader.LoadAsync(_dir)).Manifest.Method);
+
+        Write("bot.yaml", "name: x\nmethod: lora\n");
+        var pack = await BotPackLoader.LoadAsync(_dir);
+        Assert.Equal("lora", pack.Manifest.Method);
+        Assert.EndsWith("bot.yaml:2", pack.Manifest.MethodLocation);
+    }
+
+    [Fact]
+    public async Task LoadAsync_UnknownMethod_NamesFileLineAndField()
+    {
+        Write("bot.yaml", "name: x\ndescription: d\nmethod: bert\n");
+        var e = await Assert.ThrowsAsync<BotPackException>(() => BotPackLoader.LoadAsync(_dir));
+        Assert.EndsWith("bot.yaml", e.File);
+        Assert.Equal(3, e.Line);
+        Assert.Contains("'method'", e.Message);
+        Assert.Contains("auto, head, full, lora, contrastive", e.Message);
+        Assert.Contains("'bert'", e.Message);
+    }
+
+    [Fact]
+    public async Task LoadAsync_EncoderMethodOnAChinesePack_IsRejectedAtTheMethodLine()
+    {
+        Write("bot.yaml", "name: x\nlanguage: zh\nmethod: full\n");
+        Write("intents/a.yaml", "intents:\n  - name: hi\n    examples: [\"你好\", \"早上好\"]\n");
+        var e = await Assert.ThrowsAsync<BotPackException>(() => BotPackLoader.LoadAsync(_dir));
+        Assert.Equal(3, e.Line);
+        Assert.Contains("fine-tunes the sentence encoder", e.Message);
+        Assert.Contains("char-ngrams", e.Message);
+    }
+
+    [Fact]
     public async Task LoadAsync_ShopZhSample_IsChineseWithEnoughIntentsAndDocuments()
     {
         var pack = await BotPackLoader.LoadAsync(Path.Combine(TestPaths.Root, "samples", "bots", "shop-zh"));

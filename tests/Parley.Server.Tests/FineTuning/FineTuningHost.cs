@@ -26,7 +26,8 @@ internal sealed class FineTuningHost(ServerFixture server) : IAsyncDisposable
     public string Database => Path.Combine(Folder, "parley.db");
 
     /// <summary>Starts a server over <see cref="Folder"/>; give a gated encoder to hold jobs in training.</summary>
-    public async Task<(WebApplication App, OpenAIClient Client)> StartAsync(IEmbeddingGenerator<string, Embedding<float>>? embeddings = null, Action<ParleyServerOptions>? configure = null)
+    public async Task<(WebApplication App, OpenAIClient Client)> StartAsync(
+        IEmbeddingGenerator<string, Embedding<float>>? embeddings = null, Action<ParleyServerOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var app = await server.StartServerAsync(
             o =>
@@ -38,6 +39,7 @@ internal sealed class FineTuningHost(ServerFixture server) : IAsyncDisposable
             {
                 b.Services.AddSingleton(embeddings ?? Encoder);
                 b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Parley:Database"] = Database });
+                services?.Invoke(b.Services);
             });
         _apps.Add(app);
         return (app, ServerFixture.CreateClient(app, "unused"));

@@ -1,4 +1,4 @@
-namespace Parley.Nlu.Torch.Training;
+namespace Parley.Nlu.Training;
 
 /// <summary>Where a fine-tuning run stands, reported after every step and at every epoch's end.</summary>
 /// <param name="Step">Steps done, from 1.</param>
