@@ -27,7 +27,7 @@ public sealed class AskCommandTests : IDisposable
     {
         var result = await _cli.RunAsync(["ask", "--json", text]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         var json = result.Json();
         Assert.Equal(intent, json.GetProperty("intent").GetProperty("name").GetString());
         // Order status is a tool with an order-number slot: without a number the bot asks for it.
@@ -42,7 +42,7 @@ public sealed class AskCommandTests : IDisposable
     {
         var result = await _cli.RunAsync(["ask", "--json", "can a wooden chopping board go in the dishwasher?"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         var json = result.Json();
         Assert.Equal("retrieval", json.GetProperty("route").GetString());
         var source = Assert.Single(json.GetProperty("sources").EnumerateArray());
@@ -57,7 +57,7 @@ public sealed class AskCommandTests : IDisposable
     {
         var result = await _cli.RunAsync(["ask", "--model", "ft:all-MiniLM-L6-v2:shop:ftjob-x", "how long does shipping take?"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Contains("warning: --model ft:all-MiniLM-L6-v2:shop:ftjob-x has no effect without an LLM endpoint", result.Error);
     }
 
@@ -74,7 +74,7 @@ public sealed class AskCommandTests : IDisposable
     {
         var result = await _cli.RunAsync(["ask", "how long does shipping take?"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Contains("Sources:", result.Output);
         Assert.Contains("shipping.md", result.Output);
         Assert.False(result.Output.Contains('\u001b', StringComparison.Ordinal), "escape codes written to a non-terminal: " + result.Output);
@@ -85,7 +85,7 @@ public sealed class AskCommandTests : IDisposable
     {
         var result = await _cli.RunAsync(["ask", "--json", "-"], input: "hello there!\n");
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Equal("greeting", result.Json().GetProperty("intent").GetProperty("name").GetString());
     }
 
@@ -150,7 +150,7 @@ public sealed class AskCommandTests : IDisposable
     {
         var result = await _cli.RunAsync(["ask", "--json", "where is my package? order 10023"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         var json = result.Json();
         Assert.Equal("tool", json.GetProperty("route").GetString());
         var call = Assert.Single(json.GetProperty("tool_calls").EnumerateArray());
@@ -191,7 +191,7 @@ public sealed class AskCommandTests : IDisposable
             ["chat", "--bot", Path.Combine(TestPaths.Root, "samples", "bots", "assistant"), "--session", "c1"],
             "book a call with Anna tomorrow at 10\nn\nwhat's on my calendar\nbook a call with Anna tomorrow at 10\ny\n/exit\n");
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Contains("Approve? [y/n]", result.Output);
         Assert.Contains("OK, I won't do that. Nothing was changed.", result.Output);
         Assert.Contains("Your calendar is free", result.Output);

@@ -14,7 +14,7 @@ public sealed class ChatCommandTests : IDisposable
 
         var result = await _cli.RunAsync(["chat", "--session", "c1"], input);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Contains("session c1", result.Output);
         Assert.Contains("Answer like a pirate.", result.Output);
         Assert.Contains("shipping.md", result.Output);
@@ -53,6 +53,6 @@ public sealed class ChatCommandTests : IDisposable
         var result = await _cli.RunAsync(["chat"], "/frob\nthanks!\n");
 
         Assert.Contains("unknown command /frob", result.Error);
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
     }
 }

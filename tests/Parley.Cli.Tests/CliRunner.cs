@@ -67,6 +67,10 @@ internal sealed class CliRunner : IDisposable
 
 internal sealed record CliResult(int ExitCode, string Output, string Error)
 {
+    /// <summary>Asserts that the command exited 0, showing what it wrote to standard error when it did not.</summary>
+    public void AssertSucceeded() =>
+        Assert.True(ExitCode == 0, $"exit code {ExitCode}, expected 0; stderr:\n{Error}\nstdout:\n{Output}");
+
     public JsonElement Json()
     {
         var lines = Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -64,7 +64,7 @@ public sealed class DataCommandTests : IDisposable
     {
         var result = await _cli.RunAsync(["data", "split", "--data", CleanCsv(), "--out", Path.Combine(_cli.Directory, "s"), "--json"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         var json = result.Json();
         Assert.Equal(48, json.GetProperty("counts").GetProperty("train").GetInt32());
         Assert.StartsWith("sha256:", json.GetProperty("source_hash").GetString());
@@ -111,7 +111,7 @@ public sealed class DataCommandTests : IDisposable
         var clean = await _cli.RunAsync(["data", "check", "--data", CleanCsv()]);
         var bad = await _cli.RunAsync(["data", "check", "--data", Write("bad.jsonl", "{\"text\":\"hi\",\"intent\":\"greet\"}\n{\"text\":\"hi\",\"intent\":\"bye\"}\n"), "--json"]);
 
-        Assert.Equal(0, clean.ExitCode);
+        clean.AssertSucceeded();
         Assert.Contains("60 items", clean.Output);
         Assert.Contains("0 errors", clean.Output);
         Assert.Equal(3, bad.ExitCode);
@@ -127,7 +127,7 @@ public sealed class DataCommandTests : IDisposable
 
         var result = await _cli.RunAsync(["data", "check", "--data", data, "--format", "tsv", "--text-column", "utterance", "--label-column", "label", "--json"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Equal("tsv", result.Json().GetProperty("format").GetString());
         Assert.Equal(1, result.Json().GetProperty("items").GetInt32());
     }

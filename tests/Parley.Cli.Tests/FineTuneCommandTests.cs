@@ -46,7 +46,7 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
         var result = await _cli.RunAsync(["finetune", "create", "--file", train, "--validation-file", validation, "--model", "all-MiniLM-L6-v2",
             "--suffix", "shop", "--epochs", "4", "--batch-size", "auto", "--lr-multiplier", "0.3", "--seed", "11"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Equal("ftjob-test-1", result.Output.Trim());
         Assert.Equal(["fine-tune", "fine-tune"], _server.FineTuning.Files.Select(f => f.Purpose));
         var body = Assert.Single(_server.Requests, r => r.Path == "/v1/fine_tuning/jobs").Json!;
@@ -78,7 +78,7 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
     {
         var result = await _cli.RunAsync(["finetune", "create", "--file", ChatFile(), "--model", "all-MiniLM-L6-v2", "--suffix", "shop", "--wait", "--poll-interval", Poll]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Equal(["ftjob-test-1", "ft:all-MiniLM-L6-v2:shop:ftjob-test-1"], result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         var progress = result.Error;
         Assert.True(progress.IndexOf("Step 1/2", StringComparison.Ordinal) < progress.IndexOf("Step 2/2", StringComparison.Ordinal));
@@ -132,7 +132,7 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
 
         var result = await _cli.RunAsync(["finetune", "create", "--file", train, "--model", "all-MiniLM-L6-v2", "--json"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Equal("validating_files", result.Json().GetProperty("status").GetString());
         Assert.Equal(File.ReadAllText(train), Assert.Single(_server.FineTuning.Files).Content);
     }
@@ -207,7 +207,7 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
 
         var result = await _cli.RunAsync(["finetune", "cancel", "ftjob-test-1"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Equal("ftjob-test-1  cancelled", result.Output.Trim());
         Assert.Contains(_server.Requests, r => r.Method == "POST" && r.Path == "/v1/fine_tuning/jobs/ftjob-test-1/cancel");
     }
@@ -222,7 +222,7 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
         var whole = await _cli.RunAsync(["finetune", "events", "ftjob-test-1"]);
         var newest = await _cli.RunAsync(["finetune", "events", "ftjob-test-1", "--limit", "3"]);
 
-        Assert.Equal(0, whole.ExitCode);
+        whole.AssertSucceeded();
         var lines = whole.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(132, lines.Length);
         Assert.EndsWith("Validating training file", lines[0], StringComparison.Ordinal);
@@ -272,7 +272,7 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(ExitCodes.Failure, refused.ExitCode);
         Assert.Contains("HTTP 401 Unauthorized: Incorrect API key provided.", refused.Error);
-        Assert.Equal(0, allowed.ExitCode);
+        allowed.AssertSucceeded();
         Assert.Equal("Bearer sk-right", _server.Requests[^1].Header("Authorization"));
     }
 
@@ -325,7 +325,7 @@ public sealed class FineTuneCommandTests : IAsyncLifetime, IDisposable
 
         var result = await _cli.RunAsync(["finetune", "eval", "--base", "base-model", "--tuned", "ft:base-model:x:ftjob-1", "--data", test, "--report", report, "--json"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         var json = result.Json();
         Assert.Equal(4, json.GetProperty("examples").GetInt32());
         Assert.Equal(0.5, json.GetProperty("base").GetProperty("accuracy").GetDouble());

@@ -26,7 +26,7 @@ public sealed class LlmRouteTests : IAsyncLifetime, IDisposable
 
         var result = await _cli.RunAsync(["ask", "--json", "what is the weather like on mars?"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         var json = result.Json();
         Assert.Equal("llm", json.GetProperty("route").GetString());
         Assert.Equal("Mars is cold, but I can only help with Northwind Goods.", json.GetProperty("reply").GetString());
@@ -116,7 +116,7 @@ public sealed class LlmRouteTests : IAsyncLifetime, IDisposable
 
         var result = await _cli.RunAsync(["ask", "tell me a fun fact about volcanoes"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Contains("Streaming works fine here.", result.Output);
     }
 }

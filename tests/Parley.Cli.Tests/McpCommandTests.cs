@@ -70,7 +70,7 @@ public sealed class McpCommandTests : IDisposable
 
         var result = await _cli.RunAsync(["ask", "--bot", pack, "--json", "what is 17% of 2,340?"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Contains("warning: the MCP server 'missing' (/no/such/program", result.Error, StringComparison.Ordinal);
         Assert.Contains("could not be reached", result.Error, StringComparison.Ordinal);
         var answer = JsonDocument.Parse(result.Output).RootElement;

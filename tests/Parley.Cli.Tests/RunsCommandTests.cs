@@ -36,7 +36,7 @@ public sealed class RunsCommandTests : IDisposable
 
         var result = await _cli.RunAsync(["runs", "list"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("run-b", lines[0]);
         Assert.Contains("closed_accuracy 0.9500", lines[1]);
@@ -85,7 +85,7 @@ public sealed class RunsCommandTests : IDisposable
         var result = await _cli.RunAsync(["runs", "show", "run-t"]);
         var json = await _cli.RunAsync(["runs", "show", "run-t", "--json"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         var lines = result.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         Assert.StartsWith("run-t  intent-model  ", lines[0]);
         Assert.Contains("  model   models/mine", lines);

@@ -41,7 +41,7 @@ public sealed class ServeCommandTests : IDisposable
         Assert.False(string.IsNullOrWhiteSpace(completion.Content[0].Text));
         Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Contains($"on {url}", result.Error, StringComparison.Ordinal);
     }
 
@@ -63,7 +63,7 @@ public sealed class ServeCommandTests : IDisposable
             await stop.CancelAsync();
             var served = await serving;
 
-            Assert.Equal(0, ask.ExitCode);
+            ask.AssertSucceeded();
             Assert.Contains("Training the intent model of bot 'shop'", ask.Error, StringComparison.Ordinal);
             Assert.DoesNotContain("Training the intent model", served.Error, StringComparison.Ordinal);
             Assert.Equal(ask.Json().GetProperty("reply").GetString(), completion.Content[0].Text);

@@ -48,7 +48,7 @@ public sealed class SessionsCommandTests : IDisposable
         var prune = await _cli.RunAsync(["sessions", "prune", "--older-than", "30d", "--json"]);
         var list = await _cli.RunAsync(["sessions", "list", "--json"]);
 
-        Assert.Equal(0, prune.ExitCode);
+        prune.AssertSucceeded();
         Assert.Equal(1, JsonDocument.Parse(prune.Output).RootElement.GetProperty("deleted").GetInt32());
         Assert.Equal(["new"], JsonDocument.Parse(list.Output).RootElement.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
     }
@@ -66,7 +66,7 @@ public sealed class SessionsCommandTests : IDisposable
         var text = await _cli.RunAsync(["sessions", "show", "s1"]);
         var json = JsonDocument.Parse((await _cli.RunAsync(["sessions", "show", "s1", "--json"])).Output).RootElement;
 
-        Assert.Equal(0, text.ExitCode);
+        text.AssertSucceeded();
         var lines = text.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.EndsWith("2 messages · 1 events", lines[0]);
         Assert.Equal("· handoff: asked for a person (reason=request)", lines[^1]);
@@ -100,7 +100,7 @@ public sealed class SessionsCommandTests : IDisposable
     {
         var result = await _cli.RunAsync(["--version"]);
 
-        Assert.Equal(0, result.ExitCode);
+        result.AssertSucceeded();
         Assert.Matches(@"^\d+\.\d+\.\d+", result.Output.Trim());
     }
 }
