@@ -63,14 +63,6 @@ public sealed class Bot : IAsyncDisposable
     /// <summary>The system prompt: the bot's persona.</summary>
     public string SystemPrompt => Pack.Manifest.Persona;
 
-    /// <summary>Per-call options from the pack's model settings.</summary>
-    public ChatOptions CreateOptions() => new()
-    {
-        ModelId = ModelId,
-        Temperature = Pack.Manifest.Model.Temperature,
-        MaxOutputTokens = Pack.Manifest.Model.MaxOutputTokens,
-    };
-
     /// <summary>Builds the bot's pipeline.</summary>
     /// <param name="pack">The loaded pack.</param>
     /// <param name="embeddings">Sentence embeddings for intent matching and knowledge search.</param>
@@ -105,7 +97,9 @@ public sealed class Bot : IAsyncDisposable
 
         var toolbox = pack.Manifest.Tools.Count == 0 && pack.Manifest.McpServers.Count == 0 ? null
             : await BotToolbox.CreateAsync(pack, options.Tools ?? new BotToolServices(), knowledge, cancellationToken).ConfigureAwait(false);
-        var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback));
+        var model = llm is null ? null : options.ModelId ?? pack.Manifest.Model.Id;
+        var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback))
+            .ConfigureOptions(o => ApplyPackDefaults(o, pack.Manifest.Model, model));
         if (!pack.Manifest.Rules.IsEmpty)
         {
             builder.UseGuardrails(pack.Manifest.Rules, o =>
@@ -127,18 +121,15 @@ public sealed class Bot : IAsyncDisposable
 
         if (toolbox is not null && llm is null)
         {
-            builder.Use(inner => new ToolsChatClient(inner, classifier, pack, toolbox));
+            builder.UseIntentTools(classifier, pack, toolbox);
         }
 
         builder
-            .Use(inner => knowledge is LexicalKnowledgeSearch
-                ? new IntentRoutingChatClient(inner, classifier, pack, knowledge, IntentRoutingChatClient.LexicalKnowledgeOverride)
-                : new IntentRoutingChatClient(inner, classifier, pack))
-            .Use(inner => new KnowledgeChatClient(inner, knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, pack.Manifest.Thresholds.Knowledge,
-                messages: BotMessages.For(pack.Manifest.Language)));
+            .UseIntentRouting(classifier, pack, lexicalKnowledge: knowledge as LexicalKnowledgeSearch)
+            .UseKnowledge(knowledge, llm is null ? KnowledgeMode.Quote : KnowledgeMode.Ground, pack.Manifest.Thresholds.Knowledge, BotMessages.For(pack.Manifest.Language));
         if (toolbox is not null && llm is not null)
         {
-            builder.Use(inner => new LlmToolsChatClient(inner, toolbox)).UseFunctionInvocation();
+            builder.UseLlmTools(toolbox);
         }
 
         if (llm is not null)
@@ -146,8 +137,19 @@ public sealed class Bot : IAsyncDisposable
             options.ConfigureLlm?.Invoke(builder);
         }
 
-        var model = llm is null ? null : options.ModelId ?? pack.Manifest.Model.Id;
         return new Bot(pack, builder.Build(), model, llm is not null, classifier, knowledge, toolbox, knowledgeEmbeddings);
+    }
+
+    /// <summary>
+    /// The pack's model settings as defaults of every call (<c>ConfigureOptions</c>):
+    /// the bot's LLM model always, the pack's temperature unless the caller sets one, and the pack's output limit as a
+    /// cap on the caller's.
+    /// </summary>
+    private static void ApplyPackDefaults(ChatOptions options, ModelSettings settings, string? model)
+    {
+        options.ModelId = model;
+        options.Temperature ??= settings.Temperature;
+        options.MaxOutputTokens = Math.Min(options.MaxOutputTokens ?? settings.MaxOutputTokens, settings.MaxOutputTokens);
     }
 
     /// <summary>Ends the bot's MCP sessions (stopping the MCP servers it started).</summary>

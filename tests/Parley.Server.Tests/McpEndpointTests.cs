@@ -107,7 +107,7 @@ public sealed class McpEndpointTests(ServerFixture server) : IDisposable
             Tools = new BotToolServices { Http = server.Http },
         });
 
-        var response = await bot.ChatClient.GetResponseAsync([new ChatMessage(ChatRole.User, "where is my order 10023?")], bot.CreateOptions());
+        var response = await bot.ChatClient.GetResponseAsync([new ChatMessage(ChatRole.User, "where is my order 10023?")], new ChatOptions());
 
         Assert.StartsWith("Offered: order_status. Result: ", response.Text, StringComparison.Ordinal);
         Assert.Contains("shipped", response.Text, StringComparison.OrdinalIgnoreCase);

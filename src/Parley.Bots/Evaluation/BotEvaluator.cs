@@ -151,7 +151,7 @@ public static class BotEvaluator
                 input = EvalFile.Text(path, line, item, "text", required: true)!;
                 var response = await bot.ChatClient.GetResponseAsync(
                     [new ChatMessage(ChatRole.System, bot.SystemPrompt), new ChatMessage(ChatRole.User, input)],
-                    bot.CreateOptions().ForSession("eval-" + Guid.NewGuid().ToString("N")), cancellationToken).ConfigureAwait(false);
+                    new ChatOptions().ForSession("eval-" + Guid.NewGuid().ToString("N")), cancellationToken).ConfigureAwait(false);
                 fired = [.. (BotReplyInfo.From(response.AdditionalProperties).Rules ?? []).Where(h => h.Stage != RuleStages.Disclaimer).Select(h => h.Name)];
             }
 
@@ -168,7 +168,7 @@ public static class BotEvaluator
     {
         var results = new List<EvalCheckResult>();
         var history = new List<ChatMessage>();
-        var options = bot.CreateOptions().ForSession("eval-" + Guid.NewGuid().ToString("N"));
+        var options = new ChatOptions().ForSession("eval-" + Guid.NewGuid().ToString("N"));
         foreach (var (line, item) in EvalFile.Read(path))
         {
             var user = EvalFile.Text(path, line, item, "user", required: true)!;

@@ -46,7 +46,7 @@ internal static class AskCommand
                 ? await runtime.OpenSessionAsync(sessionId, null, cancellationToken).ConfigureAwait(false)
                 : null;
             // Without a session, calendar tools use one shared calendar, "default".
-            var chatOptions = runtime.Bot.CreateOptions().ForSession(session?.Id ?? "default", result.GetValue(approve));
+            var chatOptions = new ChatOptions().ForSession(session?.Id ?? "default", result.GetValue(approve));
             if (result.GetValue(json))
             {
                 var response = session is not null

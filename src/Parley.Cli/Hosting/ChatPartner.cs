@@ -19,7 +19,7 @@ internal sealed record ChatPartner(string Name, string Title, IChatClient Client
     {
         var bot = runtime.Bot;
         var mode = bot.UsesLlm ? $"model {bot.ModelId}" : "offline";
-        return new(bot.Name, $"{bot.Pack.Manifest.DisplayName ?? bot.Name} ({mode})", bot.ChatClient, bot.SystemPrompt, bot.Messages, bot.CreateOptions, runtime.Store);
+        return new(bot.Name, $"{bot.Pack.Manifest.DisplayName ?? bot.Name} ({mode})", bot.ChatClient, bot.SystemPrompt, bot.Messages, static () => new ChatOptions(), runtime.Store);
     }
 
     /// <summary>The partner for a model with no bot in front of it.</summary>

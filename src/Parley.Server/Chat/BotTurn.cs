@@ -125,20 +125,20 @@ internal sealed class BotTurn
 
     public ChatOptions CreateOptions(ChatCompletionRequest request)
     {
-        var options = _bot.CreateOptions();
+        // The bot's pipeline adds the pack's model settings (Bot.CreateAsync): its model, its temperature unless the
+        // request sets one, its output limit as a cap on the request's.
+        var options = new ChatOptions
+        {
+            Temperature = request.Temperature,
+            TopP = request.TopP,
+            Seed = request.Seed,
+            StopSequences = request.Stop?.ToList(),
+            MaxOutputTokens = request.MaxTokens,
+        };
         if (_session is not null)
         {
             // Tools work on the session's own state (its calendar); a stateless turn uses the shared "default" one.
             options.ForSession(_session.Id);
-        }
-
-        options.Temperature = request.Temperature ?? options.Temperature;
-        options.TopP = request.TopP ?? options.TopP;
-        options.Seed = request.Seed ?? options.Seed;
-        options.StopSequences = request.Stop?.ToList() ?? options.StopSequences;
-        if (request.MaxTokens is { } max)
-        {
-            options.MaxOutputTokens = Math.Min(max, options.MaxOutputTokens ?? int.MaxValue);
         }
 
         return options;

@@ -67,7 +67,7 @@ internal static class BotConversationTools
         if (id is null)
         {
             response = await bot.ChatClient.GetResponseAsync(
-                [new ChatMessage(ChatRole.System, bot.SystemPrompt), new ChatMessage(ChatRole.User, message.Trim())], bot.CreateOptions(), cancellationToken).ConfigureAwait(false);
+                [new ChatMessage(ChatRole.System, bot.SystemPrompt), new ChatMessage(ChatRole.User, message.Trim())], new ChatOptions(), cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -88,7 +88,7 @@ internal static class BotConversationTools
                 throw new McpException($"the session '{id}' belongs to another bot; choose another session id");
             }
 
-            response = await chat.SendAsync(message.Trim(), bot.CreateOptions().ForSession(id), cancellationToken).ConfigureAwait(false);
+            response = await chat.SendAsync(message.Trim(), new ChatOptions().ForSession(id), cancellationToken).ConfigureAwait(false);
         }
 
         var text = new StringBuilder(response.Text);

@@ -45,8 +45,8 @@ public sealed class ClinicLlmPathTests : IAsyncLifetime
     {
         var session = await ChatSession.OpenAsync(_bot.ChatClient, _store, _bot.Name, null, _bot.SystemPrompt);
         var response = streaming
-            ? await session.SendStreamingAsync(text, _bot.CreateOptions()).ToChatResponseAsync()
-            : await session.SendAsync(text, _bot.CreateOptions());
+            ? await session.SendStreamingAsync(text, new ChatOptions()).ToChatResponseAsync()
+            : await session.SendAsync(text, new ChatOptions());
         return (response, session);
     }
 

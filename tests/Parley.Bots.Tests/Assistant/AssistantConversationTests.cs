@@ -45,7 +45,7 @@ public sealed class AssistantConversationTests : IAsyncLifetime
     {
         // A new session object every turn: all state must come back from the database.
         var chat = await _host.OpenAsync(bot, session);
-        var response = await chat.SendAsync(text, bot.CreateOptions().ForSession(session, approve));
+        var response = await chat.SendAsync(text, new ChatOptions().ForSession(session, approve));
         return (response.Text, BotReplyInfo.From(response.AdditionalProperties));
     }
 

@@ -47,7 +47,7 @@ public sealed class AssistantLlmStreamingTests : IAsyncLifetime
     {
         var chat = await _host.OpenAsync(_bot, session);
         var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in chat.SendStreamingAsync(text, _bot.CreateOptions().ForSession(session, approve)))
+        await foreach (var update in chat.SendStreamingAsync(text, new ChatOptions().ForSession(session, approve)))
         {
             updates.Add(update);
         }

@@ -40,7 +40,7 @@ public sealed class AssistantLlmToolTests : IAsyncLifetime
     private async Task<ChatResponse> SendAsync(string session, string text, bool approve = false)
     {
         var chat = await _host.OpenAsync(_bot, session);
-        return await chat.SendAsync(text, _bot.CreateOptions().ForSession(session, approve));
+        return await chat.SendAsync(text, new ChatOptions().ForSession(session, approve));
     }
 
     [Fact]

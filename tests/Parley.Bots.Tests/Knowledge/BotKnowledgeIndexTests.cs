@@ -53,7 +53,7 @@ public sealed class BotKnowledgeIndexTests : IDisposable
 
     private static async Task<(string Text, BotReplyInfo Info)> AskAsync(Bot bot, string question)
     {
-        var response = await bot.ChatClient.GetResponseAsync([new ChatMessage(ChatRole.User, question)], bot.CreateOptions());
+        var response = await bot.ChatClient.GetResponseAsync([new ChatMessage(ChatRole.User, question)], new ChatOptions());
         return (response.Text, BotReplyInfo.From(response.AdditionalProperties));
     }
 

@@ -36,7 +36,7 @@ public sealed class ShopConversationTests : IAsyncLifetime
     private async Task<(string Reply, BotReplyInfo Info)> AskAsync(string text, bool streaming = false)
     {
         var chat = await ChatSession.OpenAsync(_bot.ChatClient, _store, _bot.Name, "s_shop", _bot.SystemPrompt);
-        var options = _bot.CreateOptions().ForSession("s_shop");
+        var options = new ChatOptions().ForSession("s_shop");
         var response = streaming
             ? await chat.SendStreamingAsync(text, options).ToChatResponseAsync()
             : await chat.SendAsync(text, options);

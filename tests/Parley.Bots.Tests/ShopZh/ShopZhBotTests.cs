@@ -154,7 +154,7 @@ public sealed class ShopZhBotTests(ShopZhBotFixture fixture, ITestOutputHelper o
         {
             var user = turn.GetProperty("user").GetString()!;
             var chat = await ChatSession.OpenAsync(fixture.Bot.ChatClient, store, fixture.Bot.Name, session, fixture.Bot.SystemPrompt);
-            var options = fixture.Bot.CreateOptions().ForSession(session);
+            var options = new ChatOptions().ForSession(session);
             var response = streaming
                 ? await chat.SendStreamingAsync(user, options).ToChatResponseAsync()
                 : await chat.SendAsync(user, options);
