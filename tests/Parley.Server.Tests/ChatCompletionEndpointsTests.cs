@@ -198,6 +198,73 @@ public sealed class ChatCompletionEndpointsTests : IDisposable
         }
     }
 
+    // ChatCompletion.Annotations is marked experimental (OPENAI001) in the OpenAI SDK.
+#pragma warning disable OPENAI001
+    [Fact]
+    public async Task CompleteChat_TemplateWithSource_OpenAIClientReadsAUrlCitationThatOpensThePassage()
+    {
+        var completion = (await Chat.CompleteChatAsync([new UserChatMessage("how long does delivery take to Italy?")])).Value;
+
+        var annotation = Assert.Single(completion.Annotations);
+        Assert.Equal(0, annotation.StartIndex);
+        Assert.Equal(completion.Content[0].Text.Length, annotation.EndIndex);
+        Assert.Equal("/api/bots/shop/passages", annotation.WebResourceUri.AbsolutePath);
+        Assert.Equal("?id=shipping.md", annotation.WebResourceUri.Query);
+        Assert.False(string.IsNullOrEmpty(annotation.WebResourceTitle));
+        var passage = await _server.Http.GetFromJsonAsync<JsonObject>(annotation.WebResourceUri.PathAndQuery);
+        Assert.Equal("shipping.md", (string?)passage?["source"]);
+    }
+#pragma warning restore OPENAI001
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CompleteChat_LlmReplyCitingAPassage_AnnotatesTheMarkerWithTheCitedPassage(bool stream)
+    {
+        const string Reply = "No, wash it by hand and oil it now and then [1].";
+        _server.Llm.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new Microsoft.Extensions.AI.ChatResponse(new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.Assistant, Reply)));
+        _server.Llm.GetStreamingResponseAsyncCallback = (_, _, ct) => Parley.Testing.TestChatClient.Updates(["No, wash it by hand ", "and oil it now and then [1]."], cancellationToken: ct);
+
+        var body = new JsonObject { ["model"] = "shop", ["messages"] = Messages("can a wooden chopping board go in the dishwasher?"), ["stream"] = stream };
+        JsonNode message;
+        JsonNode? parley;
+        if (stream)
+        {
+            using var response = await _server.Http.PostAsJsonAsync("/v1/chat/completions", body);
+            var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+            var last = JsonNode.Parse(events[^2]["data: ".Length..])!;
+            message = last["choices"]![0]!["delta"]!;
+            parley = last["parley"];
+        }
+        else
+        {
+            var json = await PostAsync(body);
+            message = json["choices"]![0]!["message"]!;
+            parley = json["parley"];
+        }
+
+        Assert.True((string?)parley?["route"] == "llm", parley?.ToJsonString());
+        var annotation = Assert.Single(message["annotations"]!.AsArray())!;
+        Assert.Equal("url_citation", (string?)annotation["type"]);
+        var citation = annotation["url_citation"]!;
+        Assert.Equal(Reply.IndexOf("[1]", StringComparison.Ordinal), (int)citation["start_index"]!);
+        Assert.Equal(Reply.Length - 1, (int)citation["end_index"]!);
+        var source = parley!["sources"]![0]!;
+        Assert.Equal("product-care.md", (string?)source["source"]);
+        Assert.EndsWith("/api/bots/shop/passages?id=" + Uri.EscapeDataString((string)source["id"]!), (string?)citation["url"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CompleteChat_MaxTokensCutsBeforeTheMarker_LeavesTheCitationOut()
+    {
+        _server.Llm.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new Microsoft.Extensions.AI.ChatResponse(new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.Assistant, "No, wash it by hand and oil it now and then [1].")));
+
+        var json = await PostAsync(new JsonObject { ["model"] = "shop", ["messages"] = Messages("can a wooden chopping board go in the dishwasher?"), ["max_tokens"] = 3 });
+
+        Assert.Equal("length", (string?)json["choices"]![0]!["finish_reason"]);
+        Assert.Null(json["choices"]![0]!["message"]!["annotations"]);
+    }
+
     private static JsonArray Messages(string text) => [new JsonObject { ["role"] = "user", ["content"] = text }];
 
     private async Task<JsonNode> PostAsync(JsonObject body)

@@ -63,10 +63,14 @@ public sealed class GuardrailsChatClient : DelegatingChatClient
             properties[BotReplyInfo.SourcesKey] = Array.Empty<SourceCitation>();
         }
 
+        // The reply's citations stay on its text, behind the rule's line when one goes first; a replaced reply has none.
+        var citations = check.Violated is null ? ReplyCitations.Read(response) : [];
+        var before = 0;
         if (input is not null)
         {
             hits.Insert(0, new RuleHit(input.Name, RuleStages.Input));
             text = input.Reply + "\n\n" + text;
+            before = input.Reply.Length + 2;
         }
 
         var route = BotReplyInfo.From(properties).Route;
@@ -82,7 +86,7 @@ public sealed class GuardrailsChatClient : DelegatingChatClient
             RecordEvents(properties, hits);
             if (!string.Equals(text, response.Text, StringComparison.Ordinal))
             {
-                ReplaceText(response, text);
+                ReplaceText(response, text, ReplyCitations.Moved(citations, before));
             }
         }
 
@@ -110,6 +114,7 @@ public sealed class GuardrailsChatClient : DelegatingChatClient
         var prefix = input is null ? "" : input.Reply + "\n\n";
         var route = BotRoutes.Llm;
         ChatResponseUpdate? last = null;
+        var shifted = 0;
         await using (var updates = base.GetStreamingResponseAsync(Instruct(list), options, cancellationToken).GetAsyncEnumerator(cancellationToken))
         {
             while (check.Violated is null && await updates.MoveNextAsync().ConfigureAwait(false))
@@ -123,6 +128,14 @@ public sealed class GuardrailsChatClient : DelegatingChatClient
                 var text = update.Text;
                 if (text.Length == 0)
                 {
+                    if (shifted > 0 && update.Contents.Any(c => c is TextContent { Annotations.Count: > 0 }))
+                    {
+                        // Citations on the text this layer has put its rule's line before.
+                        var moved = update.Clone();
+                        moved.Contents = ReplyCitations.Shift(update.Contents, shifted);
+                        update = moved;
+                    }
+
                     yield return update;
                     continue;
                 }
@@ -140,6 +153,7 @@ public sealed class GuardrailsChatClient : DelegatingChatClient
                 {
                     yield return Text(update, prefix);
                     shown.Append(prefix);
+                    shifted = prefix.Length;
                     prefix = "";
                 }
 
@@ -296,7 +310,7 @@ public sealed class GuardrailsChatClient : DelegatingChatClient
     }
 
     /// <summary>Puts <paramref name="text"/> in place of the reply's text, in its last assistant message.</summary>
-    private static void ReplaceText(ChatResponse response, string text)
+    private static void ReplaceText(ChatResponse response, string text, IReadOnlyList<CitationAnnotation> citations)
     {
         var assistant = response.Messages.LastOrDefault(m => m.Role == ChatRole.Assistant);
         foreach (var message in response.Messages.Where(m => m.Role == ChatRole.Assistant))
@@ -313,5 +327,7 @@ public sealed class GuardrailsChatClient : DelegatingChatClient
         {
             assistant.Contents.Add(new TextContent(text));
         }
+
+        ReplyCitations.Attach(assistant ?? response.Messages[^1], citations);
     }
 }

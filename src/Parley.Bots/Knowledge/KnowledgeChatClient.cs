@@ -57,6 +57,11 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
 
         var response = await base.GetResponseAsync(Ground(list, hits), options, cancellationToken).ConfigureAwait(false);
         Annotate(response.AdditionalProperties ??= [], response.Text, hits);
+        if (response.Messages.LastOrDefault(m => m.Role == ChatRole.Assistant) is { } reply)
+        {
+            ReplyCitations.Attach(reply, Citations(reply.Text, hits));
+        }
+
         return response;
     }
 
@@ -77,17 +82,33 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
             yield break;
         }
 
+        // The whole reply's text, for the sources; the last message's, for the citations' regions.
         var text = new StringBuilder();
+        var lastMessage = new StringBuilder();
+        string? messageId = null;
         var prompt = _mode == KnowledgeMode.Ground ? Ground(list, hits) : list;
         await foreach (var update in base.GetStreamingResponseAsync(prompt, options, cancellationToken).ConfigureAwait(false))
         {
+            if (update.MessageId is { } id && id != messageId)
+            {
+                messageId = id;
+                lastMessage.Clear();
+            }
+
             text.Append(update.Text);
+            lastMessage.Append(update.Text);
             yield return update;
         }
 
         if (_mode == KnowledgeMode.Ground)
         {
             yield return BotReply.PropertiesUpdate(p => Annotate(p, text.ToString(), hits));
+            if (Citations(lastMessage.ToString(), hits) is { Length: > 0 } citations)
+            {
+                // Its own update: merging puts an update's properties on its message when it has contents, and the
+                // sources belong on the response.
+                yield return new ChatResponseUpdate { Role = ChatRole.Assistant, MessageId = messageId, Contents = [ReplyCitations.Carrier(citations)] };
+            }
         }
     }
 
@@ -162,6 +183,15 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
             .ToArray();
         properties[BotReplyInfo.SourcesKey] = cited;
     }
+
+    /// <summary>A citation for each valid <c>[n]</c> marker of <paramref name="reply"/>, on the marker.</summary>
+    private static CitationAnnotation[] Citations(string reply, IReadOnlyList<KnowledgeHit> hits) =>
+    [
+        .. from Match m in CitationRegex().Matches(reply)
+           let i = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - 1
+           where i >= 0 && i < hits.Count
+           select ReplyCitations.Create(Cite(hits[i]), m.Index, m.Index + m.Length, hits[i].Passage.Text),
+    ];
 
     [GeneratedRegex(@"\[(\d{1,2})\]")]
     private static partial Regex CitationRegex();

@@ -16,7 +16,9 @@ internal static class BotReply
     {
         var properties = new AdditionalPropertiesDictionary();
         info.WriteTo(properties);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, text) { MessageId = NewId() })
+        var message = new ChatMessage(ChatRole.Assistant, text) { MessageId = NewId() };
+        ReplyCitations.Attach(message, [.. info.Sources.Select(source => ReplyCitations.Create(source, 0, text.Length))]);
+        return new ChatResponse(message)
         {
             ResponseId = NewId(),
             ModelId = options?.ModelId,

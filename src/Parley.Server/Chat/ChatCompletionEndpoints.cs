@@ -89,7 +89,7 @@ public static class ChatCompletionEndpoints
         if (request.Stream)
         {
             var source = await ChatStream.StartAsync(token => turn.GetStreamingResponseAsync(chatOptions, token), request.Model, stream, cancellationToken).ConfigureAwait(false);
-            return TypedResults.ServerSentEvents(StreamAsync(source, bot, turn, lease, request, completionId, created, stream, cancellationToken));
+            return TypedResults.ServerSentEvents(StreamAsync(source, bot, turn, lease, request, context.Request, completionId, created, stream, cancellationToken));
         }
 
         ChatResponse response;
@@ -117,7 +117,7 @@ public static class ChatCompletionEndpoints
         var parley = ParleyReplyInfo.From(
             BotReplyInfo.From(response.AdditionalProperties), turn.SessionId, ToolForm.IsAwaitingApproval(response),
             await ExplainAsync(bot, request, response, cancellationToken).ConfigureAwait(false));
-        return TypedResults.Ok(new ChatCompletion(completionId, created, request.Model, [new CompletionChoice(0, new CompletionMessage(reply), finish)], usage, parley));
+        return TypedResults.Ok(new ChatCompletion(completionId, created, request.Model, [new CompletionChoice(0, new CompletionMessage(reply, Annotations: UrlCitationAnnotation.From(response, reply, request.Model, context.Request)), finish)], usage, parley));
     }
 
     /// <summary>Why the bot gave <paramref name="response"/>, when the request asked and its last message is the user's.</summary>
@@ -132,6 +132,7 @@ public static class ChatCompletionEndpoints
         BotTurn turn,
         IDisposable? lease,
         ChatCompletionRequest request,
+        HttpRequest http,
         string id,
         long created,
         StreamContext stream,
@@ -190,7 +191,8 @@ public static class ChatCompletionEndpoints
             stream.Content.Reply(request.Model, reply);
             var finish = limiter.Cut || response.FinishReason == ChatFinishReason.Length ? "length" : "stop";
             var explanation = await ExplainAsync(bot, request, response, cancellationToken).ConfigureAwait(false);
-            yield return SseEvents.Data(Chunk(new ChunkDelta(null, null), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId, ToolForm.IsAwaitingApproval(response), explanation)));
+            var annotations = UrlCitationAnnotation.From(response, reply, request.Model, http);
+            yield return SseEvents.Data(Chunk(new ChunkDelta(null, null, Annotations: annotations), finish, ParleyReplyInfo.From(BotReplyInfo.From(response.AdditionalProperties), turn.SessionId, ToolForm.IsAwaitingApproval(response), explanation)));
             var usage = new CompletionUsage(turn.Counter.CountTokens(turn.Prompt), turn.Counter.CountTokens(reply));
             stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
             if (request.IncludeUsage)

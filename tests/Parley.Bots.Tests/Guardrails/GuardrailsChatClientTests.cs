@@ -185,6 +185,59 @@ public sealed class GuardrailsChatClientTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_AnswerRuleAndDisclaimerAroundACitedReply_TheCitationStaysOnItsMarkerBothWays()
+    {
+        const string Reply = "A new card costs nothing [1].";
+        var source = new SourceCitation("cards.md#fees", "Fees", "cards.md", 0.8);
+        var marker = Reply.IndexOf("[1]", StringComparison.Ordinal);
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) =>
+            {
+                var message = new ChatMessage(ChatRole.Assistant, [new TextContent(Reply) { Annotations = [ReplyCitations.Create(source, marker, marker + 3)] }]);
+                return Task.FromResult(new ChatResponse(message));
+            },
+            GetStreamingResponseAsyncCallback = (_, _, token) => Cited(token),
+        };
+
+        var complete = await Client(inner).GetResponseAsync(Conversation("my stolen card: how much is a new one?"));
+        var streamed = await Client(inner).GetStreamingResponseAsync(Conversation("my stolen card: how much is a new one?")).ToChatResponseAsync();
+
+        foreach (var response in new[] { complete, streamed })
+        {
+            Assert.EndsWith(Disclaimer, response.Text, StringComparison.Ordinal);
+            var citation = Assert.Single(ReplyCitations.Read(response));
+            Assert.Equal("[1]", response.Text[citation.Start..citation.End]);
+            Assert.Equal("cards.md#fees", citation.PassageId);
+        }
+
+        async IAsyncEnumerable<ChatResponseUpdate> Cited([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "A new card ") { MessageId = "m1" };
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "costs nothing [1].") { MessageId = "m1" };
+            token.ThrowIfCancellationRequested();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [new TextContent(string.Empty) { Annotations = [ReplyCitations.Create(source, marker, marker + 3)] }]) { MessageId = "m1" };
+        }
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ReplyReplacedByAnOutputRule_KeepsNoCitation()
+    {
+        var source = new SourceCitation("doses.md", "Doses", "doses.md", 0.8);
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(
+                ChatRole.Assistant, [new TextContent("Take 400 mg [1].") { Annotations = [ReplyCitations.Create(source, 12, 15)] }]))),
+        };
+
+        var response = await Client(inner).GetResponseAsync(Conversation("how much ibuprofen?"));
+
+        Assert.Equal(NoDosing, response.Text);
+        Assert.Empty(ReplyCitations.Read(response));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_WithAnLlm_TheModelIsToldTheRulesAfterTheSystemPrompt()
     {
         IReadOnlyList<ChatMessage>? seen = null;

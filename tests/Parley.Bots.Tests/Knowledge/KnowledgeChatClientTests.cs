@@ -126,4 +126,49 @@ public sealed class KnowledgeChatClientTests
         Assert.Contains("2-4 business days", response.Text);
         Assert.Equal(BotRoutes.Retrieval, BotReplyInfo.From(response.AdditionalProperties).Route);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task QuoteMode_QuotedReply_CarriesACitationAnnotationOverTheWholeText(bool stream)
+    {
+        var client = new KnowledgeChatClient(Inner([], "x"), Search, KnowledgeMode.Quote, threshold: 0.45);
+
+        var response = stream ? await client.GetStreamingResponseAsync(Question).ToChatResponseAsync() : await client.GetResponseAsync(Question);
+
+        var citation = Assert.Single(ReplyCitations.Read(response));
+        Assert.Equal((0, response.Text.Length), (citation.Start, citation.End));
+        Assert.Equal("shipping.md", citation.Annotation.Url?.OriginalString);
+        Assert.Equal("Doc shipping.md › Delivery times", citation.Annotation.Title);
+        Assert.Equal(BotReplyInfo.From(response.AdditionalProperties).Sources[0].Id, citation.PassageId);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GroundMode_ReplyCitingTwoSources_CarriesACitationOnEachMarker(bool stream)
+    {
+        const string Reply = "Delivery takes 2-4 days [1]. You can return it within 30 days [2]. See [7].";
+        var client = new KnowledgeChatClient(Inner([], Reply), Search, KnowledgeMode.Ground, threshold: 0.45);
+
+        var response = stream ? await client.GetStreamingResponseAsync(Question).ToChatResponseAsync() : await client.GetResponseAsync(Question);
+
+        Assert.Equal(Reply, response.Text);
+        var citations = ReplyCitations.Read(response);
+        Assert.Equal(["[1]", "[2]"], citations.Select(c => response.Text[c.Start..c.End]));
+        Assert.Equal(["shipping.md", "returns.md"], citations.Select(c => c.Annotation.Url?.OriginalString));
+        Assert.Equal("Standard delivery takes 2-4 business days.", citations[0].Annotation.Snippet);
+        Assert.Equal(BotReplyInfo.From(response.AdditionalProperties).Sources.Select(s => s.Id), citations.Select(c => c.PassageId));
+    }
+
+    [Fact]
+    public async Task GroundMode_ReplyCitingNothing_HasNoCitationAnnotations()
+    {
+        var client = new KnowledgeChatClient(Inner([], "I do not know."), Search, KnowledgeMode.Ground, threshold: 0.45);
+
+        var response = await client.GetStreamingResponseAsync(Question).ToChatResponseAsync();
+
+        Assert.Empty(ReplyCitations.Read(response));
+        Assert.DoesNotContain(response.Messages.SelectMany(m => m.Contents), c => c.Annotations is { Count: > 0 });
+    }
 }
