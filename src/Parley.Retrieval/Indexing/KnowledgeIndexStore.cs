@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Parley.Core.IO;
 using Parley.Retrieval.Chunking;
@@ -16,7 +14,9 @@ namespace Parley.Retrieval.Indexing;
 /// or interrupted build leaves the previous index as it was. Files whose content hash is unchanged keep their
 /// passages and vectors; only new and changed files are chunked and embedded, and when nothing changed nothing is
 /// written. Builds and loads of one folder take an exclusive lock (<c>&lt;index&gt;.lock</c> next to it), so
-/// concurrent builds from several processes run one after the other instead of swapping under each other.
+/// concurrent builds from several processes run one after the other instead of swapping under each other. This class
+/// takes the lock and checks arguments; <see cref="KnowledgeIndexWriter"/> updates and swaps,
+/// <see cref="KnowledgeIndexReader"/> reads and opens, <see cref="KnowledgeIndexRecovery"/> repairs after a crash.
 /// </remarks>
 public static class KnowledgeIndexStore
 {
@@ -36,10 +36,6 @@ public static class KnowledgeIndexStore
 
     /// <summary>The Lucene index's folder name.</summary>
     public const string LuceneFolderName = "lucene";
-
-    private const int EmbeddingBatch = 128;
-
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };
 
     /// <summary>Indexes <paramref name="docsFolder"/> into <paramref name="indexFolder"/>, reusing what the existing index there has for unchanged files.</summary>
     /// <param name="docsFolder">The knowledge folder.</param>
@@ -70,7 +66,7 @@ public static class KnowledgeIndexStore
         chunking ??= ChunkingOptions.Default;
         chunking.Validate();
         using var held = await IndexLock.AcquireAsync(indexFolder, cancellationToken).ConfigureAwait(false);
-        return (await UpdateAsync(docsFolder, indexFolder, embeddings, progress, chunking, cancellationToken).ConfigureAwait(false)).Report;
+        return (await KnowledgeIndexWriter.UpdateAsync(docsFolder, indexFolder, embeddings, progress, chunking, cancellationToken).ConfigureAwait(false)).Report;
     }
 
     /// <summary>
@@ -108,103 +104,8 @@ public static class KnowledgeIndexStore
         chunking ??= ChunkingOptions.Default;
         chunking.Validate();
         using var held = await IndexLock.AcquireAsync(indexFolder, cancellationToken).ConfigureAwait(false);
-        var (report, index) = await UpdateAsync(docsFolder, indexFolder, embeddings, progress, chunking, cancellationToken).ConfigureAwait(false);
-        return (report, Open(indexFolder, embeddings, index, options));
-    }
-
-    /// <summary>The update of <see cref="BuildAsync"/>, with the lock held: the report and the index now on disk.</summary>
-    private static async Task<(KnowledgeIndexReport Report, StoredIndex Index)> UpdateAsync(
-        string docsFolder,
-        string indexFolder,
-        IEmbeddingGenerator<string, Embedding<float>> embeddings,
-        IProgress<KnowledgeIndexProgress>? progress,
-        ChunkingOptions chunking,
-        CancellationToken cancellationToken)
-    {
-        Recover(indexFolder);
-        var model = ModelId(embeddings);
-        var (previous, rebuildReason) = await TryReadPreviousAsync(indexFolder, model, chunking.Signature, cancellationToken).ConfigureAwait(false);
-        if (rebuildReason is not null)
-        {
-            progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Reading, 0, 0, $"{indexFolder}: {rebuildReason}; rebuilding the index from scratch"));
-        }
-
-        var oldFiles = previous?.Manifest.Files.ToDictionary(f => f.Path, StringComparer.Ordinal) ?? [];
-
-        var files = KnowledgeFolder.ListFiles(docsFolder);
-        var entries = new List<(string Path, string Hash, KnowledgePassage[] Passages, int ReusedFrom)>(files.Count);
-        var skipped = new List<SkippedFile>();
-        int added = 0, changed = 0, unchanged = 0;
-        for (var i = 0; i < files.Count; i++)
-        {
-            var source = KnowledgeFolder.SourcePath(docsFolder, files[i]);
-            var (content, error) = await KnowledgeFolder.TryReadBytesAsync(files[i], cancellationToken).ConfigureAwait(false);
-            var hash = content is null ? string.Empty : Convert.ToHexStringLower(SHA256.HashData(content));
-            if (content is not null && previous is not null && oldFiles.TryGetValue(source, out var old) && old.Sha256 == hash)
-            {
-                var passages = previous.Manifest.Chunks.Skip(old.FirstChunk).Take(old.ChunkCount).Select(ToPassage).ToArray();
-                entries.Add((source, hash, passages, old.FirstChunk));
-                unchanged++;
-            }
-            else if (content is not null && KnowledgeFolder.TryChunk(source, content, chunking, out var chunks, out error))
-            {
-                entries.Add((source, hash, chunks.ToArray(), -1));
-                _ = oldFiles.ContainsKey(source) ? changed++ : added++;
-            }
-            else
-            {
-                skipped.Add(new SkippedFile(source, error!));
-                progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Reading, i + 1, files.Count, $"skipped {source}: {error}"));
-                continue;
-            }
-
-            progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Reading, i + 1, files.Count));
-        }
-
-        var indexed = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
-        var removed = oldFiles.Keys.Count(k => !indexed.Contains(k));
-        if (previous is not null && added == 0 && changed == 0 && removed == 0)
-        {
-            if (LuceneProblem(indexFolder, previous) is not { } problem)
-            {
-                return (new KnowledgeIndexReport(0, 0, 0, unchanged, previous.Manifest.Chunks.Count, 0, skipped, UpToDate: true), previous);
-            }
-
-            // The passages and vectors are sound, so they are kept; only the BM25 index is written again.
-            rebuildReason = problem;
-            progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Reading, files.Count, files.Count, $"{indexFolder}: {problem}; writing the index again"));
-        }
-
-        var all = entries.SelectMany(e => e.Passages).ToArray();
-        var fresh = entries.Where(e => e.ReusedFrom < 0).SelectMany(e => e.Passages).ToArray();
-        var freshVectors = await EmbedAsync(embeddings, fresh, progress, cancellationToken).ConfigureAwait(false);
-        var dimensions = freshVectors.Length > 0 ? freshVectors[0].Length : previous?.Dimensions ?? 0;
-
-        var matrix = new float[all.Length * dimensions];
-        int row = 0, freshRow = 0;
-        var manifestFiles = new List<ManifestFile>(entries.Count);
-        foreach (var entry in entries)
-        {
-            manifestFiles.Add(new ManifestFile(entry.Path, entry.Hash, row, entry.Passages.Length));
-            for (var p = 0; p < entry.Passages.Length; p++, row++)
-            {
-                var vector = entry.ReusedFrom >= 0
-                    ? previous!.Matrix.AsSpan((entry.ReusedFrom + p) * dimensions, dimensions)
-                    : freshVectors[freshRow++].AsSpan();
-                if (vector.Length != dimensions)
-                {
-                    throw new KnowledgeException($"the encoder returned {vector.Length}-dimensional vectors, expected {dimensions}.");
-                }
-
-                vector.CopyTo(matrix.AsSpan(row * dimensions, dimensions));
-            }
-        }
-
-        progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Writing, 0, 1));
-        var manifest = new KnowledgeIndexManifest(FormatVersion, model, chunking.Signature, dimensions, manifestFiles, all.Select(ToChunk).ToList());
-        await WriteAndSwapAsync(indexFolder, manifest, all, matrix, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Writing, 1, 1));
-        return (new KnowledgeIndexReport(added, changed, removed, unchanged, all.Length, fresh.Length, skipped, rebuildReason), new StoredIndex(manifest, matrix, dimensions));
+        var (report, index) = await KnowledgeIndexWriter.UpdateAsync(docsFolder, indexFolder, embeddings, progress, chunking, cancellationToken).ConfigureAwait(false);
+        return (report, KnowledgeIndexReader.Open(indexFolder, embeddings, index, options));
     }
 
     /// <summary>Opens the index in <paramref name="indexFolder"/> for hybrid (and BM25 or vector) search.</summary>
@@ -230,220 +131,21 @@ public static class KnowledgeIndexStore
         }
 
         using var held = await IndexLock.AcquireAsync(indexFolder, cancellationToken).ConfigureAwait(false);
-        Recover(indexFolder);
+        KnowledgeIndexRecovery.Recover(indexFolder);
         if (!File.Exists(Path.Combine(indexFolder, ManifestFileName)))
         {
             throw new KnowledgeException(Directory.Exists(indexFolder)
-                ? Damaged(indexFolder, $"{ManifestFileName} is missing")
+                ? KnowledgeIndexReader.Damaged(indexFolder, $"{ManifestFileName} is missing")
                 : $"{indexFolder}: no knowledge index here; build one with parley kb index --docs DIR --index {indexFolder}.");
         }
 
-        var model = ModelId(embeddings);
-        var index = await ReadAsync(indexFolder, cancellationToken).ConfigureAwait(false);
+        var model = KnowledgeIndexReader.ModelId(embeddings);
+        var index = await KnowledgeIndexReader.ReadAsync(indexFolder, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(index.Manifest.EmbeddingModel, model, StringComparison.Ordinal))
         {
             throw new KnowledgeException($"{indexFolder}: the index was embedded with {index.Manifest.EmbeddingModel}, but the encoder is {model}; re-index with parley kb index --docs DIR --index {indexFolder}.");
         }
 
-        return Open(indexFolder, embeddings, index, options);
+        return KnowledgeIndexReader.Open(indexFolder, embeddings, index, options);
     }
-
-    /// <summary>The search over <paramref name="index"/>: its vectors, and the Lucene index in its folder.</summary>
-    private static HybridKnowledgeSearch Open(string indexFolder, IEmbeddingGenerator<string, Embedding<float>> embeddings, StoredIndex index, HybridSearchOptions? options)
-    {
-        var passages = index.Manifest.Chunks.Select(ToPassage).ToArray();
-        Bm25KnowledgeIndex lexical;
-        try
-        {
-            lexical = Bm25KnowledgeIndex.Open(passages, Path.Combine(indexFolder, LuceneFolderName));
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            throw new KnowledgeException(Damaged(indexFolder, $"the Lucene index cannot be opened ({e.Message})"), e);
-        }
-
-        var dense = DenseKnowledgeIndex.FromVectors(embeddings, passages, index.Matrix, index.Dimensions);
-        return new HybridKnowledgeSearch(lexical, dense, options);
-    }
-
-    private static string Damaged(string indexFolder, string what) =>
-        $"{indexFolder}: the knowledge index is damaged ({what}); re-index with parley kb index --docs DIR --index {indexFolder}.";
-
-    private static string ModelId(IEmbeddingGenerator<string, Embedding<float>> embeddings) =>
-        embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
-
-    private sealed record StoredIndex(KnowledgeIndexManifest Manifest, float[] Matrix, int Dimensions);
-
-    private static async Task<StoredIndex> ReadAsync(string indexFolder, CancellationToken cancellationToken)
-    {
-        KnowledgeIndexManifest? manifest;
-        try
-        {
-            await using var stream = File.OpenRead(Path.Combine(indexFolder, ManifestFileName));
-            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var version = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("format_version", out var v) && v.TryGetInt32(out var n) ? n : -1;
-            if (version != FormatVersion)
-            {
-                throw new KnowledgeException($"{indexFolder}: the index has format version {(version < 0 ? "unknown" : version)}, and this Parley reads version {FormatVersion}; re-index with parley kb index --docs DIR --index {indexFolder}.");
-            }
-
-            manifest = document.Deserialize<KnowledgeIndexManifest>(Json);
-        }
-        catch (JsonException e)
-        {
-            throw new KnowledgeException(Damaged(indexFolder, $"{ManifestFileName} is not valid JSON: {e.Message}"), e);
-        }
-
-        if (manifest is null || manifest.Files is null || manifest.Chunks is null || manifest.EmbeddingModel is null || manifest.Chunking is null
-            || manifest.Chunks.Any(c => c is null || c.Id is null || c.Source is null || c.Text is null)
-            || manifest.Files.Any(f => f is null || f.FirstChunk < 0 || f.ChunkCount < 0 || f.FirstChunk + f.ChunkCount > manifest.Chunks.Count))
-        {
-            throw new KnowledgeException(Damaged(indexFolder, $"{ManifestFileName} is incomplete"));
-        }
-
-        try
-        {
-            var (matrix, dimensions) = await VectorFile.ReadAsync(Path.Combine(indexFolder, VectorsFileName), manifest.Chunks.Count, cancellationToken).ConfigureAwait(false);
-            return dimensions == manifest.Dimensions || manifest.Chunks.Count == 0
-                ? new StoredIndex(manifest, matrix, dimensions)
-                : throw new InvalidDataException($"vectors.bin has {dimensions} dimensions, the manifest {manifest.Dimensions}");
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            throw new KnowledgeException(Damaged(indexFolder, e.Message), e);
-        }
-    }
-
-    /// <summary>Why the Lucene index of an otherwise sound index cannot be opened, or null when it can.</summary>
-    private static string? LuceneProblem(string indexFolder, StoredIndex index)
-    {
-        try
-        {
-            Bm25KnowledgeIndex.Open(index.Manifest.Chunks.Select(ToPassage), Path.Combine(indexFolder, LuceneFolderName)).Dispose();
-            return null;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            return $"the Lucene index cannot be opened ({e.Message})";
-        }
-    }
-
-    /// <summary>The existing index to reuse, or null with why it cannot be (null when there is none).</summary>
-    /// <remarks>A damaged, old-format, other-model or other-chunking index is rebuilt from scratch.</remarks>
-    private static async Task<(StoredIndex? Index, string? Reason)> TryReadPreviousAsync(string indexFolder, string model, string chunking, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(Path.Combine(indexFolder, ManifestFileName)))
-        {
-            return (null, Directory.Exists(indexFolder) ? $"{ManifestFileName} is missing" : null);
-        }
-
-        StoredIndex index;
-        try
-        {
-            index = await ReadAsync(indexFolder, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KnowledgeException e)
-        {
-            // The messages name the folder and say to re-index, which is what happens next: keep only the cause.
-            var cause = e.Message.StartsWith(indexFolder + ": ", StringComparison.Ordinal) ? e.Message[(indexFolder.Length + 2)..] : e.Message;
-            var cut = cause.IndexOf("; re-index with", StringComparison.Ordinal);
-            return (null, cut > 0 ? cause[..cut] : cause);
-        }
-
-        if (index.Manifest.EmbeddingModel != model)
-        {
-            return (null, $"it was embedded with {index.Manifest.EmbeddingModel}, the encoder is {model}");
-        }
-
-        return index.Manifest.Chunking == chunking
-            ? (index, null)
-            : (null, $"it was chunked with {index.Manifest.Chunking}, the settings are now {chunking}");
-    }
-
-    private static async Task<float[][]> EmbedAsync(
-        IEmbeddingGenerator<string, Embedding<float>> embeddings, KnowledgePassage[] passages, IProgress<KnowledgeIndexProgress>? progress, CancellationToken cancellationToken)
-    {
-        var vectors = new float[passages.Length][];
-        for (var start = 0; start < passages.Length; start += EmbeddingBatch)
-        {
-            var batch = passages.AsSpan(start, Math.Min(EmbeddingBatch, passages.Length - start)).ToArray().Select(DenseKnowledgeIndex.EmbeddingText);
-            var result = await embeddings.GenerateAsync(batch, cancellationToken: cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < result.Count; i++)
-            {
-                vectors[start + i] = result[i].Vector.ToArray();
-            }
-
-            progress?.Report(new KnowledgeIndexProgress(KnowledgeIndexProgress.Embedding, Math.Min(start + EmbeddingBatch, passages.Length), passages.Length));
-        }
-
-        return vectors;
-    }
-
-    private static async Task WriteAndSwapAsync(string indexFolder, KnowledgeIndexManifest manifest, KnowledgePassage[] passages, float[] matrix, CancellationToken cancellationToken)
-    {
-        var staging = AtomicFolder.StagingPath(indexFolder);
-        try
-        {
-            Directory.CreateDirectory(staging);
-            Bm25KnowledgeIndex.Create(passages, Path.Combine(staging, LuceneFolderName)).Dispose();
-            await VectorFile.WriteAsync(Path.Combine(staging, VectorsFileName), matrix, passages.Length, manifest.Dimensions, cancellationToken).ConfigureAwait(false);
-            // The manifest goes last: an index folder without one is never mistaken for a complete index.
-            await using (var stream = new FileStream(Path.Combine(staging, ManifestFileName), FileMode.CreateNew, FileAccess.Write))
-            {
-                await JsonSerializer.SerializeAsync(stream, manifest, Json, cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            AtomicFolder.Replace(staging, indexFolder);
-        }
-        catch
-        {
-            AtomicFolder.TryDelete(staging);
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Finishes a swap a crash interrupted: when the index folder is missing but a complete index was set aside,
-    /// that one is moved back. Staging folders of failed builds are deleted when they are an hour old.
-    /// </summary>
-    private static void Recover(string indexFolder)
-    {
-        var parent = Path.GetDirectoryName(indexFolder);
-        if (parent is null || !Directory.Exists(parent))
-        {
-            return;
-        }
-
-        var name = Path.GetFileName(indexFolder);
-        if (!Directory.Exists(indexFolder))
-        {
-            var aside = Directory.EnumerateDirectories(parent, AtomicFolder.AsidePattern(name))
-                .Where(d => File.Exists(Path.Combine(d, ManifestFileName)))
-                .OrderByDescending(Directory.GetLastWriteTimeUtc)
-                .FirstOrDefault();
-            if (aside is not null)
-            {
-                try
-                {
-                    Directory.Move(aside, indexFolder);
-                }
-                catch (IOException)
-                {
-                    // Another process got there first.
-                }
-            }
-        }
-
-        foreach (var stale in Directory.EnumerateDirectories(parent, name + ".new-*")
-                     .Where(d => Directory.GetLastWriteTimeUtc(d) < DateTime.UtcNow.AddHours(-1)))
-        {
-            AtomicFolder.TryDelete(stale);
-        }
-    }
-
-    private static KnowledgePassage ToPassage(ManifestChunk c) => new(c.Id, c.Source, c.Title ?? string.Empty, c.Heading ?? string.Empty, c.Text, c.Start, c.Length);
-
-    private static ManifestChunk ToChunk(KnowledgePassage p) => new(p.Id, p.Source, p.Title, p.Heading, p.Start, p.Length, p.Text);
 }
