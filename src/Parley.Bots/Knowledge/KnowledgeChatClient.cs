@@ -175,23 +175,19 @@ public sealed partial class KnowledgeChatClient : DelegatingChatClient
             properties[BotReplyInfo.RouteKey] = BotRoutes.Llm;
         }
 
-        var cited = CitationRegex().Matches(reply)
-            .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - 1)
-            .Where(i => i >= 0 && i < hits.Count)
-            .Distinct()
-            .Select(i => Cite(hits[i]))
-            .ToArray();
-        properties[BotReplyInfo.SourcesKey] = cited;
+        properties[BotReplyInfo.SourcesKey] = Markers(reply, hits).Select(m => m.Hit).Distinct().Select(i => Cite(hits[i])).ToArray();
     }
 
     /// <summary>A citation for each valid <c>[n]</c> marker of <paramref name="reply"/>, on the marker.</summary>
     private static CitationAnnotation[] Citations(string reply, IReadOnlyList<KnowledgeHit> hits) =>
-    [
-        .. from Match m in CitationRegex().Matches(reply)
-           let i = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - 1
-           where i >= 0 && i < hits.Count
-           select ReplyCitations.Create(Cite(hits[i]), m.Index, m.Index + m.Length, hits[i].Passage.Text),
-    ];
+        [.. Markers(reply, hits).Select(m => ReplyCitations.Create(Cite(hits[m.Hit]), m.Marker.Index, m.Marker.Index + m.Marker.Length, hits[m.Hit].Passage.Text))];
+
+    /// <summary>The <c>[n]</c> markers of <paramref name="reply"/> that name one of <paramref name="hits"/>, with its index.</summary>
+    private static IEnumerable<(Match Marker, int Hit)> Markers(string reply, IReadOnlyList<KnowledgeHit> hits) =>
+        from Match m in CitationRegex().Matches(reply)
+        let i = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - 1
+        where i >= 0 && i < hits.Count
+        select (m, i);
 
     [GeneratedRegex(@"\[(\d{1,2})\]")]
     private static partial Regex CitationRegex();

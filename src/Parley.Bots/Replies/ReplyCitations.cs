@@ -110,7 +110,7 @@ public static class ReplyCitations
 
     /// <summary>The citations of <paramref name="citations"/> on new regions, <paramref name="offset"/> characters on from where they were read.</summary>
     internal static CitationAnnotation[] Moved(IEnumerable<Citation> citations, int offset) =>
-        [.. citations.Select(c => Span(c.Annotation, offset + c.Start, offset + c.End))];
+        [.. citations.Select(c => WithRegions(c.Annotation, [new TextSpanAnnotatedRegion { StartIndex = offset + c.Start, EndIndex = offset + c.End }]))];
 
     /// <summary>
     /// An empty text carrying <paramref name="citations"/>, for the end of a streamed reply: merging the updates keeps it
@@ -120,13 +120,12 @@ public static class ReplyCitations
         new(string.Empty) { Annotations = [.. citations] };
 
     private static CitationAnnotation Moved(CitationAnnotation citation, int offset) =>
-        Span(citation, null, null, offset);
+        WithRegions(citation, [.. (citation.AnnotatedRegions ?? []).Select(region => region is TextSpanAnnotatedRegion span
+            ? new TextSpanAnnotatedRegion { StartIndex = span.StartIndex + offset, EndIndex = span.EndIndex + offset }
+            : region)]);
 
-    private static CitationAnnotation Span(CitationAnnotation citation, int start, int end) =>
-        Span(citation, start, end, 0);
-
-    /// <summary>A copy of <paramref name="citation"/> whose text regions are <paramref name="start"/>–<paramref name="end"/>, or its own moved by <paramref name="offset"/>.</summary>
-    private static CitationAnnotation Span(CitationAnnotation citation, int? start, int? end, int offset) => new()
+    /// <summary>A copy of <paramref name="citation"/> on <paramref name="regions"/>.</summary>
+    private static CitationAnnotation WithRegions(CitationAnnotation citation, IList<AnnotatedRegion> regions) => new()
     {
         Title = citation.Title,
         Url = citation.Url,
@@ -134,12 +133,7 @@ public static class ReplyCitations
         ToolName = citation.ToolName,
         Snippet = citation.Snippet,
         AdditionalProperties = citation.AdditionalProperties,
-        AnnotatedRegions =
-        [
-            .. (citation.AnnotatedRegions ?? []).Select(region => region is TextSpanAnnotatedRegion span
-                ? new TextSpanAnnotatedRegion { StartIndex = start ?? span.StartIndex + offset, EndIndex = end ?? span.EndIndex + offset }
-                : region),
-        ],
+        AnnotatedRegions = regions,
     };
 
     private static string? PassageId(CitationAnnotation citation) =>
