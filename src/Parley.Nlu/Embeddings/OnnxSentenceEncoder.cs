@@ -26,6 +26,8 @@ public sealed class OnnxSentenceEncoder : IDisposable
     private readonly EncoderOptions _options;
     private volatile bool _disposed;
 
+    static OnnxSentenceEncoder() => OnnxRuntimeTelemetry.OptOut();
+
     /// <summary>Loads the model.</summary>
     /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
     public OnnxSentenceEncoder(EncoderOptions? options = null)
