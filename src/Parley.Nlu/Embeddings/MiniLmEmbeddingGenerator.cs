@@ -22,6 +22,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private readonly Lazy<OnnxSentenceEncoder> _encoder;
     private readonly EmbeddingGeneratorMetadata _metadata;
     private readonly string _modelId;
+    private int _loadStarted;
 
     /// <summary>Creates a generator.</summary>
     /// <param name="intraOpThreads">Threads ONNX Runtime may use per inference; 0 uses every logical processor.</param>
@@ -39,6 +40,34 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         _modelId = options.Model.Name;
         _metadata = new("parley-local", null, _modelId, Dimensions);
         _encoder = new Lazy<OnnxSentenceEncoder>(() => new OnnxSentenceEncoder(options), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>
+    /// Starts loading the model on the thread pool, unless it is loaded or loading, so that a process that will need
+    /// it (a bot starting) overlaps the load with its other start-up work. Returns at once.
+    /// </summary>
+    /// <remarks>
+    /// A load that fails is not reported here: the failure is kept and thrown again by the first
+    /// <see cref="GenerateAsync"/>, to a caller that can report it.
+    /// </remarks>
+    public void StartLoading()
+    {
+        if (_encoder.IsValueCreated || Interlocked.Exchange(ref _loadStarted, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                _ = _encoder.Value;
+            }
+            catch (Exception)
+            {
+                // Kept by the Lazy (ExecutionAndPublication caches the exception) and rethrown on first use.
+            }
+        });
     }
 
     /// <inheritdoc />

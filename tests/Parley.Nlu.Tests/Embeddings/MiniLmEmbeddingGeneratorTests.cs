@@ -26,4 +26,30 @@ public sealed class MiniLmEmbeddingGeneratorTests
 
         Assert.Empty(await generator.GenerateAsync([]));
     }
+
+    [Fact]
+    public async Task StartLoading_ThenGenerate_EncodesAsWithoutIt()
+    {
+        using var warmed = new MiniLmEmbeddingGenerator(intraOpThreads: 1);
+        using var cold = new MiniLmEmbeddingGenerator(intraOpThreads: 1);
+
+        warmed.StartLoading();
+        warmed.StartLoading();
+        var a = await warmed.GenerateAsync(["where is my parcel?"]);
+        var b = await cold.GenerateAsync(["where is my parcel?"]);
+
+        Assert.Equal(1.0, TensorPrimitives.CosineSimilarity(a[0].Vector.Span, b[0].Vector.Span), 5);
+    }
+
+    [Fact]
+    public async Task StartLoading_ModelThatCannotLoad_FailsOnFirstUseNotBefore()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "model.onnx");
+        using var generator = new MiniLmEmbeddingGenerator(new EncoderOptions { ModelPath = missing, Threads = 1 });
+
+        generator.StartLoading();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => generator.GenerateAsync(["hello"]));
+        await Assert.ThrowsAnyAsync<Exception>(() => generator.GenerateAsync(["hello again"]));
+    }
 }
