@@ -37,7 +37,14 @@ public static class ParleyServer
     /// <param name="configure">Sets options in code (bot folders, an upstream client, the clock); runs after configuration.</param>
     public static WebApplicationBuilder CreateBuilder(string[] args, Action<ParleyServerOptions>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args).UseServerLoggingDefaults();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            // Options are read once at start, so the host's appsettings files need no watching: watching them puts an
+            // inotify watch on every folder under the content root, which walks the whole tree first (seconds when
+            // started from a home or source folder). The content root is the program's folder, not the working one.
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+            ContentRootPath = AppContext.BaseDirectory,
+        }).UseServerLoggingDefaults();
         var services = builder.Services;
         services.AddOptions<ParleyServerOptions>().Bind(builder.Configuration.GetSection(ParleyServerOptions.SectionName));
         services.AddSingleton<IConfigureOptions<ParleyServerOptions>, ServerOptionsSetup>();
