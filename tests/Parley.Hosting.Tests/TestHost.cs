@@ -10,7 +10,7 @@ internal sealed class TestHost : IDisposable
 
     public RecordingReporter Reporter { get; } = new();
 
-    public ServiceProvider Build(Dictionary<string, string?>? settings = null)
+    public ServiceProvider Build(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? before = null)
     {
         var values = new Dictionary<string, string?> { ["Parley:DataDirectory"] = DataDirectory };
         foreach (var (key, value) in settings ?? [])
@@ -19,6 +19,7 @@ internal sealed class TestHost : IDisposable
         }
 
         var services = new ServiceCollection();
+        before?.Invoke(services);
         services.AddSingleton<IBotStartupReporter>(Reporter);
         services.AddParleyBots(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
