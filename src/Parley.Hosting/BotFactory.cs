@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Parley.Bots;
 using Parley.Bots.Packs;
 using Parley.Core.History;
-using Parley.Nlu.Embeddings;
 using Parley.Nlu.Training;
 using Parley.Retrieval.Indexing;
 
@@ -27,8 +26,6 @@ internal sealed class BotFactory(
     public async Task<Bot> CreateAsync(string botFolder, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(botFolder);
-        // A bot needs the encoder for its first message at the latest: load it while the pack, model and index load.
-        embeddings.GetService<MiniLmEmbeddingGenerator>()?.StartLoading();
         var pack = await BotPackLoader.LoadAsync(botFolder, cancellationToken).ConfigureAwait(false);
         var model = llm.ModelFor(pack);
         var client = model is null ? null : llm.Create(model);

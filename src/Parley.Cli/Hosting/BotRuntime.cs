@@ -1,7 +1,9 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Bots;
 using Parley.Core.Conversations;
 using Parley.Hosting;
+using Parley.Nlu.Embeddings;
 
 namespace Parley.Cli.Hosting;
 
@@ -39,6 +41,8 @@ public sealed class BotRuntime : IAsyncDisposable
         var services = CliServices.Build(context, settings);
         try
         {
+            // The first message needs the encoder: load it on the other core while the pack, model and index load.
+            services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GetService<MiniLmEmbeddingGenerator>()?.StartLoading();
             var bot = await services.GetRequiredService<IBotFactory>().CreateAsync(folder, cancellationToken).ConfigureAwait(false);
             return new BotRuntime(services, bot, settings);
         }

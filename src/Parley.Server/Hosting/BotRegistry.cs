@@ -5,6 +5,7 @@ using Parley.Bots;
 using Parley.Bots.Packs;
 using Parley.Core.Conversations;
 using Parley.Hosting;
+using Parley.Nlu.Embeddings;
 
 namespace Parley.Server.Hosting;
 
@@ -66,6 +67,10 @@ public sealed class BotRegistry : IHostedService
             }
 
             _bots.SetResult(bots);
+
+            // Ready does not wait for the encoder (a bot whose index and model are cached does not need it to load),
+            // but the first request should not wait for it either: load it now, in the background.
+            Embeddings.GetService<MiniLmEmbeddingGenerator>()?.StartLoading();
         }
         catch (Exception e)
         {
