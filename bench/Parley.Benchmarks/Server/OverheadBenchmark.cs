@@ -59,7 +59,7 @@ internal static class OverheadBenchmark
             }
 
             Console.WriteLine($"  round {round + 1}: p50 direct {roundP50["direct"][^1]:0.000} ms, parley {roundP50["parley"][^1]:0.000} ms; " +
-                $"rps direct {rps["direct"][^1]:0}, parley {rps["parley"][^1]:0}");
+                $"rps direct {rps["direct"][^1]:0}, parley {rps["parley"][^1]:0}; parley CPU {cpuPerRequest[^1]:0} µs/request");
         }
 
         double P(string name, double p) => Percentile([.. latencies[name]], p);
