@@ -39,9 +39,9 @@ public static class ParleyServer
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            // Options are read once at start, so the host's appsettings files need no watching: watching them puts an
-            // inotify watch on every folder under the content root, which walks the whole tree first (seconds when
-            // started from a home or source folder). The content root is the program's folder, not the working one.
+            // Options are read once at start, so the host's appsettings files need no watching: watching them put an
+            // inotify watch on every folder under the content root, walking the whole tree at each start (~3,300
+            // folders from the repository). The content root is the program's folder, not the working one.
             Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
             ContentRootPath = AppContext.BaseDirectory,
         }).UseServerLoggingDefaults();
