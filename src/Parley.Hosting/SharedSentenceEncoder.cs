@@ -4,10 +4,13 @@ using Parley.Nlu.Embeddings;
 namespace Parley.Hosting;
 
 /// <summary>
-/// The one in-process sentence encoder (all-MiniLM-L6-v2) of this process. Loading its model takes about a second and
+/// The one in-process sentence encoder (all-MiniLM-L6-v2) of this process. Loading its model takes ~0.3 s of CPU and
 /// a hundred megabytes, and inference is thread-safe, so every bot, the embeddings API and fine-tuning share it.
 /// </summary>
-/// <remarks>The model itself is loaded on the first text to encode, not when the encoder is created.</remarks>
+/// <remarks>
+/// The model itself is loaded on the first text to encode (or by <see cref="MiniLmEmbeddingGenerator.StartLoading"/>),
+/// not when the encoder is created.
+/// </remarks>
 public static class SharedSentenceEncoder
 {
     private static Lazy<MiniLmEmbeddingGenerator>? _encoder;

@@ -8,8 +8,9 @@ namespace Parley.Nlu.Embeddings;
 /// <see cref="EncoderOptions.Model"/> of the same shape (snowflake-arctic-embed-xs, for knowledge). Nothing is downloaded.
 /// </summary>
 /// <remarks>
-/// The model is loaded on first use (about a second) and shared by all callers; inference is thread-safe. Texts are
-/// run through an <see cref="OnnxSentenceEncoder"/>: reference BERT tokenization and batches sorted by length.
+/// The model is loaded on first use (~0.3 s here), or earlier with <see cref="StartLoading"/>, and shared by all
+/// callers; inference is thread-safe. Texts are run through an <see cref="OnnxSentenceEncoder"/>: reference BERT
+/// tokenization and batches sorted by length.
 /// </remarks>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
