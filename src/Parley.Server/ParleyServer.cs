@@ -32,6 +32,8 @@ public static class ParleyServer
     /// server), then call <see cref="Build"/>. <see cref="ParleyServerOptions"/> are bound from the
     /// <c>Parley:Server</c> section of the builder's configuration, then <paramref name="configure"/> runs, and they are
     /// validated when the server starts; bots are hosted by <see cref="ParleyServiceCollectionExtensions.AddParleyBots"/>.
+    /// The content root is the program's folder (its <c>appsettings.json</c> is read from there, once: changes are not
+    /// watched).
     /// </summary>
     /// <param name="args">Host arguments, for example <c>--urls http://127.0.0.1:8080</c>.</param>
     /// <param name="configure">Sets options in code (bot folders, an upstream client, the clock); runs after configuration.</param>

@@ -43,6 +43,9 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         _encoder = new Lazy<OnnxSentenceEncoder>(() => new OnnxSentenceEncoder(options), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    /// <summary>Whether the model is loaded (by a first use or by <see cref="StartLoading"/>).</summary>
+    public bool IsModelLoaded => _encoder.IsValueCreated;
+
     /// <summary>
     /// Starts loading the model on the thread pool, unless it is loaded or loading, so that a process that will need
     /// it (a bot starting) overlaps the load with its other start-up work. Returns at once.
@@ -53,7 +56,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// </remarks>
     public void StartLoading()
     {
-        if (_encoder.IsValueCreated || Interlocked.Exchange(ref _loadStarted, 1) == 1)
+        if (IsModelLoaded || Interlocked.Exchange(ref _loadStarted, 1) == 1)
         {
             return;
         }

@@ -35,6 +35,14 @@ public sealed class MiniLmEmbeddingGeneratorTests
 
         warmed.StartLoading();
         warmed.StartLoading();
+        // Loaded with nothing asked of it yet (within 60 s even on a busy machine); the other one waits for its first use.
+        for (var waited = 0; !warmed.IsModelLoaded && waited < 600; waited++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(warmed.IsModelLoaded, "StartLoading did not load the model");
+        Assert.False(cold.IsModelLoaded);
         var a = await warmed.GenerateAsync(["where is my parcel?"]);
         var b = await cold.GenerateAsync(["where is my parcel?"]);
 
