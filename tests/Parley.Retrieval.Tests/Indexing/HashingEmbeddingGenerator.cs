@@ -27,7 +27,7 @@ internal sealed class HashingEmbeddingGenerator(string modelId = "test-hash", in
             {
                 if (word.Length > 0)
                 {
-                    vector[(int)((uint)StringComparer.Ordinal.GetHashCode(word) % (uint)dimensions)] += 1;
+                    vector[(int)(StableHash(word) % (uint)dimensions)] += 1;
                 }
             }
 
@@ -36,6 +36,21 @@ internal sealed class HashingEmbeddingGenerator(string modelId = "test-hash", in
         }
 
         return Task.FromResult(result);
+    }
+
+    /// <summary>
+    /// FNV-1a over the UTF-16 units: the same buckets in every process (string hash codes are randomised per process,
+    /// which made which words collide, and so some rankings, change from run to run).
+    /// </summary>
+    private static uint StableHash(string word)
+    {
+        var hash = 2166136261u;
+        foreach (var c in word)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
