@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Parley.Bots.Packs;
+using Parley.Core.Text;
 using Parley.Nlu.Data;
 using Parley.Nlu.Features;
 using Parley.Nlu.Intents;
@@ -11,7 +12,9 @@ namespace Parley.Bots.Intents;
 /// The intent classifier of a bot. The nearest-example matcher is the out-of-scope gate: a message whose closest
 /// example is less similar than <c>thresholds.intent</c> is out of scope. Past the gate, the trained model (when the
 /// pack has one) names the intent and its probability, and may still reject the message at its calibrated
-/// threshold; without a trained model, the nearest example's intent and similarity are used.
+/// threshold; without a trained model, the nearest example's intent and similarity are used. Packs on sentence
+/// embeddings have two typo defences besides: a character n-gram gate, and a second try with misspelt words corrected
+/// to the examples' words (<see cref="Vocabulary"/>).
 /// </summary>
 /// <remarks>
 /// The gate measures similarity in the space of the bot's intent features (<see cref="PackIntentModels.Features"/>):
@@ -66,6 +69,12 @@ public sealed class BotIntentClassifier : IIntentClassifier
     /// <summary>The gate's threshold: the minimum similarity of the closest example.</summary>
     public double Threshold => _threshold;
 
+    /// <summary>
+    /// The words of the intent examples, to correct a message's misspelt words when both gates reject it as written:
+    /// the corrected message then goes through the gate and the model instead (null: no correction).
+    /// </summary>
+    public SpellingVocabulary? Vocabulary { get; init; }
+
     /// <summary>The features the gate and the trained model use (null when built from parts).</summary>
     public FeaturizerSettings? Features { get; private init; }
 
@@ -109,7 +118,8 @@ public sealed class BotIntentClassifier : IIntentClassifier
     /// </param>
     /// <param name="spellingThreshold">
     /// For packs on sentence embeddings, the typo-tolerant second gate's threshold (IDF-weighted character 2–4-gram
-    /// cosine); null for <see cref="IntentGate.SpellingThreshold"/>, 0 or less for no second gate.
+    /// cosine); null for <see cref="IntentGate.SpellingThreshold"/>, 0 or less for no second gate. Such packs also get
+    /// <see cref="Vocabulary"/> (spelling correction against the examples' words) unless it is 0 or less.
     /// </param>
     /// <param name="encoderFineTuner">Fine-tunes the encoder for packs whose <c>method</c> asks for it (<see cref="PackIntentModels.LoadOrTrainAsync"/>); null for none.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
@@ -149,11 +159,31 @@ public sealed class BotIntentClassifier : IIntentClassifier
         var spelling = await NearestExampleIntentClassifier.CreateAsync(
             FeaturizerFactory.Create(new FeaturizerSettings { Kind = FeaturizerSettings.CharNGrams }, null), examples,
             inverseDocumentFrequency: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new BotIntentClassifier(nearest, trained, threshold, spelling, spellingThreshold ?? IntentGate.SpellingThreshold) { Features = features, IntentThresholds = own };
+        return new BotIntentClassifier(nearest, trained, threshold, spelling, spellingThreshold ?? IntentGate.SpellingThreshold)
+        {
+            Features = features,
+            IntentThresholds = own,
+            Vocabulary = SpellingVocabulary.Create(examples.Select(e => e.Text)),
+        };
     }
 
     /// <inheritdoc />
     public async Task<IntentPrediction> ClassifyAsync(string text, CancellationToken cancellationToken = default)
+    {
+        var prediction = await ClassifyAsync(text, spellingGate: true, cancellationToken).ConfigureAwait(false);
+        if (prediction.Best?.Intent != OutOfScope.Label || Vocabulary?.Correct(text) is not { } corrected)
+        {
+            return prediction;
+        }
+
+        // Both gates rejected the message as written; with its misspelt words corrected to words of the examples it may
+        // pass the embedding gate. Not the n-gram gate: the corrected text has no typos left to tolerate, and that gate
+        // let a corrected unrelated question through ("whats the wether in paris tomorrow").
+        var fixedPrediction = await ClassifyAsync(corrected, spellingGate: false, cancellationToken).ConfigureAwait(false);
+        return fixedPrediction.Best?.Intent == OutOfScope.Label ? prediction : fixedPrediction;
+    }
+
+    private async Task<IntentPrediction> ClassifyAsync(string text, bool spellingGate, CancellationToken cancellationToken)
     {
         var nearest = await _nearest.ClassifyAsync(text, cancellationToken).ConfigureAwait(false);
         if (nearest.Best is not { } closest)
@@ -162,7 +192,7 @@ public sealed class BotIntentClassifier : IIntentClassifier
         }
 
         IntentScore? spelling = null;
-        if (closest.Confidence < _threshold && _spelling is not null)
+        if (closest.Confidence < _threshold && _spelling is not null && spellingGate)
         {
             spelling = (await _spelling.ClassifyAsync(text, cancellationToken).ConfigureAwait(false)).Best;
         }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Parley.Retrieval.Knowledge;
+using Parley.Core.Text;
 
 namespace Parley.Bots.Packs;
 
@@ -80,9 +80,9 @@ public sealed partial class RulePatterns
                 for (var k = 0; k < phrase.Length && all; k++)
                 {
                     var word = words[start + k].Value.ToLowerInvariant();
-                    var distance = KnowledgeVocabulary.Distance(word, phrase[k], KnowledgeVocabulary.MaxEdits(phrase[k].Length));
+                    var distance = SpellingVocabulary.Distance(word, phrase[k], SpellingVocabulary.MaxEdits(phrase[k].Length));
                     exact += distance == 0 ? 1 : 0;
-                    all = distance <= KnowledgeVocabulary.MaxEdits(phrase[k].Length);
+                    all = distance <= SpellingVocabulary.MaxEdits(phrase[k].Length);
                 }
 
                 if (all && exact > 0 && exact < phrase.Length)

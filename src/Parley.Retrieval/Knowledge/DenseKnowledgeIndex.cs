@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
+using Parley.Core.Text;
 using Parley.Retrieval.Chunking;
 
 namespace Parley.Retrieval.Knowledge;
@@ -18,17 +19,17 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
     private readonly float[] _matrix;
     private readonly int _dimensions;
     private readonly KnowledgeQueryOptions _query;
-    private readonly Lazy<KnowledgeVocabulary> _vocabulary;
+    private readonly Lazy<SpellingVocabulary> _vocabulary;
 
     private DenseKnowledgeIndex(
-        IEmbeddingGenerator<string, Embedding<float>> embeddings, KnowledgePassage[] passages, float[] matrix, int dimensions, KnowledgeQueryOptions? query = null, Lazy<KnowledgeVocabulary>? vocabulary = null)
+        IEmbeddingGenerator<string, Embedding<float>> embeddings, KnowledgePassage[] passages, float[] matrix, int dimensions, KnowledgeQueryOptions? query = null, Lazy<SpellingVocabulary>? vocabulary = null)
     {
         _embeddings = embeddings;
         _passages = passages;
         _matrix = matrix;
         _dimensions = dimensions;
         _query = query ?? KnowledgeQueryOptions.Default;
-        _vocabulary = vocabulary ?? new Lazy<KnowledgeVocabulary>(() => KnowledgeVocabulary.Create(passages));
+        _vocabulary = vocabulary ?? new Lazy<SpellingVocabulary>(() => SpellingVocabulary.Create(passages.SelectMany(p => (string[])[p.Title, p.Heading, p.Text])));
     }
 
     /// <summary>How messages are turned into the texts encoded (<see cref="KnowledgeQueryOptions.Default"/> unless changed by <see cref="WithQueryOptions"/>).</summary>

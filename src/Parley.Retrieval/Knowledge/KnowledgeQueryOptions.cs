@@ -18,7 +18,7 @@ public sealed class KnowledgeQueryOptions
 
     /// <summary>
     /// Whether the message is also encoded with its misspelt words corrected to the nearest words of the passages
-    /// (<see cref="KnowledgeVocabulary"/>); a passage's score is the better of the two cosines. Default true.
+    /// (<see cref="Parley.Core.Text.SpellingVocabulary"/>); a passage's score is the better of the two cosines. Default true.
     /// </summary>
     public bool CorrectTypos { get; init; } = true;
 }

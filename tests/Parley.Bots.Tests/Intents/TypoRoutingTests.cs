@@ -11,7 +11,8 @@ namespace Parley.Bots.Tests.Intents;
 
 /// <summary>
 /// One-character typos on the shop bot, through its real gate and trained model, offline: three seeded typo variants
-/// of each intent check (swap, drop or double a letter), plus the two typos of issue 11.
+/// of each intent check (swap, drop or double a letter), plus the two typos of issue 11; and unrelated questions, some
+/// misspelt, which must stay out of scope.
 /// </summary>
 public sealed class TypoRoutingTests(ITestOutputHelper output)
 {
@@ -19,6 +20,20 @@ public sealed class TypoRoutingTests(ITestOutputHelper output)
     [
         "what is the boiling point of tungsten on mars?", "who won the world cup in 1998", "write me a poem about cats",
         "how do I fix a segmentation fault in C", "what's the capital of australia", "tell me a joke about lawyers",
+    ];
+
+    // Unrelated questions written with typos, as the out-of-scope side of spelling correction: a corrected word must
+    // not carry an unrelated question past the gate.
+    private static readonly string[] UnrelatedWithTypos =
+    [
+        "whats the wether in paris tomorow", "can you recomend a good moive", "how do i instal python on windows",
+        "what tiem is it in tokyo", "who is the presidnet of france", "translate hello into spanihs",
+        "how many calroies in a banana", "book me a flight to berlin", "what's the sqare root of 144", "play some musci",
+        "how tall is mount everst", "can you help with my math homwork", "how do I cook rice", "set an alarm for 7am",
+        "what is the meaning of life", "how do i reset my wifi routr", "who wrote hamlet", "is it going to rain todya",
+        "my neighbour's dog keeps barking, what can I do", "how do I change a flat tyre on my bike",
+        "what's a good recipe for banana bread", "can you order me a pizza", "cancel my gym membership",
+        "where is the nearest train staton", "how do I return a libary book",
     ];
 
     private static LabeledExample[] ReadChecks() =>
@@ -38,7 +53,7 @@ public sealed class TypoRoutingTests(ITestOutputHelper output)
             new("how do i retrun an item", "returns"),
         ];
         var oos = File.ReadLines(Path.Combine(TestPaths.ShopBot, "eval", "knowledge-checks.jsonl")).Where(l => l.Trim().Length > 0)
-            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("query").GetString()!).Concat(Unrelated).ToArray();
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("query").GetString()!).Concat(Unrelated).Concat(UnrelatedWithTypos).ToArray();
         var folder = Directory.CreateTempSubdirectory("parley-typos-").FullName;
         using var embeddings = new MiniLmEmbeddingGenerator();
         try
@@ -56,7 +71,12 @@ public sealed class TypoRoutingTests(ITestOutputHelper output)
                 var rejected = 0;
                 foreach (var text in oos)
                 {
-                    rejected += (await classifier.ClassifyAsync(text)).Best!.Intent == OutOfScope.Label ? 1 : 0;
+                    var best = (await classifier.ClassifyAsync(text)).Best!;
+                    rejected += best.Intent == OutOfScope.Label ? 1 : 0;
+                    if (best.Intent != OutOfScope.Label)
+                    {
+                        output.WriteLine($"  accepted: {text} → {best.Intent} {best.Confidence:0.000}");
+                    }
                 }
 
                 results[variants] = (typosRight, cleanRight, rejected, await classifier.ClassifyAsync(typos[^2].Text), await classifier.ClassifyAsync(typos[^1].Text));
@@ -65,8 +85,9 @@ public sealed class TypoRoutingTests(ITestOutputHelper output)
             }
 
             var after = results[PackIntentModels.GateTypoVariants];
-            // The issue's target is 90%; measured 77/89 (docs/BENCHMARKS.md), from 45/89 without the typo handling.
-            Assert.True(after.Typos >= typos.Length * 0.85, $"{after.Typos}/{typos.Length}");
+            // The issue's target is 90%: 86/89 measured (docs/BENCHMARKS.md), 77/89 without spelling correction, 45/89
+            // without any typo handling.
+            Assert.True(after.Typos >= typos.Length * 0.9, $"{after.Typos}/{typos.Length}");
             Assert.True(after.Typos > results[0].Typos + 20, $"{after.Typos} vs {results[0].Typos} without");
             Assert.Equal("order_status", after.Oder.Best!.Intent);
             Assert.Equal("returns", after.Retrun.Best!.Intent);
@@ -77,6 +98,26 @@ public sealed class TypoRoutingTests(ITestOutputHelper output)
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task ClassifyAsync_MisspeltWordBothGatesReject_TriesAgainCorrectedToTheExamplesWords()
+    {
+        var pack = await BotPackLoader.LoadAsync(TestPaths.ShopBot);
+        using var embeddings = new MiniLmEmbeddingGenerator();
+        var classifier = await BotIntentClassifier.CreateAsync(pack, embeddings);
+        var gatesOnly = await BotIntentClassifier.CreateAsync(pack, embeddings, spellingThreshold: 0);
+        const string message = "where can I follow the tracking of my parcle?";
+
+        Assert.Equal("where can I follow the tracking of my parcel?", classifier.Vocabulary!.Correct(message));
+        Assert.Null(gatesOnly.Vocabulary);
+        Assert.Equal(OutOfScope.Label, (await gatesOnly.ClassifyAsync(message)).Best!.Intent);
+        var corrected = (await classifier.ClassifyAsync(message)).Best!;
+        Assert.Equal("order_status", corrected.Intent);
+        Assert.True(corrected.Confidence >= classifier.Threshold, $"{corrected.Confidence}: passed the embedding gate corrected");
+
+        // Corrected text goes through the embedding gate only: "tomorow" → "tomorrow" must not let this through.
+        Assert.Equal(OutOfScope.Label, (await classifier.ClassifyAsync("whats the wether in paris tomorow")).Best!.Intent);
     }
 
     private async Task<int> CountAsync(IIntentClassifier classifier, IEnumerable<LabeledExample> items, bool quiet = false)

@@ -1,3 +1,4 @@
+using Parley.Core.Text;
 using Parley.Nlu.Embeddings;
 using Parley.Retrieval.Knowledge;
 
@@ -70,9 +71,9 @@ public sealed class MessageQueryTests : IDisposable
     }
 
     [Fact]
-    public void Correct_KnowledgeVocabulary_FixesMisspellingsAndKeepsKnownAndShortWords()
+    public void Correct_PassageVocabulary_FixesMisspellingsAndKeepsKnownAndShortWords()
     {
-        var vocabulary = KnowledgeVocabulary.Create(Passages);
+        var vocabulary = SpellingVocabulary.Create(Passages.SelectMany(p => (string[])[p.Title, p.Heading, p.Text]));
 
         Assert.Equal("how do i return an item", vocabulary.Correct("how do i retrun an item"));
         Assert.Equal("when do points expire", vocabulary.Correct("when do ponits expire"));

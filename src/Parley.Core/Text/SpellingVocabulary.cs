@@ -1,18 +1,18 @@
 using System.Text.RegularExpressions;
 
-namespace Parley.Retrieval.Knowledge;
+namespace Parley.Core.Text;
 
 /// <summary>
-/// The words of the knowledge passages, to correct misspelt query words: a word of four or more letters that the
-/// passages never use becomes the most frequent passage word within one edit (two for words of eight or more
-/// letters; an edit is an insertion, deletion, substitution or swap of two neighbours).
+/// The words of a body of text (knowledge passages, a bot's intent examples), to correct misspelt words of a message:
+/// a word of four or more letters that the texts never use becomes their most frequent word within one edit (two for
+/// words of eight or more letters; an edit is an insertion, deletion, substitution or swap of two neighbours).
 /// </summary>
-public sealed partial class KnowledgeVocabulary
+public sealed partial class SpellingVocabulary
 {
     private readonly Dictionary<string, int> _counts;
     private readonly Dictionary<int, string[]> _byLength;
 
-    private KnowledgeVocabulary(Dictionary<string, int> counts)
+    private SpellingVocabulary(Dictionary<string, int> counts)
     {
         _counts = counts;
         _byLength = counts.Keys.GroupBy(w => w.Length).ToDictionary(g => g.Key, g => g.OrderByDescending(w => counts[w]).ThenBy(w => w, StringComparer.Ordinal).ToArray());
@@ -21,33 +21,30 @@ public sealed partial class KnowledgeVocabulary
     /// <summary>The number of distinct words.</summary>
     public int Count => _counts.Count;
 
-    /// <summary>Collects the words of the passages' titles, headings and texts.</summary>
-    /// <param name="passages">The passages.</param>
-    public static KnowledgeVocabulary Create(IEnumerable<KnowledgePassage> passages)
+    /// <summary>Collects the words of <paramref name="texts"/> (in lower case, with how often each occurs).</summary>
+    /// <param name="texts">The texts.</param>
+    public static SpellingVocabulary Create(IEnumerable<string> texts)
     {
-        ArgumentNullException.ThrowIfNull(passages);
+        ArgumentNullException.ThrowIfNull(texts);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var passage in passages)
+        foreach (var text in texts)
         {
-            foreach (var text in (ReadOnlySpan<string>)[passage.Title, passage.Heading, passage.Text])
+            foreach (Match match in WordRegex().Matches(text))
             {
-                foreach (Match match in WordRegex().Matches(text))
-                {
-                    var word = match.Value.ToLowerInvariant();
-                    counts[word] = counts.GetValueOrDefault(word) + 1;
-                }
+                var word = match.Value.ToLowerInvariant();
+                counts[word] = counts.GetValueOrDefault(word) + 1;
             }
         }
 
-        return new KnowledgeVocabulary(counts);
+        return new SpellingVocabulary(counts);
     }
 
-    /// <summary>Whether the passages use <paramref name="word"/> (in any case).</summary>
+    /// <summary>Whether the texts use <paramref name="word"/> (in any case).</summary>
     public bool Contains(string word) => _counts.ContainsKey(word.ToLowerInvariant());
 
     /// <summary>
     /// <paramref name="query"/> with each misspelt word replaced by its correction, or null when no word changed.
-    /// Words the passages use, words under four letters and words with no close passage word stay as written.
+    /// Words the texts use, words under four letters and words with no close word stay as written.
     /// </summary>
     /// <param name="query">The user's text.</param>
     public string? Correct(string query)
