@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Parley.Bots;
@@ -29,7 +28,6 @@ internal sealed class BotFactory(
         var pack = await BotPackLoader.LoadAsync(botFolder, cancellationToken).ConfigureAwait(false);
         var model = llm.ModelFor(pack);
         var client = model is null ? null : llm.Create(model);
-        var training = new Stopwatch();
         var bot = await Bot.CreateAsync(
             pack,
             embeddings,
@@ -45,12 +43,9 @@ internal sealed class BotFactory(
                 Tools = new Parley.Bots.Tools.BotToolServices { Calendar = calendar, Warnings = new ToolReports(reporter, pack.Name) },
                 TrainingProgress = new IntentTrainingProgress
                 {
-                    // The pack's own examples: the trainer's total also counts the typo variants it adds.
-                    Featurizing = new Once<(int Done, int Total)>(_ =>
-                    {
-                        training.Start();
-                        reporter.TrainingIntentModel(pack.Name, pack.Intents.Sum(i => i.Examples.Count));
-                    }),
+                    // The pack's own examples (the trainer adds typo variants), before any encoder fine-tuning starts.
+                    Started = new Once<int>(examples => reporter.TrainingIntentModel(pack.Name, examples)),
+                    Finished = new Once<TimeSpan>(elapsed => reporter.IntentModelTrained(pack.Name, elapsed)),
                 },
                 ConfigureLlm = builder => builder.UseTokenBudget(new TokenBudgetOptions
                 {
@@ -61,11 +56,6 @@ internal sealed class BotFactory(
                 }),
             },
             cancellationToken).ConfigureAwait(false);
-        if (training.IsRunning)
-        {
-            reporter.IntentModelTrained(pack.Name, training.Elapsed);
-        }
-
         return bot;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -128,6 +129,8 @@ public static class PackIntentModels
             }
         }
 
+        var started = Stopwatch.GetTimestamp();
+        progress?.Started?.Report(examples.Length);
         var (training, validation) = WithTypoVariants(examples, features, options);
         IntentModel model;
         if (TrainingMethods.FineTunesEncoder(method))
@@ -143,6 +146,7 @@ public static class PackIntentModels
         }
 
         RemoveStale(folder, pack.Name, path);
+        progress?.Finished?.Report(Stopwatch.GetElapsedTime(started));
         return model;
     }
 

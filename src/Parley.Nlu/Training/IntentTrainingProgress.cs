@@ -8,4 +8,13 @@ public sealed class IntentTrainingProgress
 
     /// <summary>Receives the metrics of each epoch.</summary>
     public IProgress<EpochMetrics>? Epochs { get; init; }
+
+    /// <summary>
+    /// Receives the number of training examples when training starts, before anything is featurized or fine-tuned.
+    /// Reported by whatever decides to train (a bot's <c>PackIntentModels</c>), not by <see cref="IntentModelTrainer"/>.
+    /// </summary>
+    public IProgress<int>? Started { get; init; }
+
+    /// <summary>Receives how long training took, once the model is trained and saved; reported as <see cref="Started"/> is.</summary>
+    public IProgress<TimeSpan>? Finished { get; init; }
 }
