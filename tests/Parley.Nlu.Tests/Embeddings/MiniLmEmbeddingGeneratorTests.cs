@@ -28,6 +28,18 @@ public sealed class MiniLmEmbeddingGeneratorTests
     }
 
     [Fact]
+    public void Dispose_WhileStartLoadingRuns_WaitsForTheLoadSoItsSessionIsDisposed()
+    {
+        var generator = new MiniLmEmbeddingGenerator(intraOpThreads: 1);
+        generator.StartLoading();
+
+        generator.Dispose();
+
+        // The load (~0.3 s) finished inside Dispose, which then disposed the session; returning at once would leak it.
+        Assert.True(generator.IsModelLoaded);
+    }
+
+    [Fact]
     public async Task StartLoading_ThenGenerate_EncodesAsWithoutIt()
     {
         using var warmed = new MiniLmEmbeddingGenerator(intraOpThreads: 1);
