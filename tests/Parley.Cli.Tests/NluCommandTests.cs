@@ -127,6 +127,34 @@ public sealed class NluCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Calibrate_Budget_RewritesTheThresholdInPlace()
+    {
+        var model = Path.Combine(_cli.Directory, "model");
+        Assert.Equal(0, (await _cli.RunAsync(["nlu", "train", "--data", TrainData(), "--out", model, "--json", "--seed", "7"])).ExitCode);
+        var val = WriteCsv("val.csv", [
+            ("weather", "is it raining in paris"), ("weather", "forecast for monday"), ("music", "play a tune"), ("music", "put some rock on"),
+            ("alarm", "wake me at seven"), ("alarm", "alarm for half past six"), ("timer", "set a timer for 3 minutes"), ("timer", "ten minute countdown"),
+            ("oos", "what is the capital of peru"), ("oos", "how do I bake bread"), ("oos", "tell me a joke"), ("oos", "who won the match"),
+        ]);
+
+        var strict = await _cli.RunAsync(["nlu", "calibrate", "--model", model, "--data", val, "--max-rejection", "0", "--json"]);
+        var balanced = await _cli.RunAsync(["nlu", "calibrate", "--model", model, "--data", val]);
+        var noOos = await _cli.RunAsync(["nlu", "calibrate", "--model", model, "--data", WriteCsv("in.csv", [("music", "play a tune"), ("timer", "stop the timer")])]);
+
+        Assert.True(strict.ExitCode == 0, strict.Error);
+        var result = JsonDocument.Parse(strict.Output).RootElement;
+        Assert.Equal(0, result.GetProperty("rejection_rate").GetDouble());
+        Assert.Contains("at most 0", result.GetProperty("criterion").GetString());
+        Assert.True(balanced.ExitCode == 0, balanced.Error);
+        Assert.Contains("mean of in-scope accuracy", balanced.Output);
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "manifest.json"))).RootElement;
+        Assert.Contains("mean of in-scope accuracy", manifest.GetProperty("calibration").GetProperty("criterion").GetString());
+        Assert.Equal(2, noOos.ExitCode);
+        Assert.Contains("labelled 'oos' items", noOos.Error);
+        Assert.Equal(0, (await _cli.RunAsync(["nlu", "predict", "--model", model, "play some music"])).ExitCode);
+    }
+
+    [Fact]
     public async Task Predict_MissingModel_SaysHowToTrainOne()
     {
         var result = await _cli.RunAsync(["nlu", "predict", "--model", Path.Combine(_cli.Directory, "none"), "hello"]);

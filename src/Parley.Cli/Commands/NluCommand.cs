@@ -15,7 +15,7 @@ using Parley.Nlu.Training;
 
 namespace Parley.Cli.Commands;
 
-/// <summary><c>parley nlu train|eval|predict</c>: intent models.</summary>
+/// <summary><c>parley nlu train|eval|calibrate|predict</c>: intent models.</summary>
 internal static class NluCommand
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -25,6 +25,7 @@ internal static class NluCommand
         var command = new Command("nlu", "Train, evaluate and use intent models.");
         command.Subcommands.Add(Train(context));
         command.Subcommands.Add(Evaluate(context));
+        command.Subcommands.Add(Calibrate(context));
         command.Subcommands.Add(Predict(context));
         return command;
     }
@@ -62,6 +63,7 @@ internal static class NluCommand
         var batchSize = new Option<int>("--batch-size") { Description = "The mini-batch size.", DefaultValueFactory = _ => defaults.BatchSize };
         var l2 = new Option<double>("--l2") { Description = "The L2 penalty.", DefaultValueFactory = _ => defaults.L2 };
         var patience = new Option<int>("--patience") { Description = "Epochs without a better validation accuracy before stopping.", DefaultValueFactory = _ => defaults.Patience };
+        var maxRejection = MaxRejectionOption();
         var classWeights = new Option<string>("--class-weights") { Description = "none or balanced.", DefaultValueFactory = _ => "none" };
         classWeights.AcceptOnlyFromAmong("none", "balanced");
         var conflicts = new Option<string>("--conflicts") { Description = "The same text with different labels: error (refuse the data) or warn.", DefaultValueFactory = _ => "error" };
@@ -73,7 +75,7 @@ internal static class NluCommand
         var command = new Command("train", "Train an intent model on labelled utterances and record the run.");
         dataset.AddTo(command);
         encoderTraining.AddTo(command);
-        foreach (var option in new Option[] { validation, method, augment, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, classWeights, conflicts, database, json, yes })
+        foreach (var option in new Option[] { validation, method, augment, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, maxRejection, classWeights, conflicts, database, json, yes })
         {
             command.Options.Add(option);
         }
@@ -106,6 +108,7 @@ internal static class NluCommand
                 BatchSize = result.GetValue(batchSize),
                 L2 = result.GetValue(l2),
                 Patience = result.GetValue(patience),
+                MaxInScopeRejection = result.GetValue(maxRejection),
                 ClassWeighting = result.GetValue(classWeights) == "balanced" ? ClassWeighting.Balanced : ClassWeighting.None,
             };
             try
@@ -306,6 +309,80 @@ internal static class NluCommand
                 await context.Out.WriteLineAsync($"  {confusion.Gold} → {confusion.Predicted}: {confusion.Count}").ConfigureAwait(false);
             }
 
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Option<double?> MaxRejectionOption() => new("--max-rejection")
+    {
+        Description = "With labelled oos validation items: reject at most this share of in-scope validation items (e.g. 0.01) and as many oos items as that allows, instead of balancing in-scope accuracy and oos recall.",
+    };
+
+    private static Command Calibrate(CliContext context)
+    {
+        var dataset = new DatasetArguments(recursive: false);
+        var modelOption = new Option<string>("--model") { Description = "The model folder.", Required = true };
+        var split = new Option<string>("--split") { Description = "Which split of the data to calibrate on (CLINC150: val = val + oos_val); data with one split is used whole. Never the test split you report on.", DefaultValueFactory = _ => DatasetSplitNames.Validation };
+        var maxRejection = MaxRejectionOption();
+        var output = new Option<string?>("--out") { Description = "Write the recalibrated model here (default: replace the model folder, atomically)." }.RefusingFiles(context);
+        var json = new Option<bool>("--json") { Description = "Print the new calibration as one JSON object." };
+        var command = new Command("calibrate", "Choose a model's out-of-scope threshold again on labelled validation data, without training: balanced, or within an in-scope rejection budget (--max-rejection).");
+        dataset.AddTo(command);
+        foreach (var option in new Option[] { modelOption, split, maxRejection, output, json })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var folder = result.GetValue(modelOption)!;
+            var model = await LoadAsync(context, folder, cancellationToken).ConfigureAwait(false);
+            var data = await dataset.ReadAsync(context, result, cancellationToken).ConfigureAwait(false);
+            if (data.ReadErrors.Count > 0)
+            {
+                await DatasetArguments.ListAsync(context.Error, null, data.ReadErrors).ConfigureAwait(false);
+                throw new CliException($"{data.Path} has {data.ReadErrors.Count} unreadable lines: fix them and run again");
+            }
+
+            var name = result.GetValue(split)!;
+            var items = data.Splits.TryGetValue(name, out var chosen) ? chosen
+                : data.Splits.Count == 1 ? data.Splits.Values.First()
+                : throw new CliException($"{data.Path} has no split '{name}' (it has {string.Join(", ", data.Splits.Keys)}): pass --split");
+            await NluDataChecks.BeforeEvaluationAsync(context, data.Path, model, items.Select(i => i.Intent)).ConfigureAwait(false);
+            var budget = result.GetValue(maxRejection);
+            IntentModel calibrated;
+            try
+            {
+                calibrated = await model.CalibrateAsync([.. items.Select(i => i.ToExample())], budget, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException($"cannot calibrate on {data.Path} ({name}): {e.Message}", e, ExitCodes.Usage);
+            }
+
+            var target = Path.GetFullPath(result.GetValue(output) ?? folder, context.CurrentDirectory);
+            await calibrated.SaveAsync(target, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var before = model.Calibration;
+            var after = calibrated.Calibration;
+            if (result.GetValue(json))
+            {
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(new JsonObject
+                {
+                    ["model"] = target,
+                    ["mode"] = after.Mode.ToString(),
+                    ["threshold"] = after.Threshold,
+                    ["criterion"] = after.Criterion,
+                    ["in_scope_accuracy"] = after.InScopeAccuracy,
+                    ["oos_recall"] = after.OosRecall,
+                    ["rejection_rate"] = after.RejectionRate,
+                    ["previous_threshold"] = before.Threshold,
+                }, Json)).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{target}: {after.Mode}, threshold {before.Threshold:0.000} → {after.Threshold:0.000} ({after.Criterion}); on {data.Name} ({name}): in-scope accuracy {after.InScopeAccuracy:0.0000}{(after.OosRecall is { } recall ? $", oos recall {recall:0.0000}" : "")}, rejection rate {after.RejectionRate:0.0000}.")).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;

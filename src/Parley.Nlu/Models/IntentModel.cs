@@ -127,6 +127,41 @@ public sealed class IntentModel : IIntentClassifier
             : new IntentPrediction(prediction.Top);
     }
 
+    /// <summary>
+    /// This model with its out-of-scope operating point chosen again on <paramref name="validation"/>: the head, the
+    /// encoder and the similarity gate stay as they are; the threshold (on top of the <c>oos</c> class, when the model
+    /// has one) either balances in-scope accuracy and <c>oos</c> recall, or rejects at most
+    /// <paramref name="maxInScopeRejection"/> of the in-scope items and as many <c>oos</c> items as that allows.
+    /// </summary>
+    /// <param name="validation">Labelled validation items, <c>oos</c> ones among them (needed for the balanced criterion).</param>
+    /// <param name="maxInScopeRejection">The in-scope rejection budget in [0, 1), or null for the balanced criterion.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <exception cref="ArgumentException">No in-scope items, or no <c>oos</c> items and no budget.</exception>
+    public async Task<IntentModel> CalibrateAsync(IReadOnlyList<LabeledExample> validation, double? maxInScopeRejection = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        var options = new TrainerOptions { MaxInScopeRejection = maxInScopeRejection };
+        options.Validate();
+        if (validation.All(i => i.Intent == OutOfScope.Label))
+        {
+            throw new ArgumentException("The validation data has no in-scope items to calibrate on.", nameof(validation));
+        }
+
+        if (maxInScopeRejection is null && validation.All(i => i.Intent != OutOfScope.Label))
+        {
+            throw new ArgumentException($"The balanced criterion needs labelled '{OutOfScope.Label}' items in the validation data; without them, give an in-scope rejection budget.", nameof(validation));
+        }
+
+        var features = await Featurizer.FeaturizeAsync([.. validation.Select(i => i.Text)], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var classes = Labels.Select((label, index) => (label, index)).ToDictionary(p => p.label, p => p.index, StringComparer.Ordinal);
+        var items = OosCalibrator.Score(Head, features, [.. validation.Select(i => i.Intent)], classes, _oosClass);
+        var mode = _oosClass >= 0 ? OosMode.OosClassAndThreshold : OosMode.Threshold;
+        var calibration = maxInScopeRejection is { } rate
+            ? OosCalibrator.Budgeted(items, Labels, mode, rate)
+            : OosCalibrator.Balanced(items, Labels, mode, options);
+        return new IntentModel(Featurizer, Head, Manifest with { Calibration = calibration }, Centroids?.ToArray());
+    }
+
     /// <summary>Predicts many utterances at once (one featurizer call), for evaluation.</summary>
     /// <param name="texts">The utterances.</param>
     /// <param name="top">How many intents to rank per utterance.</param>

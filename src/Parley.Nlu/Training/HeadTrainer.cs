@@ -17,7 +17,9 @@ namespace Parley.Nlu.Training;
 /// max-probability threshold (and per-intent thresholds if asked for) is chosen to maximise
 /// <see cref="OosCalibration.BalancedCriterion"/>; when the training data has <c>oos</c> items too, a second head with an
 /// explicit <c>oos</c> class is trained and measured as "oos class only" and "oos class + threshold" by the same
-/// criterion. The best of the three wins (ties go to the simpler, in that order). Without labelled <c>oos</c> validation
+/// criterion. The best of the three wins (ties go to the simpler, in that order). With
+/// <see cref="TrainerOptions.MaxInScopeRejection"/> set, each candidate's threshold instead rejects at most that share
+/// of in-scope items, and the candidate that rejects the most <c>oos</c> items within it wins. Without labelled <c>oos</c> validation
 /// items the threshold rejects <see cref="TrainerOptions.TargetRejectionRate"/> of in-scope validation items, and
 /// <c>oos</c> training items (if any) are not used.
 /// </para>
@@ -117,9 +119,12 @@ public static class HeadTrainer
             });
         }
 
+        var budget = options.MaxInScopeRejection;
+        OosCalibration Calibrate(OosCalibrator.Item[] scored, string[] labels, OosMode mode) =>
+            budget is { } rate ? OosCalibrator.Budgeted(scored, labels, mode, rate) : OosCalibrator.Balanced(scored, labels, mode, options);
         var candidates = new List<(OosCalibration Calibration, HeadFitter.Fit Fit, string[] Labels)>
         {
-            (OosCalibrator.Balanced(items, intents, OosMode.Threshold, options), fit, intents),
+            (Calibrate(items, intents, OosMode.Threshold), fit, intents),
         };
         if (options.CompareOosClass && trainY.Contains(OutOfScope.Label))
         {
@@ -130,16 +135,23 @@ public static class HeadTrainer
                 validX, validY.Select(l => classes.GetValueOrDefault(l, -1)).ToArray(),
                 options, withOosClass: true, progress, cancellationToken);
             var oosItems = OosCalibrator.Score(oosFit.Head, validX, validY, classes, oosClass: intents.Length);
-            candidates.Add((OosCalibrator.Describe(oosItems, withOos, OosMode.OosClass, 0, [], OosCalibration.BalancedCriterion), oosFit, withOos));
-            candidates.Add((OosCalibrator.Balanced(oosItems, withOos, OosMode.OosClassAndThreshold, options), oosFit, withOos));
+            candidates.Add((OosCalibrator.Describe(oosItems, withOos, OosMode.OosClass, 0, [], budget is { } rate ? OosCalibrator.BudgetCriterion(rate) : OosCalibration.BalancedCriterion), oosFit, withOos));
+            candidates.Add((Calibrate(oosItems, withOos, OosMode.OosClassAndThreshold), oosFit, withOos));
         }
 
         var best = candidates[0];
-        foreach (var candidate in candidates.Skip(1))
+        if (budget is { } limit)
         {
-            if (OosCalibrator.Criterion(candidate.Calibration) > OosCalibrator.Criterion(best.Calibration) + 1e-12)
+            best = OosCalibrator.ChooseWithinBudget(candidates, c => c.Calibration, limit);
+        }
+        else
+        {
+            foreach (var candidate in candidates.Skip(1))
             {
-                best = candidate;
+                if (OosCalibrator.Criterion(candidate.Calibration) > OosCalibrator.Criterion(best.Calibration) + 1e-12)
+                {
+                    best = candidate;
+                }
             }
         }
 

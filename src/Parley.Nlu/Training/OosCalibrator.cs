@@ -71,6 +71,34 @@ internal static class OosCalibrator
         return Describe(items, labels, mode, global, perIntent, criterion);
     }
 
+    /// <summary>
+    /// Rejects at most <paramref name="rate"/> of the in-scope items (those the <c>oos</c> class takes included): the
+    /// lowest threshold that keeps the rest, so as many <c>oos</c> items as that allows are rejected.
+    /// </summary>
+    public static OosCalibration Budgeted(Item[] items, IReadOnlyList<string> labels, OosMode mode, double rate)
+    {
+        var inScope = items.Where(i => !i.IsOos).ToArray();
+        var allowed = (int)Math.Floor(rate * inScope.Length + 1e-9) - inScope.Count(i => i.Forced);
+        var threshold = Quantile(inScope.Where(i => !i.Forced).ToArray(), Math.Max(0, allowed));
+        return Describe(items, labels, mode, threshold, [], BudgetCriterion(rate));
+    }
+
+    /// <summary>The criterion of <see cref="Budgeted"/>, as recorded in the manifest.</summary>
+    public static string BudgetCriterion(double rate) =>
+        string.Create(CultureInfo.InvariantCulture, $"reject at most {rate:0.###} of in-scope validation items, as many oos items as that allows");
+
+    /// <summary>
+    /// Of <paramref name="candidates"/>, the one that rejects the most <c>oos</c> items within the in-scope budget
+    /// <paramref name="rate"/>; when none stays within it, the one that rejects the fewest in-scope items.
+    /// </summary>
+    public static T ChooseWithinBudget<T>(IReadOnlyList<T> candidates, Func<T, OosCalibration> calibration, double rate)
+    {
+        var within = candidates.Where(c => calibration(c).RejectionRate <= rate + 1e-9).ToArray();
+        return within.Length > 0
+            ? within.MaxBy(c => calibration(c).OosRecall ?? 0)!
+            : candidates.MinBy(c => calibration(c).RejectionRate)!;
+    }
+
     /// <summary>Measures a fixed operating point (for <see cref="OosMode.OosClass"/>, threshold 0).</summary>
     public static OosCalibration Describe(Item[] items, IReadOnlyList<string> labels, OosMode mode, double threshold, Dictionary<string, double> perIntent, string criterion)
     {

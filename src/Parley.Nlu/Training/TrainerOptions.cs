@@ -54,6 +54,14 @@ public sealed class TrainerOptions
     public double TargetRejectionRate { get; set; } = 0.05;
 
     /// <summary>
+    /// When the validation data has labelled <c>oos</c> examples: choose the operating point that rejects at most this
+    /// share of in-scope validation items and, within that, the most <c>oos</c> items — instead of the default, which
+    /// balances in-scope accuracy and <c>oos</c> recall (<see cref="OosCalibration.BalancedCriterion"/>). For users to
+    /// whom a rejected real request costs more than an answered unrelated one. Null (the default) for balanced.
+    /// </summary>
+    public double? MaxInScopeRejection { get; set; }
+
+    /// <summary>
     /// Also calibrate one threshold per intent (for intents predicted at least <see cref="MinItemsPerIntentThreshold"/>
     /// times on validation; the others keep the global threshold). Default <see langword="false"/>: with ~20
     /// validation items per intent, per-intent thresholds mostly fit noise.
@@ -134,6 +142,11 @@ public sealed class TrainerOptions
         if (!(ValidationFraction >= 0 && ValidationFraction < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "The validation fraction must be in [0, 1).");
+        }
+
+        if (MaxInScopeRejection is { } budget && !(budget >= 0 && budget < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxInScopeRejection), budget, "The largest in-scope rejection rate must be in [0, 1).");
         }
 
         if (!(TargetRejectionRate >= 0 && TargetRejectionRate < 1))

@@ -34,6 +34,30 @@ public sealed class IntentModelTests
     }
 
     [Fact]
+    public async Task CalibrateAsync_Budget_ChangesOnlyTheThresholdAndKeepsWithinIt()
+    {
+        var (model, _, inScope, oos) = await ModelFixture.TrainAsync();
+        LabeledExample[] validation = [.. inScope.Select(t => new LabeledExample(t, t[..t.IndexOf('-')])), .. oos.Select(t => new LabeledExample(t, OutOfScope.Label))];
+
+        var none = await model.CalibrateAsync(validation, maxInScopeRejection: 0);
+        var balanced = await model.CalibrateAsync(validation);
+
+        Assert.Equal(0, none.Calibration.RejectionRate);
+        Assert.Contains("at most 0", none.Calibration.Criterion, StringComparison.Ordinal);
+        Assert.Equal(Parley.Nlu.Training.OosCalibration.BalancedCriterion, balanced.Calibration.Criterion);
+        Assert.Equal(model.Labels.Contains(OutOfScope.Label) ? Parley.Nlu.Training.OosMode.OosClassAndThreshold : Parley.Nlu.Training.OosMode.Threshold, none.Calibration.Mode);
+        Assert.Same(model.Head, none.Head);
+        Assert.Equal(model.Labels, none.Labels);
+        foreach (var text in inScope)
+        {
+            Assert.NotEqual(OutOfScope.Label, (await none.ClassifyAsync(text)).Best!.Intent);
+        }
+
+        await Assert.ThrowsAsync<ArgumentException>(() => model.CalibrateAsync([.. validation.Where(v => v.Intent != OutOfScope.Label)]));
+        await Assert.ThrowsAsync<ArgumentException>(() => model.CalibrateAsync([.. validation.Where(v => v.Intent == OutOfScope.Label)], 0.05));
+    }
+
+    [Fact]
     public async Task PredictBatchAsync_ReturnsRejectedAndClosedSetLabels()
     {
         var (model, featurizer, inScope, oos) = await ModelFixture.TrainAsync();

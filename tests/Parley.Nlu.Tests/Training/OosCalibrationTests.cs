@@ -51,6 +51,45 @@ public sealed class OosCalibrationTests
         Assert.Equal(0, candidates.Single(c => c.Mode == OosMode.OosClass).Threshold);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.02)]
+    [InlineData(0.1)]
+    public async Task TrainAsync_MaxInScopeRejection_RejectsAtMostThatShareAndAllOosItAllows(double budget)
+    {
+        // Noisy clusters and outliers of mixed size, so in-scope and oos confidences overlap and the budget matters.
+        var (train, trainLabels) = Synthetic.Clusters(classes: 5, perClass: 60, Dimensions, noise: 1.0, seed: 1);
+        var (valIn, valInLabels) = Synthetic.Clusters(classes: 5, perClass: 40, Dimensions, noise: 1.0, seed: 2);
+        var valOos = Synthetic.Outliers(60, Dimensions, seed: 3).Select((x, i) => x.Select(v => v * (1 + (i % 20))).ToArray()).ToArray();
+        float[][] validation = [.. valIn, .. valOos];
+        string[] validationLabels = [.. valInLabels, .. Enumerable.Repeat(OutOfScope.Label, valOos.Length)];
+
+        var result = await HeadTrainer.TrainAsync(new TrainingData(train, trainLabels, validation, validationLabels), new TrainerOptions { MaxInScopeRejection = budget });
+
+        var calibration = result.Calibration;
+        var inScopeConfidences = valIn.Select(x => result.Head.Predict(x).Max()).Order().ToArray();
+        var rejected = inScopeConfidences.Count(c => c < calibration.Threshold);
+        Assert.True(rejected <= budget * valIn.Length + 1e-9, $"{rejected} of {valIn.Length} rejected for a budget of {budget}");
+        Assert.Equal(rejected / (double)valIn.Length, calibration.RejectionRate, 12);
+        // The highest threshold within the budget: one more rejected in-scope item would break it.
+        Assert.True(rejected + 1 > budget * valIn.Length + 1e-9, $"threshold {calibration.Threshold} rejects {rejected}: lower than the budget allows");
+        Assert.True(calibration.Threshold < inScopeConfidences[rejected], "the threshold must keep the next in-scope item");
+        var recall = valOos.Count(x => result.Head.Predict(x).Max() < calibration.Threshold) / (double)valOos.Length;
+        Assert.Equal(recall, calibration.OosRecall!.Value, 12);
+        Assert.Contains($"at most {budget.ToString(System.Globalization.CultureInfo.InvariantCulture)}", calibration.Criterion, StringComparison.Ordinal);
+
+        var balanced = await HeadTrainer.TrainAsync(new TrainingData(train, trainLabels, validation, validationLabels));
+        Assert.Equal(OosCalibration.BalancedCriterion, balanced.Calibration.Criterion);
+    }
+
+    [Fact]
+    public async Task TrainAsync_MaxInScopeRejectionOutOfRange_Throws()
+    {
+        var (train, labels) = Synthetic.Clusters(classes: 2, perClass: 10, Dimensions, noise: 0.2, seed: 1);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => HeadTrainer.TrainAsync(new TrainingData(train, labels), new TrainerOptions { MaxInScopeRejection = 1.0 }));
+    }
+
     [Fact]
     public async Task TrainAsync_NoOosLabels_RejectsTheTargetShareOfValidation()
     {
