@@ -40,6 +40,17 @@ public sealed class EncoderIntentModelTrainerTests
             Assert.Equal(TinyIntents.Validation.Select(e => e.Intent), after.Select(p => p.ClosedPredicted));
             Assert.All(before.Zip(after), x => Assert.Equal(x.First.Confidence, x.Second.Confidence, 4));
 
+            // A loaded model saves again (as 'nlu calibrate' does), elsewhere and in place: its manifest names the encoder
+            // relative to its folder, which must not be read relative to the working directory.
+            var copy = Path.Combine(folder.FullName, "copy");
+            await loaded.SaveAsync(copy);
+            await loaded.SaveAsync(modelFolder);
+            foreach (var saved in new[] { copy, modelFolder })
+            {
+                var again = await IntentModel.LoadAsync(saved, settings => FeaturizerFactory.Create(settings, null));
+                Assert.Equal(after.Select(p => p.Confidence), (await again.PredictBatchAsync(texts)).Select(p => p.Confidence));
+            }
+
             File.Delete(Path.Combine(modelFolder, "encoder.onnx"));
             var missing = await Assert.ThrowsAsync<ModelFormatException>(() => IntentModel.LoadAsync(modelFolder, settings => FeaturizerFactory.Create(settings, null)));
             Assert.Contains("encoder.onnx", missing.Message);

@@ -40,7 +40,8 @@ internal static class ModelFolder
             Directory.CreateDirectory(temp);
             var head = HeadFile.Serialize(model.Head);
             await WriteAsync(Path.Combine(temp, model.Manifest.HeadFile), head, cancellationToken).ConfigureAwait(false);
-            var featurizer = await CopyEncoderAsync(model.Manifest.Featurizer, temp, cancellationToken).ConfigureAwait(false);
+            // The featurizer's settings hold the encoder's absolute path; a loaded model's manifest names it relative to its folder.
+            var featurizer = await CopyEncoderAsync(model.Manifest.Featurizer, model.Featurizer.Settings.EncoderFile, temp, cancellationToken).ConfigureAwait(false);
             var gate = model.Manifest.Gate;
             if (gate is not null && model.Centroids is { } centroids)
             {
@@ -153,12 +154,12 @@ internal static class ModelFolder
     }
 
     /// <summary>
-    /// Copies a fine-tuned encoder (<see cref="FeaturizerSettings.EncoderFile"/>, an absolute path) into the folder being
+    /// Copies a fine-tuned encoder (<paramref name="source"/>, the path the featurizer runs it from) into the folder being
     /// written as <see cref="EncoderFileName"/>; the settings saved name it relative to the folder.
     /// </summary>
-    private static async Task<FeaturizerSettings> CopyEncoderAsync(FeaturizerSettings settings, string folder, CancellationToken cancellationToken)
+    private static async Task<FeaturizerSettings> CopyEncoderAsync(FeaturizerSettings settings, string? source, string folder, CancellationToken cancellationToken)
     {
-        if (settings.EncoderFile is not { } source)
+        if (settings.EncoderFile is null || source is null)
         {
             return settings;
         }
