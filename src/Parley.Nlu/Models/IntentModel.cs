@@ -128,10 +128,11 @@ public sealed class IntentModel : IIntentClassifier
     }
 
     /// <summary>
-    /// This model with its out-of-scope operating point chosen again on <paramref name="validation"/>: the head, the
-    /// encoder and the similarity gate stay as they are; the threshold (on top of the <c>oos</c> class, when the model
-    /// has one) either balances in-scope accuracy and <c>oos</c> recall, or rejects at most
-    /// <paramref name="maxInScopeRejection"/> of the in-scope items and as many <c>oos</c> items as that allows.
+    /// This model with its out-of-scope operating point chosen again on <paramref name="validation"/>: the head and the
+    /// encoder stay as they are; the threshold (on top of the <c>oos</c> class, when the model has one) either balances
+    /// in-scope accuracy and <c>oos</c> recall (the similarity gate stays, and what it rejects counts), or rejects at
+    /// most <paramref name="maxInScopeRejection"/> of the in-scope items, all rejections included, and as many
+    /// <c>oos</c> items as that allows (the similarity gate is removed: the threshold takes the whole budget).
     /// </summary>
     /// <param name="validation">Labelled validation items, <c>oos</c> ones among them (needed for the balanced criterion).</param>
     /// <param name="maxInScopeRejection">The in-scope rejection budget in [0, 1), or null for the balanced criterion.</param>
@@ -155,11 +156,19 @@ public sealed class IntentModel : IIntentClassifier
         var features = await Featurizer.FeaturizeAsync([.. validation.Select(i => i.Text)], cancellationToken: cancellationToken).ConfigureAwait(false);
         var classes = Labels.Select((label, index) => (label, index)).ToDictionary(p => p.label, p => p.index, StringComparer.Ordinal);
         var items = OosCalibrator.Score(Head, features, [.. validation.Select(i => i.Intent)], classes, _oosClass);
+        // A budget bounds every in-scope rejection, so the threshold takes all of it and the similarity gate goes; the
+        // balanced criterion keeps the gate, and counts what it rejects as rejected whatever the threshold.
+        var gate = maxInScopeRejection is null ? Manifest.Gate : null;
+        if (gate is { Threshold: > 0 } kept)
+        {
+            items = [.. items.Select((item, i) => Similarity(features[i]) < kept.Threshold ? item with { Forced = true } : item)];
+        }
+
         var mode = _oosClass >= 0 ? OosMode.OosClassAndThreshold : OosMode.Threshold;
         var calibration = maxInScopeRejection is { } rate
             ? OosCalibrator.Budgeted(items, Labels, mode, rate)
             : OosCalibrator.Balanced(items, Labels, mode, options);
-        return new IntentModel(Featurizer, Head, Manifest with { Calibration = calibration }, Centroids?.ToArray());
+        return new IntentModel(Featurizer, Head, Manifest with { Calibration = calibration, Gate = gate }, gate is null ? null : Centroids?.ToArray());
     }
 
     /// <summary>Predicts many utterances at once (one featurizer call), for evaluation.</summary>

@@ -45,6 +45,12 @@ public static class IntentModelTrainer
             validation?.Select(e => e.Intent).ToArray());
         var result = await HeadTrainer.TrainAsync(data, options, progress?.Epochs, cancellationToken).ConfigureAwait(false);
         var model = new IntentModel(featurizer, result);
+        if (result.Options.MaxInScopeRejection is not null && data.ValidationLabels?.Contains(OutOfScope.Label) == true)
+        {
+            // The budget bounds every in-scope rejection, and the head's threshold already uses all of it: no gate on top.
+            return model;
+        }
+
         return SimilarityGateCalibrator.Fit(model, [.. data.Features], [.. data.Labels], data.ValidationFeatures?.ToArray(), data.ValidationLabels?.ToArray()) is { } fitted
             ? model.WithGate(fitted.Gate, fitted.Centroids)
             : model;

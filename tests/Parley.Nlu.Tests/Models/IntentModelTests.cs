@@ -1,4 +1,5 @@
 using Parley.Nlu.Intents;
+using Parley.Nlu.Models;
 
 namespace Parley.Nlu.Tests.Models;
 
@@ -36,7 +37,7 @@ public sealed class IntentModelTests
     [Fact]
     public async Task CalibrateAsync_Budget_ChangesOnlyTheThresholdAndKeepsWithinIt()
     {
-        var (model, _, inScope, oos) = await ModelFixture.TrainAsync();
+        var (model, featurizer, inScope, oos) = await ModelFixture.TrainAsync();
         LabeledExample[] validation = [.. inScope.Select(t => new LabeledExample(t, t[..t.IndexOf('-')])), .. oos.Select(t => new LabeledExample(t, OutOfScope.Label))];
 
         var none = await model.CalibrateAsync(validation, maxInScopeRejection: 0);
@@ -52,6 +53,18 @@ public sealed class IntentModelTests
         {
             Assert.NotEqual(OutOfScope.Label, (await none.ClassifyAsync(text)).Best!.Intent);
         }
+
+        // A similarity gate: the balanced criterion keeps it and counts what it rejects; a budget removes it.
+        var intents = model.Intents.ToArray();
+        var centroids = await featurizer.FeaturizeAsync([.. intents.Select(i => inScope.First(t => t.StartsWith(i + "-", StringComparison.Ordinal)))]);
+        var gated = model.WithGate(new SimilarityGate { Threshold = 0.9999, Labels = intents, Criterion = "test" }, centroids);
+        var keptGate = await gated.CalibrateAsync(validation);
+        var noGate = await gated.CalibrateAsync(validation, maxInScopeRejection: 0);
+        Assert.NotNull(keptGate.Manifest.Gate);
+        Assert.True(keptGate.Calibration.RejectionRate > 0.5, $"the gate rejects all but {intents.Length} in-scope items: {keptGate.Calibration.RejectionRate}");
+        Assert.Null(noGate.Manifest.Gate);
+        Assert.Equal(0, noGate.Calibration.RejectionRate);
+        Assert.All(await noGate.PredictBatchAsync(inScope), p => Assert.False(p.IsOutOfScope));
 
         await Assert.ThrowsAsync<ArgumentException>(() => model.CalibrateAsync([.. validation.Where(v => v.Intent != OutOfScope.Label)]));
         await Assert.ThrowsAsync<ArgumentException>(() => model.CalibrateAsync([.. validation.Where(v => v.Intent == OutOfScope.Label)], 0.05));
