@@ -72,8 +72,8 @@ internal static class OosCalibrator
     }
 
     /// <summary>
-    /// Rejects at most <paramref name="rate"/> of the in-scope items (those the <c>oos</c> class takes included): the
-    /// lowest threshold that keeps the rest, so as many <c>oos</c> items as that allows are rejected.
+    /// Rejects at most <paramref name="rate"/> of the in-scope items (those rejected whatever the threshold included):
+    /// the highest threshold that keeps the rest, so as many <c>oos</c> items as that allows are rejected.
     /// </summary>
     public static OosCalibration Budgeted(Item[] items, IReadOnlyList<string> labels, OosMode mode, double rate)
     {
