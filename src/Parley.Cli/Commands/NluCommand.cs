@@ -245,19 +245,7 @@ internal static class NluCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var model = await LoadAsync(context, result.GetValue(modelOption)!, cancellationToken).ConfigureAwait(false);
-            var data = await dataset.ReadAsync(context, result, cancellationToken).ConfigureAwait(false);
-            if (data.ReadErrors.Count > 0)
-            {
-                await DatasetArguments.ListAsync(context.Error, null, data.ReadErrors).ConfigureAwait(false);
-                throw new CliException($"{data.Path} has {data.ReadErrors.Count} unreadable lines: fix them and run again");
-            }
-
-            var name = result.GetValue(split)!;
-            var items = data.Splits.TryGetValue(name, out var chosen) ? chosen
-                : data.Splits.Count == 1 ? data.Splits.Values.First()
-                : throw new CliException($"{data.Path} has no split '{name}' (it has {string.Join(", ", data.Splits.Keys)}): pass --split");
-
-            await NluDataChecks.BeforeEvaluationAsync(context, data.Path, model, items.Select(i => i.Intent)).ConfigureAwait(false);
+            var (data, name, items) = await ReadSplitAsync(context, dataset, result, result.GetValue(split)!, model, cancellationToken).ConfigureAwait(false);
             var texts = items.Select(i => i.Text).ToArray();
             var predictions = await model.PredictBatchAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
             var uncached = await LoadAsync(context, result.GetValue(modelOption)!, cancellationToken, LocalEmbeddings.Uncached(context)).ConfigureAwait(false);
@@ -338,18 +326,7 @@ internal static class NluCommand
         {
             var folder = result.GetValue(modelOption)!;
             var model = await LoadAsync(context, folder, cancellationToken).ConfigureAwait(false);
-            var data = await dataset.ReadAsync(context, result, cancellationToken).ConfigureAwait(false);
-            if (data.ReadErrors.Count > 0)
-            {
-                await DatasetArguments.ListAsync(context.Error, null, data.ReadErrors).ConfigureAwait(false);
-                throw new CliException($"{data.Path} has {data.ReadErrors.Count} unreadable lines: fix them and run again");
-            }
-
-            var name = result.GetValue(split)!;
-            var items = data.Splits.TryGetValue(name, out var chosen) ? chosen
-                : data.Splits.Count == 1 ? data.Splits.Values.First()
-                : throw new CliException($"{data.Path} has no split '{name}' (it has {string.Join(", ", data.Splits.Keys)}): pass --split");
-            await NluDataChecks.BeforeEvaluationAsync(context, data.Path, model, items.Select(i => i.Intent)).ConfigureAwait(false);
+            var (data, name, items) = await ReadSplitAsync(context, dataset, result, result.GetValue(split)!, model, cancellationToken).ConfigureAwait(false);
             var budget = result.GetValue(maxRejection);
             IntentModel calibrated;
             try
@@ -453,6 +430,27 @@ internal static class NluCommand
         }
 
         return ([.. TypoAugmentation.Apply(train, options.Seed)], validation, TypoAugmentation.Typos, reason);
+    }
+
+    /// <summary>
+    /// Reads the data for <paramref name="model"/> and picks the split named <paramref name="name"/> (data with one split
+    /// is used whole), refusing unreadable lines and warning about labels the model does not know.
+    /// </summary>
+    private static async Task<(IntentDataset Data, string Name, IReadOnlyList<DatasetItem> Items)> ReadSplitAsync(
+        CliContext context, DatasetArguments dataset, ParseResult result, string name, IntentModel model, CancellationToken cancellationToken)
+    {
+        var data = await dataset.ReadAsync(context, result, cancellationToken).ConfigureAwait(false);
+        if (data.ReadErrors.Count > 0)
+        {
+            await DatasetArguments.ListAsync(context.Error, null, data.ReadErrors).ConfigureAwait(false);
+            throw new CliException($"{data.Path} has {data.ReadErrors.Count} unreadable lines: fix them and run again");
+        }
+
+        var items = data.Splits.TryGetValue(name, out var chosen) ? chosen
+            : data.Splits.Count == 1 ? data.Splits.Values.First()
+            : throw new CliException($"{data.Path} has no split '{name}' (it has {string.Join(", ", data.Splits.Keys)}): pass --split");
+        await NluDataChecks.BeforeEvaluationAsync(context, data.Path, model, items.Select(i => i.Intent)).ConfigureAwait(false);
+        return (data, name, items);
     }
 
     /// <summary>The training items and, when the data has one, its validation split.</summary>

@@ -75,6 +75,9 @@ internal sealed class FineTuningHost(ServerFixture server) : IAsyncDisposable
     {
         foreach (var app in _apps)
         {
+            // Stopping waits for the fine-tuning queue to wind its jobs down; disposing alone only signals them, and a
+            // job still saving its model (model.new-…) raced the folder's deletion below (DirectoryNotFoundException).
+            await app.StopAsync();
             await app.DisposeAsync();
         }
 
