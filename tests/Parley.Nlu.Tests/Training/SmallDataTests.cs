@@ -1,6 +1,7 @@
 using Parley.Nlu.Data;
 using Parley.Nlu.Embeddings;
 using Parley.Nlu.Features;
+using Parley.Nlu.Intents;
 using Parley.Nlu.Training;
 using Xunit.Abstractions;
 
@@ -39,5 +40,29 @@ public sealed class SmallDataTests(ITestOutputHelper output)
         output.WriteLine($"gate threshold {gate.Threshold:0.000}, in-scope rejection {gate.InScopeRejection:0.000}");
         Assert.All(unrelated, p => Assert.True(p.IsOutOfScope, $"{p.ClosedPredicted} {p.Confidence:0.000} accepted"));
         Assert.True(gate.InScopeRejection <= SimilarityGateCalibrator.MaxInScopeRejection);
+    }
+
+    [Fact]
+    public async Task TrainAsync_InScopeRejectionBudgetWithOosValidation_FitsNoSimilarityGate()
+    {
+        var data = await DatasetReader.ReadAsync(Path.Combine(Parley.Testing.TestPaths.Root, "tests", "data", "small", "restaurant.csv"));
+        var split = DatasetSplitter.Split([.. data.AllItems]);
+        using var embeddings = new MiniLmEmbeddingGenerator();
+        var featurizer = new EmbeddingFeaturizer(embeddings);
+        LabeledExample[] training = [.. split.Train.Select(i => i.ToExample())];
+        LabeledExample[] validation =
+        [
+            .. split.Validation.Select(i => i.ToExample()),
+            .. new[] { "what's the capital of France", "who won the world cup", "how do I fix my bike", "play some jazz" }.Select(t => new LabeledExample(t, Parley.Nlu.Intents.OutOfScope.Label)),
+        ];
+
+        var balanced = await IntentModelTrainer.TrainAsync(featurizer, training, validation);
+        var budgeted = await IntentModelTrainer.TrainAsync(featurizer, training, validation, new TrainerOptions { MaxInScopeRejection = 0.05 });
+
+        // The budget bounds every in-scope rejection and the head's threshold takes all of it; the balanced model keeps its gate.
+        Assert.NotNull(balanced.Manifest.Gate);
+        Assert.Null(budgeted.Manifest.Gate);
+        Assert.Contains("at most 0.05", budgeted.Calibration.Criterion, StringComparison.Ordinal);
+        Assert.True(budgeted.Calibration.RejectionRate <= 0.05, $"{budgeted.Calibration.RejectionRate}");
     }
 }
