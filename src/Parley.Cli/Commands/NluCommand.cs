@@ -302,10 +302,21 @@ internal static class NluCommand
         return command;
     }
 
-    private static Option<double?> MaxRejectionOption() => new("--max-rejection")
+    private static Option<double?> MaxRejectionOption()
     {
-        Description = "With labelled oos validation items: reject at most this share of in-scope validation items (e.g. 0.01) and as many oos items as that allows, instead of balancing in-scope accuracy and oos recall.",
-    };
+        var option = new Option<double?>("--max-rejection")
+        {
+            Description = "With labelled oos validation items: reject at most this share of in-scope validation items (e.g. 0.01) and as many oos items as that allows, instead of balancing in-scope accuracy and oos recall.",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } share && !(share >= 0 && share < 1))
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--max-rejection is a share of in-scope items, at least 0 and below 1 (e.g. 0.01 for 1%); got {share}"));
+            }
+        });
+        return option;
+    }
 
     private static Command Calibrate(CliContext context)
     {
