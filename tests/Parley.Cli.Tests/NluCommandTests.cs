@@ -151,6 +151,7 @@ public sealed class NluCommandTests : IDisposable
         Assert.Contains("mean of in-scope accuracy", manifest.GetProperty("calibration").GetProperty("criterion").GetString());
         Assert.Equal(2, noOos.ExitCode);
         Assert.Contains("labelled 'oos' items", noOos.Error);
+        Assert.DoesNotContain("(Parameter", noOos.Error);
         var percent = await _cli.RunAsync(["nlu", "calibrate", "--model", model, "--data", val, "--max-rejection", "5"]);
         Assert.Equal(2, percent.ExitCode);
         Assert.Contains("below 1 (e.g. 0.01 for 1%); got 5", percent.Error);

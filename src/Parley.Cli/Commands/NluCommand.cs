@@ -346,7 +346,9 @@ internal static class NluCommand
             }
             catch (ArgumentException e)
             {
-                throw new CliException($"cannot calibrate on {data.Path} ({name}): {e.Message}", e, ExitCodes.Usage);
+                // The library's message, without .NET's "(Parameter 'validation')" suffix.
+                var reason = e.ParamName is { } parameter ? e.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : e.Message;
+                throw new CliException($"cannot calibrate on {data.Path} ({name}): {reason}", e, ExitCodes.Usage);
             }
 
             var target = Path.GetFullPath(result.GetValue(output) ?? folder, context.CurrentDirectory);
