@@ -75,16 +75,15 @@ public sealed class LlmClientFactory : IDisposable
                     retry.MaxAttempts = _retry.MaxAttempts;
                     retry.Deadline = TimeSpan.FromSeconds(_retry.DeadlineSeconds);
                 },
-                loggerFactory: _loggerFactory);
+                loggerFactory: _loggerFactory,
+                // GenAI semantic-convention spans and metrics (operation duration, token usage) for each call, retries
+                // included; prompts and replies are not recorded.
+                telemetrySourceName: TelemetrySourceName);
         }
         catch (ArgumentException e)
         {
             throw new OptionsValidationException(LlmEndpointOptions.SectionName, typeof(LlmEndpointOptions), [$"invalid endpoint settings: {e.Message}"]);
         }
-
-        // GenAI semantic-convention spans and metrics (operation duration, token usage) for each call, retries included;
-        // prompts and replies are not recorded.
-        client = client.AsBuilder().UseOpenTelemetry(_loggerFactory, TelemetrySourceName, c => c.EnableSensitiveData = false).Build();
 
         lock (_clients)
         {

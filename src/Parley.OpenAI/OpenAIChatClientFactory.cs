@@ -29,15 +29,37 @@ public static class OpenAIChatClientFactory
     /// <param name="configureRetry">Changes the retry defaults; runs after the OpenAI classifier is set, so it may replace it.</param>
     /// <param name="httpClient">The HTTP client to send with; <see langword="null"/> for the SDK's shared one.</param>
     /// <param name="loggerFactory">Creates the retry logger; optional.</param>
+    /// <param name="telemetrySourceName">
+    /// When set, each call records OpenTelemetry GenAI spans and metrics under this source and meter name
+    /// (Microsoft.Extensions.AI's <c>UseOpenTelemetry</c>, prompts and replies not recorded); null for none.
+    /// </param>
+    /// <remarks>
+    /// The client also offers an <see cref="OpenAIChatForwarder"/> for the same endpoint, retries and telemetry
+    /// (<c>GetService&lt;OpenAIChatForwarder&gt;()</c>), which relays a client's request body as it is.
+    /// </remarks>
     /// <exception cref="ArgumentException">An option is missing or out of range.</exception>
     public static IChatClient CreatePipeline(
-        OpenAIEndpointOptions options, Action<RetryOptions>? configureRetry = null, HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null)
+        OpenAIEndpointOptions options,
+        Action<RetryOptions>? configureRetry = null,
+        HttpClient? httpClient = null,
+        ILoggerFactory? loggerFactory = null,
+        string? telemetrySourceName = null)
     {
         var retry = new RetryOptions();
         retry.Classifier = exception => OpenAITransientFailureClassifier.Classify(exception, retry.TimeProvider);
         retry.Describer = OpenAITransientFailureClassifier.Describe;
         configureRetry?.Invoke(retry);
-        return new ChatClientBuilder(Create(options, httpClient)).UseRetries(retry, loggerFactory).Build();
+        var builder = new ChatClientBuilder(Create(options, httpClient));
+        if (telemetrySourceName is not null)
+        {
+            // Added first, so outermost: one span per call, its retries included.
+            builder.UseOpenTelemetry(loggerFactory, telemetrySourceName, c => c.EnableSensitiveData = false);
+        }
+
+        builder.UseRetries(retry, loggerFactory);
+
+        var forwarder = new OpenAIChatForwarder(options, retry, httpClient, loggerFactory, telemetrySourceName);
+        return new ForwardingChatClient(builder.Build(), forwarder);
     }
 
     /// <summary>An embedding generator for <paramref name="embeddingModel"/> on the same endpoint, without retries.</summary>

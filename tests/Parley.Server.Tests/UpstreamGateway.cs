@@ -27,10 +27,16 @@ internal sealed class UpstreamGateway : IAsyncDisposable
     public ChatClient Chat => ServerFixture.CreateClient(App, "unused").GetChatClient(Model);
 
     /// <summary>Starts the upstream and a Parley server (from <paramref name="server"/>'s bot) in front of it.</summary>
-    public static async Task<UpstreamGateway> StartAsync(ServerFixture server)
+    /// <param name="server">The fixture whose bot the server serves.</param>
+    /// <param name="forwarding">
+    /// Build the upstream client as <c>parley serve</c> does (<see cref="OpenAIChatClientFactory.CreatePipeline"/>: JSON
+    /// requests are forwarded as they are); false for a plain chat client, which Parley converts requests for.
+    /// </param>
+    public static async Task<UpstreamGateway> StartAsync(ServerFixture server, bool forwarding = false)
     {
         var upstream = await OpenAITestServer.StartAsync();
-        var client = OpenAIChatClientFactory.Create(new OpenAIEndpointOptions { BaseUrl = upstream.BaseUrl, ApiKey = "sk-upstream", Model = Model });
+        var endpoint = new OpenAIEndpointOptions { BaseUrl = upstream.BaseUrl, ApiKey = "sk-upstream", Model = Model };
+        var client = forwarding ? OpenAIChatClientFactory.CreatePipeline(endpoint) : OpenAIChatClientFactory.Create(endpoint);
         var app = await server.StartServerAsync(o =>
         {
             o.Upstream = client;

@@ -107,5 +107,6 @@ public sealed class RetryOptions
         }
     }
 
-    internal RetryOptions Clone() => (RetryOptions)MemberwiseClone();
+    /// <summary>A copy of these settings (the delegates and clock are shared).</summary>
+    public RetryOptions Clone() => (RetryOptions)MemberwiseClone();
 }

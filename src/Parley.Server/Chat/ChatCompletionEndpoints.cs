@@ -10,6 +10,7 @@ using Parley.Bots.Explanations;
 using Parley.Bots.Replies;
 using Parley.Bots.Tools;
 using Parley.Nlu.Embeddings;
+using Parley.OpenAI;
 using Parley.Server.Errors;
 using Parley.Server.Security;
 using Parley.Server.FineTuning;
@@ -25,6 +26,8 @@ public static class ChatCompletionEndpoints
 {
     /// <summary>The request and response header that names a stored session.</summary>
     public const string SessionHeader = "X-Parley-Session";
+
+    private const string LoggerCategory = "Parley.Server.Chat.ChatCompletionEndpoints";
 
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointRouteBuilder MapChatCompletionEndpoints(this IEndpointRouteBuilder app)
@@ -45,25 +48,28 @@ public static class ChatCompletionEndpoints
         CancellationToken cancellationToken)
     {
         var started = options.TimeProvider.GetTimestamp();
-        var request = ChatCompletionRequest.Parse(await RequestBody.ReadObjectAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false));
+        using var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        var request = ChatCompletionRequest.Parse(body.ParseObject());
         RequestLogMiddleware.SetModel(context, request.Model);
         contentLog.Prompt(request.Model, request.Messages);
         var bots = await registry.GetBotsAsync(cancellationToken).ConfigureAwait(false);
-        var completionId = "chatcmpl-" + Guid.NewGuid().ToString("N");
-        var created = options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var stream = new StreamContext(metrics, options, started, contentLog, loggers.CreateLogger(typeof(ChatCompletionEndpoints)));
+        var stream = new StreamContext(metrics, options, started, contentLog, loggers.CreateLogger(LoggerCategory));
         if (!bots.TryGetValue(request.Model, out var bot))
         {
             if (options.Upstream is { } upstream && request.Model == options.UpstreamModel)
             {
-                return await UpstreamCompletions.CompleteAsync(upstream, options.UpstreamModel, request, completionId, created, stream, cancellationToken).ConfigureAwait(false);
+                // An OpenAI-compatible upstream gets the client's JSON as it is, and its JSON answer comes back as it
+                // is; streams (and upstreams given as other chat clients) go through Microsoft.Extensions.AI.
+                return !request.Stream && upstream.GetService<OpenAIChatForwarder>() is { } forwarder
+                    ? await UpstreamCompletions.ForwardAsync(forwarder, body.Memory, request, stream, cancellationToken).ConfigureAwait(false)
+                    : await UpstreamCompletions.CompleteAsync(upstream, options.UpstreamModel, request, NewCompletionId(), Now(options), stream, cancellationToken).ConfigureAwait(false);
             }
 
             if (await fineTuned.FindAsync(request.Model, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) is { } tuned)
             {
                 // A fine-tuned model is an IChatClient like the upstream one: usage, max_tokens and streaming work the same.
                 ResponseFormatWire.RequireText(request.ResponseFormat, request.Model, "fine-tuned model");
-                return await UpstreamCompletions.CompleteAsync(tuned, request.Model, request, completionId, created, stream, cancellationToken).ConfigureAwait(false);
+                return await UpstreamCompletions.CompleteAsync(tuned, request.Model, request, NewCompletionId(), Now(options), stream, cancellationToken).ConfigureAwait(false);
             }
 
             throw request.Model == MiniLmEmbeddingGenerator.ModelId
@@ -85,6 +91,8 @@ public static class ChatCompletionEndpoints
             context.Response.Headers[SessionHeader] = id;
         }
 
+        var completionId = NewCompletionId();
+        var created = Now(options);
         var chatOptions = turn.CreateOptions(request);
         if (request.Stream)
         {
@@ -119,6 +127,10 @@ public static class ChatCompletionEndpoints
             await ExplainAsync(bot, request, response, cancellationToken).ConfigureAwait(false));
         return TypedResults.Ok(new ChatCompletion(completionId, created, request.Model, [new CompletionChoice(0, new CompletionMessage(reply, Annotations: UrlCitationAnnotation.From(response, reply, request.Model, context.Request)), finish)], usage, parley));
     }
+
+    private static string NewCompletionId() => "chatcmpl-" + Guid.NewGuid().ToString("N");
+
+    private static long Now(ParleyServerOptions options) => options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
 
     /// <summary>Why the bot gave <paramref name="response"/>, when the request asked and its last message is the user's.</summary>
     private static async Task<TurnExplanation?> ExplainAsync(Bot bot, ChatCompletionRequest request, ChatResponse response, CancellationToken cancellationToken) =>

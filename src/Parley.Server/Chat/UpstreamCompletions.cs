@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
+using Parley.OpenAI;
 using Parley.Server.Errors;
 using OpenAIChat = OpenAI.Chat;
 
@@ -62,6 +63,32 @@ internal static class UpstreamCompletions
         stream.Metrics.RecordTokens(request.Model, usage.PromptTokens, usage.CompletionTokens);
         stream.Content.Reply(request.Model, text);
         return TypedResults.Ok(new ChatCompletion(id, created, request.Model, [new CompletionChoice(0, message, Finish(response.FinishReason, calls.Count > 0))], usage, null));
+    }
+
+    /// <summary>
+    /// Answers <paramref name="request"/> (not streamed) by sending <paramref name="body"/>, the client's JSON, to the
+    /// upstream as it is and returning the upstream's JSON answer as it is; failures as <see cref="CompleteAsync"/>'s.
+    /// </summary>
+    public static async Task<IResult> ForwardAsync(
+        OpenAIChatForwarder forwarder, ReadOnlyMemory<byte> body, ChatCompletionRequest request, StreamContext stream, CancellationToken cancellationToken)
+    {
+        ForwardedCompletion completion;
+        try
+        {
+            completion = await forwarder.CompleteAsync(body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ApiException)
+        {
+            throw UpstreamErrors.IsUpstream(e) ? UpstreamErrors.ToApiException(e, request.Model, stream.Logger) : UpstreamErrors.ForStream(e, request.Model, stream.Logger);
+        }
+
+        stream.Metrics.RecordTokens(request.Model, completion.InputTokens ?? 0, completion.OutputTokens ?? 0);
+        if (stream.Content.IsEnabled)
+        {
+            stream.Content.Reply(request.Model, completion.ReplyText());
+        }
+
+        return TypedResults.Bytes(completion.Json, "application/json");
     }
 
     private static async IAsyncEnumerable<SseItem<string>> StreamAsync(

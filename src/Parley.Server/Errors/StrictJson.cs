@@ -61,7 +61,8 @@ internal static class StrictJson
                         }
 
                         break;
-                    case JsonTokenType.String:
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        // The bytes are valid UTF-8 (checked above); only an escape can hide a lone surrogate.
                         _ = ReadString(ref reader);
                         break;
                 }

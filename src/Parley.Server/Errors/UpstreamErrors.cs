@@ -87,6 +87,11 @@ internal static partial class UpstreamErrors
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
+            if (e is UpstreamStatusException status)
+            {
+                return status.Body;
+            }
+
             if (e is ClientResultException result)
             {
                 try

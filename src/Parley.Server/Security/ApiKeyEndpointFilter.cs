@@ -16,8 +16,7 @@ internal sealed class ApiKeyEndpointFilter(ApiKeys keys, AuthFailureThrottle thr
             return next(context);
         }
 
-        var address = context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (throttle.IsBlocked(address, out var retryAfter))
+        if (throttle.MayBlock && throttle.IsBlocked(Address(context.HttpContext), out var retryAfter))
         {
             throw new ApiException(429, "too many failed authentication attempts from this address; retry after the Retry-After header's seconds", code: "too_many_failed_attempts")
             {
@@ -28,11 +27,13 @@ internal sealed class ApiKeyEndpointFilter(ApiKeys keys, AuthFailureThrottle thr
         var token = ApiKeys.BearerToken(context.HttpContext.Request);
         if (token is null || keys.Caller(token) is not { } caller)
         {
-            throttle.RecordFailure(address);
+            throttle.RecordFailure(Address(context.HttpContext));
             throw new ApiException(401, token is null ? "missing API key: send it as 'Authorization: Bearer KEY'" : "incorrect API key", code: "invalid_api_key");
         }
 
         ApiCaller.Set(context.HttpContext, caller);
         return next(context);
     }
+
+    private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

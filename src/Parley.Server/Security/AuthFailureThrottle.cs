@@ -12,6 +12,11 @@ internal sealed class AuthFailureThrottle : IDisposable
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     private readonly PartitionedRateLimiter<string>? _failures;
+    // The limiter's windows run on the system clock; so does this.
+    private readonly TimeProvider _clock = TimeProvider.System;
+
+    // When the last failure was counted (a timestamp of _clock), 0 for never.
+    private long _lastFailure;
 
     public AuthFailureThrottle(ParleyServerOptions options)
     {
@@ -28,11 +33,17 @@ internal sealed class AuthFailureThrottle : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether any address may be blocked: false when no failure was counted within two windows, so a request need not
+    /// look up its address's count (the common case, and the cheap one).
+    /// </summary>
+    public bool MayBlock => _failures is not null && Volatile.Read(ref _lastFailure) is var last && last != 0 && _clock.GetElapsedTime(last) <= 2 * Window;
+
     /// <summary>Whether <paramref name="address"/> has used up its failures; if so, how long until it may try again.</summary>
     public bool IsBlocked(string address, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        if (_failures is null)
+        if (_failures is null || !MayBlock)
         {
             return false;
         }
@@ -51,7 +62,13 @@ internal sealed class AuthFailureThrottle : IDisposable
     /// <summary>Counts one failed authentication from <paramref name="address"/>.</summary>
     public void RecordFailure(string address)
     {
-        using var _ = _failures?.AttemptAcquire(address, 1);
+        if (_failures is null)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _lastFailure, _clock.GetTimestamp());
+        using var _ = _failures.AttemptAcquire(address, 1);
     }
 
     public void Dispose() => _failures?.Dispose();
