@@ -42,6 +42,7 @@ public sealed class OpenAIChatForwarder : IDisposable
     private readonly string? _authorization;
     private readonly string? _organization;
     private readonly TimeSpan _attemptTimeout;
+    private readonly bool _timesAttempts;
     private readonly RetryPipeline _retry;
     private readonly TimeProvider _clock;
     private readonly Meter? _meter;
@@ -73,6 +74,8 @@ public sealed class OpenAIChatForwarder : IDisposable
         settings.Classifier = exception => Classify(exception, settings.TimeProvider);
         settings.Describer = Describe;
         _clock = settings.TimeProvider;
+        // The deadline already bounds an attempt that may not take longer than it: no timer of its own is needed then.
+        _timesAttempts = settings.Deadline == Timeout.InfiniteTimeSpan || _attemptTimeout < settings.Deadline;
         _retry = new RetryPipeline(settings, loggerFactory?.CreateLogger<OpenAIChatForwarder>());
         _tags =
         [
@@ -128,8 +131,9 @@ public sealed class OpenAIChatForwarder : IDisposable
 
     private async ValueTask<ForwardedCompletion> AttemptAsync(ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken)
     {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(_attemptTimeout);
+        using var attempt = _timesAttempts ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        attempt?.CancelAfter(_attemptTimeout);
+        var token = attempt?.Token ?? cancellationToken;
         using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ReadOnlyMemoryContent(requestBody) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         request.Headers.TryAddWithoutValidation("Accept", "application/json");
@@ -145,8 +149,8 @@ public sealed class OpenAIChatForwarder : IDisposable
 
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(attempt.Token).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw new UpstreamStatusException((int)response.StatusCode, RetryAfter(response, _clock.GetUtcNow()), BodyText(body));
@@ -154,7 +158,7 @@ public sealed class OpenAIChatForwarder : IDisposable
 
             return ForwardedCompletion.Read(body);
         }
-        catch (OperationCanceledException e) when (attempt.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (attempt is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"no answer within the attempt timeout of {_attemptTimeout.TotalSeconds:0.#} s"), e);
         }
@@ -259,35 +263,92 @@ public sealed record ForwardedCompletion(ReadOnlyMemory<byte> Json, string? Mode
                 : string.Empty;
     }
 
-    /// <summary>Reads <paramref name="body"/>, a 2xx answer.</summary>
+    /// <summary>Reads <paramref name="body"/>, a 2xx answer, in one pass without building a document.</summary>
     /// <exception cref="HttpIOException">It is not a JSON object with a <c>choices</c> array (a cut or foreign answer; transient).</exception>
     internal static ForwardedCompletion Read(byte[] body)
     {
+        string? model = null;
+        int? input = null, output = null;
+        var choices = false;
         try
         {
-            using var json = JsonDocument.Parse(body);
-            var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                throw new HttpIOException(HttpRequestError.InvalidResponse, "The endpoint's answer is not a chat completion (no choices).");
+                throw NotACompletion();
             }
 
-            string? model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            int? input = null, output = null;
-            if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                input = Count(usage, "prompt_tokens");
-                output = Count(usage, "completion_tokens");
+                if (reader.ValueTextEquals("choices"u8))
+                {
+                    reader.Read();
+                    choices = reader.TokenType == JsonTokenType.StartArray;
+                }
+                else if (reader.ValueTextEquals("model"u8))
+                {
+                    reader.Read();
+                    model = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("usage"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        (input, output) = ReadUsage(ref reader);
+                        continue;
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                }
+
+                reader.Skip();
             }
 
-            return new ForwardedCompletion(body, model, input, output);
+            // The rest must be well-formed too: an answer cut short is not an answer.
+            while (reader.Read())
+            {
+            }
         }
         catch (JsonException e)
         {
             throw new HttpIOException(HttpRequestError.InvalidResponse, "The endpoint's answer is not JSON.", e);
         }
+
+        return choices ? new ForwardedCompletion(body, model, input, output) : throw NotACompletion();
     }
 
-    private static int? Count(JsonElement usage, string name) =>
-        usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) ? count : null;
+    private static HttpIOException NotACompletion() =>
+        new(HttpRequestError.InvalidResponse, "The endpoint's answer is not a chat completion (no choices).");
+
+    /// <summary>Reads a <c>usage</c> object, the reader on its start; leaves the reader on its end.</summary>
+    private static (int? Input, int? Output) ReadUsage(ref Utf8JsonReader reader)
+    {
+        int? input = null, output = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isInput = reader.ValueTextEquals("prompt_tokens"u8);
+            var isOutput = !isInput && reader.ValueTextEquals("completion_tokens"u8);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Number && (isInput || isOutput) && reader.TryGetInt32(out var count))
+            {
+                if (isInput)
+                {
+                    input = count;
+                }
+                else
+                {
+                    output = count;
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return (input, output);
+    }
 }
