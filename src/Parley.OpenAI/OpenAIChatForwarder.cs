@@ -89,8 +89,16 @@ public sealed class OpenAIChatForwarder : IDisposable
         {
             _meter = new Meter(telemetrySourceName);
             _activities = new ActivitySource(telemetrySourceName);
-            _duration = _meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Measures the duration of a GenAI operation");
-            _tokens = _meter.CreateHistogram<int>("gen_ai.client.token.usage", "{token}", "Measures number of input and output tokens used");
+            // The names, units, descriptions and buckets of the GenAI semantic conventions, as the chat client's
+            // instruments have them, so the two export as one metric.
+            _duration = _meter.CreateHistogram(
+                "gen_ai.client.operation.duration", "s", "Measures the duration of a GenAI operation",
+                tags: null,
+                advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92] });
+            _tokens = _meter.CreateHistogram(
+                "gen_ai.client.token.usage", "{token}", "Measures number of input and output tokens used",
+                tags: null,
+                advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864] });
         }
     }
 

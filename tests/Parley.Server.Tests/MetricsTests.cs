@@ -37,10 +37,10 @@ public sealed class MetricsTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task GetMetrics_AfterAnUpstreamChat_HasTheGenAiTokenUsageAndDurationOfTheLlmCall()
+    public async Task GetMetrics_AfterUpstreamChatsForwardedAndStreamed_HasOneGenAiTokenUsageAndDurationSeriesForBoth()
     {
         await using var upstream = await Parley.Testing.OpenAITestServer.StartAsync();
-        upstream.Enqueue(Parley.Testing.ServerStep.Reply("Hello from upstream."));
+        upstream.Enqueue(Parley.Testing.ServerStep.Reply("Hello from upstream."), Parley.Testing.ServerStep.Reply("Streamed hello."));
         await using var app = await server.StartServerAsync(_ => { }, builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["OpenAI:BaseUrl"] = upstream.BaseUrl.ToString(),
@@ -48,11 +48,23 @@ public sealed class MetricsTests(ServerFixture server)
         }));
         using var http = app.GetTestClient();
 
-        var completion = (await ServerFixture.CreateClient(app, "unused").GetChatClient("test-model").CompleteChatAsync([new UserChatMessage("hi")])).Value;
+        var chat = ServerFixture.CreateClient(app, "unused").GetChatClient("test-model");
+        // JSON is forwarded as it is; a stream goes through Microsoft.Extensions.AI's chat client. Both record GenAI metrics.
+        var completion = (await chat.CompleteChatAsync([new UserChatMessage("hi")])).Value;
+        await foreach (var _ in chat.CompleteChatStreamingAsync([new UserChatMessage("hi again")]))
+        {
+        }
+
         var text = await http.GetStringAsync("/metrics");
 
         Assert.Equal("Hello from upstream.", completion.Content[0].Text);
         Assert.Matches("gen_ai_client_token_usage[^{]*\\{[^}]*gen_ai_request_model=\"test-model\"", text);
         Assert.Matches("gen_ai_client_operation_duration[^{]*\\{[^}]*gen_ai_operation_name=\"chat\"", text);
+        // One metric family each (a second instrument of the same name would be exported twice, which scrapers refuse),
+        // counting both calls.
+        Assert.Single(text.Split('\n'), l => l.StartsWith("# TYPE gen_ai_client_operation_duration", StringComparison.Ordinal));
+        Assert.Single(text.Split('\n'), l => l.StartsWith("# TYPE gen_ai_client_token_usage", StringComparison.Ordinal));
+        var counts = text.Split('\n').Where(l => l.StartsWith("gen_ai_client_operation_duration_seconds_count", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, counts.Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
     }
 }
