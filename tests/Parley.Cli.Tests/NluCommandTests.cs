@@ -155,6 +155,9 @@ public sealed class NluCommandTests : IDisposable
         var percent = await _cli.RunAsync(["nlu", "calibrate", "--model", model, "--data", val, "--max-rejection", "5"]);
         Assert.Equal(2, percent.ExitCode);
         Assert.Contains("below 1 (e.g. 0.01 for 1%); got 5", percent.Error);
+        var unknown = await _cli.RunAsync(["nlu", "calibrate", "--model", model, "--data", WriteCsv("unknown.csv", [("music", "play a tune"), ("refund", "money back please"), ("oos", "tell me a joke")]), "--max-rejection", "0.1"]);
+        Assert.Equal(3, unknown.ExitCode);
+        Assert.Contains("does not know: 'refund' (1 item)", unknown.Error);
         Assert.Equal(0, (await _cli.RunAsync(["nlu", "predict", "--model", model, "play some music"])).ExitCode);
     }
 

@@ -337,7 +337,7 @@ internal static class NluCommand
         {
             var folder = result.GetValue(modelOption)!;
             var model = await LoadAsync(context, folder, cancellationToken).ConfigureAwait(false);
-            var (data, name, items) = await ReadSplitAsync(context, dataset, result, result.GetValue(split)!, model, cancellationToken).ConfigureAwait(false);
+            var (data, name, items) = await ReadSplitAsync(context, dataset, result, result.GetValue(split)!, model, cancellationToken, warnUnknownLabels: false).ConfigureAwait(false);
             var budget = result.GetValue(maxRejection);
             IntentModel calibrated;
             try
@@ -349,6 +349,10 @@ internal static class NluCommand
                 // The library's message, without .NET's "(Parameter 'validation')" suffix.
                 var reason = e.ParamName is { } parameter ? e.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : e.Message;
                 throw new CliException($"cannot calibrate on {data.Path} ({name}): {reason}", e, ExitCodes.Usage);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CliException($"cannot calibrate on {data.Path} ({name}): {e.Message}", e, ExitCodes.Failure);
             }
 
             var target = Path.GetFullPath(result.GetValue(output) ?? folder, context.CurrentDirectory);
@@ -447,10 +451,11 @@ internal static class NluCommand
 
     /// <summary>
     /// Reads the data for <paramref name="model"/> and picks the split named <paramref name="name"/> (data with one split
-    /// is used whole), refusing unreadable lines and warning about labels the model does not know.
+    /// is used whole), refusing unreadable lines and warning about labels the model does not know (evaluation counts
+    /// them as errors; calibration refuses them itself).
     /// </summary>
     private static async Task<(IntentDataset Data, string Name, IReadOnlyList<DatasetItem> Items)> ReadSplitAsync(
-        CliContext context, DatasetArguments dataset, ParseResult result, string name, IntentModel model, CancellationToken cancellationToken)
+        CliContext context, DatasetArguments dataset, ParseResult result, string name, IntentModel model, CancellationToken cancellationToken, bool warnUnknownLabels = true)
     {
         var data = await dataset.ReadAsync(context, result, cancellationToken).ConfigureAwait(false);
         if (data.ReadErrors.Count > 0)
@@ -462,7 +467,11 @@ internal static class NluCommand
         var items = data.Splits.TryGetValue(name, out var chosen) ? chosen
             : data.Splits.Count == 1 ? data.Splits.Values.First()
             : throw new CliException($"{data.Path} has no split '{name}' (it has {string.Join(", ", data.Splits.Keys)}): pass --split");
-        await NluDataChecks.BeforeEvaluationAsync(context, data.Path, model, items.Select(i => i.Intent)).ConfigureAwait(false);
+        if (warnUnknownLabels)
+        {
+            await NluDataChecks.BeforeEvaluationAsync(context, data.Path, model, items.Select(i => i.Intent)).ConfigureAwait(false);
+        }
+
         return (data, name, items);
     }
 

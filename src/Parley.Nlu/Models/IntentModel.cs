@@ -138,6 +138,7 @@ public sealed class IntentModel : IIntentClassifier
     /// <param name="maxInScopeRejection">The in-scope rejection budget in [0, 1), or null for the balanced criterion.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <exception cref="ArgumentException">No in-scope items, or no <c>oos</c> items and no budget.</exception>
+    /// <exception cref="InvalidDataException">Items labelled with intents the model does not know (they could never be right).</exception>
     public async Task<IntentModel> CalibrateAsync(IReadOnlyList<LabeledExample> validation, double? maxInScopeRejection = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(validation);
@@ -153,8 +154,17 @@ public sealed class IntentModel : IIntentClassifier
             throw new ArgumentException($"The balanced criterion needs labelled '{OutOfScope.Label}' items in the validation data; without them, give an in-scope rejection budget.", nameof(validation));
         }
 
-        var features = await Featurizer.FeaturizeAsync([.. validation.Select(i => i.Text)], cancellationToken: cancellationToken).ConfigureAwait(false);
         var classes = Labels.Select((label, index) => (label, index)).ToDictionary(p => p.label, p => p.index, StringComparer.Ordinal);
+        var unknown = validation.Where(i => i.Intent != OutOfScope.Label && !classes.ContainsKey(i.Intent)).CountBy(i => i.Intent).ToList();
+        if (unknown.Count > 0)
+        {
+            // Items the model can never get right would count as errors whatever the threshold, and move it for nothing.
+            var named = string.Join(", ", unknown.Take(5).Select(u => $"'{u.Key}' ({u.Value} item{(u.Value == 1 ? "" : "s")})"));
+            throw new InvalidDataException(
+                $"The validation data has {unknown.Count} intent{(unknown.Count == 1 ? "" : "s")} the model does not know: {named}{(unknown.Count > 5 ? ", …" : "")}; calibrate on data labelled with the model's intents (and '{OutOfScope.Label}').");
+        }
+
+        var features = await Featurizer.FeaturizeAsync([.. validation.Select(i => i.Text)], cancellationToken: cancellationToken).ConfigureAwait(false);
         var items = OosCalibrator.Score(Head, features, [.. validation.Select(i => i.Intent)], classes, _oosClass);
         // A budget bounds every in-scope rejection, so the threshold takes all of it and the similarity gate goes; the
         // balanced criterion keeps the gate, and counts what it rejects as rejected whatever the threshold.

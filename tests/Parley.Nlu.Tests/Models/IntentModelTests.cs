@@ -71,6 +71,23 @@ public sealed class IntentModelTests
     }
 
     [Fact]
+    public async Task CalibrateAsync_IntentTheModelDoesNotKnow_RefusedNamingIt()
+    {
+        var (model, _, inScope, oos) = await ModelFixture.TrainAsync();
+        LabeledExample[] validation =
+        [
+            .. inScope.Select(t => new LabeledExample(t, t[..t.IndexOf('-')])),
+            .. oos.Select(t => new LabeledExample(t, OutOfScope.Label)),
+            new("where is my parcel", "track_parcel"),
+            new("has my parcel shipped", "track_parcel"),
+        ];
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => model.CalibrateAsync(validation, maxInScopeRejection: 0.05));
+
+        Assert.StartsWith("The validation data has 1 intent the model does not know: 'track_parcel' (2 items);", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PredictBatchAsync_ReturnsRejectedAndClosedSetLabels()
     {
         var (model, featurizer, inScope, oos) = await ModelFixture.TrainAsync();
