@@ -8,7 +8,11 @@ using OpenAIChat = OpenAI.Chat;
 
 namespace Parley.Server.Chat;
 
-/// <summary>Passes chat completions through to the upstream model: sampling fields and tools go along, tool calls come back.</summary>
+/// <summary>
+/// Passes chat completions through to the upstream model: a JSON request to an OpenAI-compatible upstream is forwarded
+/// as the client sent it (<see cref="ForwardAsync"/>); streams, and upstreams given as other chat clients, go through
+/// Microsoft.Extensions.AI (<see cref="CompleteAsync"/>): sampling fields and tools go along, tool calls come back.
+/// </summary>
 internal static class UpstreamCompletions
 {
     /// <summary>Answers <paramref name="request"/> from <paramref name="upstream"/>, as JSON or as server-sent chunks.</summary>
