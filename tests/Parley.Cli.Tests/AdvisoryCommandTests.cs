@@ -32,6 +32,26 @@ public sealed class AdvisoryCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AskExplain_MatchedOnlyWithSpellingCorrected_SaysHowItWasReadAndShowsThatTextsGate()
+    {
+        var json = await _cli.RunAsync(["ask", "--json", "--explain", "where can I follow the tracking of my parcle?"]);
+        var lines = await _cli.RunAsync(["ask", "--explain", "where can I follow the tracking of my parcle?"]);
+        var asWritten = await _cli.RunAsync(["ask", "--json", "--explain", "where is my parcel?"]);
+
+        json.AssertSucceeded();
+        var explanation = json.Json().GetProperty("explanation");
+        Assert.Equal("order_status", explanation.GetProperty("intent").GetString());
+        Assert.Equal("where can I follow the tracking of my parcel?", explanation.GetProperty("read_as").GetString());
+        // The candidates are the corrected text's: the chosen intent passes its gate there.
+        var top = explanation.GetProperty("intents").EnumerateArray().First();
+        Assert.Equal("order_status", top.GetProperty("intent").GetString());
+        Assert.True(top.GetProperty("passed").GetBoolean());
+        Assert.Contains("read as: \"where can I follow the tracking of my parcel?\"", lines.Output);
+        asWritten.AssertSucceeded();
+        Assert.False(asWritten.Json().GetProperty("explanation").TryGetProperty("read_as", out var readAs) && readAs.ValueKind == JsonValueKind.String);
+    }
+
+    [Fact]
     public async Task AskExplain_Template_PrintsTheNearestExamplesOfTheIntent()
     {
         var result = await _cli.RunAsync(["ask", "--explain", "can I pay with PayPal?"]);

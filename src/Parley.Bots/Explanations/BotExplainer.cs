@@ -26,19 +26,22 @@ public static class BotExplainer
         ArgumentNullException.ThrowIfNull(reply);
         var info = BotReplyInfo.From(reply.AdditionalProperties);
         var classifier = bot.Classifier;
-        var gate = await classifier.GateAsync(message, cancellationToken).ConfigureAwait(false);
+        var (prediction, readAs) = await classifier.ClassifyReadingAsync(message, cancellationToken).ConfigureAwait(false);
+        var best = prediction.Best;
+        var chosen = best is null || best.Intent == OutOfScope.Label ? null : best;
+        // When only the spelling-corrected message matched, the gate and the examples are those of what was matched.
+        var matched = readAs ?? message;
+        var gate = await classifier.GateAsync(matched, cancellationToken).ConfigureAwait(false);
         var intents = gate.Take(Top)
             .Select(s => new IntentCandidate(s.Intent, s.Confidence, classifier.ThresholdFor(s.Intent), s.Confidence >= classifier.ThresholdFor(s.Intent)))
             .ToArray();
-        var best = (await classifier.ClassifyAsync(message, cancellationToken).ConfigureAwait(false)).Best;
-        var chosen = best is null || best.Intent == OutOfScope.Label ? null : best;
 
         var examples = Array.Empty<ExampleMatch>();
         if ((chosen?.Intent ?? gate.FirstOrDefault()?.Intent) is { } intent && bot.Pack.IntentsByName.TryGetValue(intent, out var definition))
         {
             // The gate also holds typo variants of the examples: show the pack's own.
             var own = definition.Examples.ToHashSet(StringComparer.OrdinalIgnoreCase);
-            examples = [.. (await classifier.NearestExamplesAsync(message, intent, Top * 4, cancellationToken).ConfigureAwait(false))
+            examples = [.. (await classifier.NearestExamplesAsync(matched, intent, Top * 4, cancellationToken).ConfigureAwait(false))
                 .Where(e => e.Example is not null && own.Contains(e.Example))
                 .Take(Top)
                 .Select(e => new ExampleMatch(e.Example!, e.Confidence))];
@@ -65,6 +68,9 @@ public static class BotExplainer
             examples,
             passages,
             info.Rules ?? [],
-            info.ToolCalls ?? []);
+            info.ToolCalls ?? [])
+        {
+            ReadAs = readAs,
+        };
     }
 }

@@ -19,4 +19,12 @@ public sealed record TurnExplanation(
     IReadOnlyList<ExampleMatch> Examples,
     IReadOnlyList<PassageConsidered> Passages,
     IReadOnlyList<RuleHit> Rules,
-    IReadOnlyList<ToolCallRecord> ToolCalls);
+    IReadOnlyList<ToolCallRecord> ToolCalls)
+{
+    /// <summary>
+    /// The message as the intents read it when that was not as written: its misspelt words corrected to words of the
+    /// examples, because only so did it match (<see cref="Intents"/> and <see cref="Examples"/> are then for this
+    /// text); null when it matched, or did not, as written.
+    /// </summary>
+    public string? ReadAs { get; init; }
+}

@@ -168,19 +168,26 @@ public sealed class BotIntentClassifier : IIntentClassifier
     }
 
     /// <inheritdoc />
-    public async Task<IntentPrediction> ClassifyAsync(string text, CancellationToken cancellationToken = default)
+    public async Task<IntentPrediction> ClassifyAsync(string text, CancellationToken cancellationToken = default) =>
+        (await ClassifyReadingAsync(text, cancellationToken).ConfigureAwait(false)).Prediction;
+
+    /// <summary>
+    /// As <see cref="ClassifyAsync(string, CancellationToken)"/>, and the text the prediction was made on when it was
+    /// not <paramref name="text"/> as written: its misspelt words corrected (<see cref="Vocabulary"/>), else null.
+    /// </summary>
+    public async Task<(IntentPrediction Prediction, string? ReadAs)> ClassifyReadingAsync(string text, CancellationToken cancellationToken = default)
     {
         var prediction = await ClassifyAsync(text, spellingGate: true, cancellationToken).ConfigureAwait(false);
         if (prediction.Best?.Intent != OutOfScope.Label || Vocabulary?.Correct(text) is not { } corrected)
         {
-            return prediction;
+            return (prediction, null);
         }
 
         // Both gates rejected the message as written; with its misspelt words corrected to words of the examples it may
         // pass the embedding gate. Not the n-gram gate: the corrected text has no typos left to tolerate, and that gate
         // let a corrected unrelated question through ("whats the wether in paris tomorrow").
         var fixedPrediction = await ClassifyAsync(corrected, spellingGate: false, cancellationToken).ConfigureAwait(false);
-        return fixedPrediction.Best?.Intent == OutOfScope.Label ? prediction : fixedPrediction;
+        return fixedPrediction.Best?.Intent == OutOfScope.Label ? (prediction, null) : (fixedPrediction, corrected);
     }
 
     private async Task<IntentPrediction> ClassifyAsync(string text, bool spellingGate, CancellationToken cancellationToken)

@@ -18,6 +18,11 @@ internal static class ExplanationWriter
         static string N(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
         yield return "Why this answer:";
         yield return $"  route: {e.Route}";
+        if (e.ReadAs is not null)
+        {
+            yield return $"  read as: \"{e.ReadAs}\" (misspelt words corrected to the examples' words)";
+        }
+
         yield return e.Intent is null
             ? "  intent: none (out of scope for the intents)"
             : $"  intent: {e.Intent} (confidence {N(e.Confidence ?? 0)})";
