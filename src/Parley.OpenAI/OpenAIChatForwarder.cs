@@ -50,6 +50,7 @@ public sealed class OpenAIChatForwarder : IDisposable
     private readonly Histogram<double>? _duration;
     private readonly Histogram<int>? _tokens;
     private readonly KeyValuePair<string, object?>[] _tags;
+    private readonly string _activityName;
 
     /// <summary>Creates the forwarder.</summary>
     /// <param name="options">The endpoint; validated here. Its <see cref="OpenAIEndpointOptions.Model"/> names the model in telemetry.</param>
@@ -66,6 +67,7 @@ public sealed class OpenAIChatForwarder : IDisposable
         var baseUrl = options.BaseUrl ?? DefaultBaseUrl;
         Endpoint = new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/chat/completions", UriKind.Absolute);
         Model = options.Model;
+        _activityName = "chat " + Model;
         _http = httpClient ?? SharedHttp.Value;
         _authorization = options.ApiKey is { } key ? "Bearer " + key : null;
         _organization = options.OrganizationId;
@@ -116,7 +118,7 @@ public sealed class OpenAIChatForwarder : IDisposable
     public async Task<ForwardedCompletion> CompleteAsync(ReadOnlyMemory<byte> requestBody, CancellationToken cancellationToken = default)
     {
         var started = _clock.GetTimestamp();
-        using var activity = _activities?.StartActivity("chat " + Model, ActivityKind.Client, default(ActivityContext), _tags);
+        using var activity = _activities?.StartActivity(_activityName, ActivityKind.Client, default(ActivityContext), _tags);
         try
         {
             var completion = await _retry.ExecuteAsync(token => AttemptAsync(requestBody, token), cancellationToken).ConfigureAwait(false);
