@@ -12,7 +12,6 @@ namespace Parley.Server.Errors;
 /// </summary>
 internal static class StrictJson
 {
-
     /// <summary>Parses <paramref name="utf8"/>; null for an empty body.</summary>
     /// <exception cref="ApiException">400 <c>invalid_json</c> saying what is wrong and where.</exception>
     public static JsonNode? ParseRequest(ReadOnlySpan<byte> utf8)
