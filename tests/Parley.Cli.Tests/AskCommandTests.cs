@@ -180,7 +180,9 @@ public sealed class AskCommandTests : IDisposable
         Assert.StartsWith("Booked event 1, call with Anna", booked.GetProperty("reply").GetString());
         Assert.True(Assert.Single(booked.GetProperty("tool_calls").EnumerateArray()).GetProperty("approved").GetBoolean());
 
-        var direct = (await _cli.RunAsync(["ask", .. bot, "--approve", "--json", "schedule lunch with Sam on friday at 1pm"])).Json();
+        // A weekday two or three days ahead wherever the bot's zone is: "friday" on a Friday afternoon would be past.
+        var weekday = DateTime.UtcNow.AddDays(3).DayOfWeek.ToString().ToLowerInvariant();
+        var direct = (await _cli.RunAsync(["ask", .. bot, "--approve", "--json", $"schedule lunch with Sam on {weekday} at 1pm"])).Json();
         Assert.StartsWith("Booked event 2, lunch with Sam", direct.GetProperty("reply").GetString());
     }
 
