@@ -101,25 +101,42 @@ public static class OpenAITransientFailureClassifier
     {
         try
         {
-            if (result.GetRawResponse()?.Content is { } content && content.ToMemory().Length > 0)
+            if (result.GetRawResponse()?.Content is { } content && ErrorMessage(content.ToMemory()) is { } message)
             {
-                using var json = JsonDocument.Parse(content.ToMemory());
-                if (json.RootElement.ValueKind == JsonValueKind.Object
-                    && json.RootElement.TryGetProperty("error", out var error)
-                    && error.ValueKind == JsonValueKind.Object
-                    && error.TryGetProperty("message", out var message)
-                    && message.ValueKind == JsonValueKind.String)
-                {
-                    return message.GetString();
-                }
+                return message;
             }
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (InvalidOperationException)
         {
-            // Not JSON, or the body was never buffered: fall back to the SDK's own message.
+            // The body was never buffered: fall back to the SDK's own message.
         }
 
         var lines = result.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return lines.Length > 1 ? lines[^1] : null;
+    }
+
+    /// <summary>The <c>error.message</c> of an OpenAI-shaped error body, or null when it is not one (or not JSON).</summary>
+    internal static string? ErrorMessage(ReadOnlyMemory<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.Object
+                && error.TryGetProperty("message", out var message)
+                && message.ValueKind == JsonValueKind.String
+                    ? message.GetString()
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

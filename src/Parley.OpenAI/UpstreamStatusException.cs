@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 
 namespace Parley.OpenAI;
 
@@ -31,30 +30,6 @@ public sealed class UpstreamStatusException : HttpRequestException
     public string? Body { get; }
 
     /// <summary>The <c>error.message</c> of an OpenAI-shaped error body, or null.</summary>
-    public string? ServerMessage
-    {
-        get
-        {
-            if (string.IsNullOrWhiteSpace(Body))
-            {
-                return null;
-            }
-
-            try
-            {
-                using var json = JsonDocument.Parse(Body);
-                return json.RootElement.ValueKind == JsonValueKind.Object
-                    && json.RootElement.TryGetProperty("error", out var error)
-                    && error.ValueKind == JsonValueKind.Object
-                    && error.TryGetProperty("message", out var message)
-                    && message.ValueKind == JsonValueKind.String
-                        ? message.GetString()
-                        : null;
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-    }
+    public string? ServerMessage =>
+        string.IsNullOrWhiteSpace(Body) ? null : OpenAITransientFailureClassifier.ErrorMessage(System.Text.Encoding.UTF8.GetBytes(Body));
 }
