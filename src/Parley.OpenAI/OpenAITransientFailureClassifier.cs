@@ -1,7 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Globalization;
-using System.Text.Json;
 using Parley.Core.Resilience;
 
 namespace Parley.OpenAI;
@@ -97,46 +96,15 @@ public static class OpenAITransientFailureClassifier
         return null;
     }
 
+    // The body's error.message when it was buffered, else the last line of the SDK's own message.
     private static string? ServerMessage(ClientResultException result)
     {
-        try
+        if (OpenAIErrorBody.Of(result)?.Message is { } message)
         {
-            if (result.GetRawResponse()?.Content is { } content && ErrorMessage(content.ToMemory()) is { } message)
-            {
-                return message;
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // The body was never buffered: fall back to the SDK's own message.
+            return message;
         }
 
         var lines = result.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return lines.Length > 1 ? lines[^1] : null;
-    }
-
-    /// <summary>The <c>error.message</c> of an OpenAI-shaped error body, or null when it is not one (or not JSON).</summary>
-    internal static string? ErrorMessage(ReadOnlyMemory<byte> body)
-    {
-        if (body.IsEmpty)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("error", out var error)
-                && error.ValueKind == JsonValueKind.Object
-                && error.TryGetProperty("message", out var message)
-                && message.ValueKind == JsonValueKind.String
-                    ? message.GetString()
-                    : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -30,6 +30,5 @@ public sealed class UpstreamStatusException : HttpRequestException
     public string? Body { get; }
 
     /// <summary>The <c>error.message</c> of an OpenAI-shaped error body, or null.</summary>
-    public string? ServerMessage =>
-        string.IsNullOrWhiteSpace(Body) ? null : OpenAITransientFailureClassifier.ErrorMessage(System.Text.Encoding.UTF8.GetBytes(Body));
+    public string? ServerMessage => OpenAIErrorBody.Of(this)?.Message;
 }

@@ -85,6 +85,55 @@ public sealed class UpstreamFaultTests(ServerFixture server) : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Targets))]
+    public async Task Complete_UpstreamRefusesTheRequest_PassThroughGets400WithItsReasonABotGets502(string model, bool stream)
+    {
+        const string Refusal = """
+            {"error": {"message": "This model's maximum context length is 8192 tokens. However, your messages resulted in 9120 tokens.",
+                       "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}
+            """;
+        _faulty.Upstream.Enqueue(ServerStep.Raw(400, Refusal, "application/json"), ServerStep.Raw(400, Refusal, "application/json"));
+
+        var reply = await _faulty.PostAsync(model, stream);
+
+        Assert.Single(_faulty.Upstream.ChatRequests); // a refusal is not retried
+        if (model == UpstreamGateway.Model)
+        {
+            // The client wrote the request the model refused: it gets the model's reason, field and code.
+            Assert.Equal(400, reply.Status);
+            Assert.Equal("invalid_request_error", (string?)reply.Error?["type"]);
+            Assert.Equal("context_length_exceeded", (string?)reply.Error?["code"]);
+            Assert.Equal("messages", (string?)reply.Error?["param"]);
+            Assert.Contains("maximum context length is 8192 tokens", (string?)reply.Error?["message"], StringComparison.Ordinal);
+        }
+        else
+        {
+            // A bot wrote its LLM's request: the refusal is the server's problem, not the client's.
+            Assert.Equal(502, reply.Status);
+            Assert.Equal("upstream_error", (string?)reply.Error?["code"]);
+            Assert.DoesNotContain("maximum context length", reply.Body, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Complete_UpstreamRefusalQuotesAKey_ThePassedReasonHasItMasked(bool stream)
+    {
+        var refusal = """{"error": {"message": "Invalid value for 'user': KEY is not allowed.", "type": "invalid_request_error", "param": "user", "code": null}}"""
+            .Replace("KEY", FaultyUpstream.UpstreamKey, StringComparison.Ordinal);
+        _faulty.Upstream.Enqueue(ServerStep.Raw(422, refusal, "application/json"));
+
+        var reply = await _faulty.PostAsync(UpstreamGateway.Model, stream);
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal("upstream_refused", (string?)reply.Error?["code"]);
+        Assert.Equal("user", (string?)reply.Error?["param"]);
+        Assert.Contains("Invalid value for 'user': *** is not allowed.", (string?)reply.Error?["message"], StringComparison.Ordinal);
+        Assert.DoesNotContain(FaultyUpstream.UpstreamKey, reply.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Targets))]
     public async Task Complete_UpstreamHangs_FailsWithinItsDeadline(string model, bool stream)
     {
         _faulty.Upstream.Enqueue(ServerStep.Hang(), ServerStep.Hang());

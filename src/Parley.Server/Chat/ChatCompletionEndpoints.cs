@@ -60,16 +60,17 @@ public static class ChatCompletionEndpoints
             {
                 // An OpenAI-compatible upstream gets the client's JSON as it is, and its JSON answer comes back as it
                 // is; streams (and upstreams given as other chat clients) go through Microsoft.Extensions.AI.
+                var passThrough = stream with { PassThrough = true };
                 return !request.Stream && upstream.GetService<OpenAIChatForwarder>() is { } forwarder
-                    ? await UpstreamCompletions.ForwardAsync(forwarder, body.Memory, request, stream, cancellationToken).ConfigureAwait(false)
-                    : await UpstreamCompletions.CompleteAsync(upstream, options.UpstreamModel, request, NewCompletionId(), Now(options), stream, cancellationToken).ConfigureAwait(false);
+                    ? await UpstreamCompletions.ForwardAsync(forwarder, body.Memory, request, passThrough, cancellationToken).ConfigureAwait(false)
+                    : await UpstreamCompletions.CompleteAsync(upstream, options.UpstreamModel, request, NewCompletionId(), Now(options), passThrough, cancellationToken).ConfigureAwait(false);
             }
 
             if (await fineTuned.FindAsync(request.Model, ApiCaller.Of(context), cancellationToken).ConfigureAwait(false) is { } tuned)
             {
                 // A fine-tuned model is an IChatClient like the upstream one: usage, max_tokens and streaming work the same.
                 ResponseFormatWire.RequireText(request.ResponseFormat, request.Model, "fine-tuned model");
-                return await UpstreamCompletions.CompleteAsync(tuned, request.Model, request, NewCompletionId(), Now(options), stream, cancellationToken).ConfigureAwait(false);
+                return await UpstreamCompletions.CompleteAsync(tuned, request.Model, request, NewCompletionId(), Now(options), stream with { PassThrough = true }, cancellationToken).ConfigureAwait(false);
             }
 
             throw request.Model == MiniLmEmbeddingGenerator.ModelId

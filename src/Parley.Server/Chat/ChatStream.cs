@@ -51,7 +51,7 @@ internal sealed class ChatStream : IAsyncDisposable
         }
         catch (Exception e) when (UpstreamErrors.IsUpstream(e) && !cancellationToken.IsCancellationRequested)
         {
-            throw UpstreamErrors.ToApiException(e, model, context.Logger);
+            throw UpstreamErrors.ToApiException(e, model, context.Logger, context.PassThrough);
         }
     }
 
@@ -98,7 +98,7 @@ internal sealed class ChatStream : IAsyncDisposable
         }
         catch (Exception e) when (!_caller.IsCancellationRequested)
         {
-            var failure = UpstreamErrors.ForStream(e, model, context.Logger);
+            var failure = UpstreamErrors.ForStream(e, model, context.Logger, context.PassThrough);
             context.Metrics.RecordError(failure.Type, failure.Code);
             return (false, failure);
         }

@@ -57,7 +57,7 @@ internal static class UpstreamCompletions
         {
             // The upstream's own status (401, 500...) concerns Parley's key and quota, not the client's request: a 502
             // without the upstream's message (it can echo the key), or a 429 with its Retry-After.
-            throw UpstreamErrors.IsUpstream(e) ? UpstreamErrors.ToApiException(e, request.Model, stream.Logger) : UpstreamErrors.ForStream(e, request.Model, stream.Logger);
+            throw UpstreamErrors.ForStream(e, request.Model, stream.Logger, passThrough: true);
         }
 
         var calls = ToolWire.ToToolCalls(response.Messages.SelectMany(m => m.Contents));
@@ -83,7 +83,7 @@ internal static class UpstreamCompletions
         }
         catch (Exception e) when (e is not OperationCanceledException and not ApiException)
         {
-            throw UpstreamErrors.IsUpstream(e) ? UpstreamErrors.ToApiException(e, request.Model, stream.Logger) : UpstreamErrors.ForStream(e, request.Model, stream.Logger);
+            throw UpstreamErrors.ForStream(e, request.Model, stream.Logger, passThrough: true);
         }
 
         stream.Metrics.RecordTokens(request.Model, completion.InputTokens ?? 0, completion.OutputTokens ?? 0);
