@@ -15,8 +15,10 @@ public static partial class PassageQuote
 
     /// <summary>
     /// The spans of <see cref="KnowledgePassage.Text"/> to quote for <paramref name="question"/>, in text order: the
-    /// sentence (or list item) that shares the most terms with it and, when another shares terms too, the next best;
-    /// empty when no sentence shares a term, or the passage is a single sentence (then quote it whole).
+    /// sentence (or list item) that shares the most terms with it and, when others share at least half as many, the next
+    /// best of them (a question with two parts often has its answers in two sentences; a sentence that only shares a
+    /// common word with it is not quoted); empty when no sentence shares a term, or the passage is a single sentence
+    /// (then quote it whole).
     /// </summary>
     /// <param name="passage">The passage found for the question.</param>
     /// <param name="question">The user's message.</param>
@@ -33,11 +35,20 @@ public static partial class PassageQuote
             return [];
         }
 
-        return sentences
+        var ranked = sentences
             .Select((s, index) => (Span: s, Index: index, Shared: Terms(passage.Text.Substring(s.Start, s.Length)).Count(wanted.Contains)))
             .Where(s => s.Shared > 0)
             .OrderByDescending(s => s.Shared)
             .ThenBy(s => s.Index)
+            .ToArray();
+        if (ranked.Length == 0)
+        {
+            return [];
+        }
+
+        var enough = (ranked[0].Shared + 1) / 2;
+        return ranked
+            .TakeWhile(s => s.Shared >= enough)
             .Take(max)
             .OrderBy(s => s.Index)
             .Select(s => s.Span)
