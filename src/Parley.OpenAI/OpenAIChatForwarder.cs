@@ -73,8 +73,11 @@ public sealed class OpenAIChatForwarder : IDisposable
         _organization = options.OrganizationId;
         _attemptTimeout = options.AttemptTimeout;
         var settings = (retry ?? new RetryOptions()).Clone();
-        settings.Classifier = exception => Classify(exception, settings.TimeProvider);
-        settings.Describer = Describe;
+        // The endpoint's status answers are the forwarder's own exceptions; anything else (the network, a deadline) is
+        // classified and described as the caller's options say.
+        var (classify, describe) = (settings.Classifier, settings.Describer);
+        settings.Classifier = exception => exception is UpstreamStatusException status ? Classify(status) : classify(exception);
+        settings.Describer = exception => exception is UpstreamStatusException status ? Describe(status) : describe(exception);
         _clock = settings.TimeProvider;
         // The deadline already bounds an attempt that may not take longer than it: no timer of its own is needed then.
         _timesAttempts = settings.Deadline == Timeout.InfiniteTimeSpan || _attemptTimeout < settings.Deadline;
@@ -237,19 +240,10 @@ public sealed class OpenAIChatForwarder : IDisposable
         return text.Length > UpstreamStatusException.MaxBodyChars ? text[..UpstreamStatusException.MaxBodyChars] : text;
     }
 
-    private static TransientFailure? Classify(Exception exception, TimeProvider clock) => exception switch
-    {
-        UpstreamStatusException status => TransientFailure.IsTransientStatus((int)status.StatusCode!)
-            ? TransientFailure.ForStatus((int)status.StatusCode!, status.RetryAfter)
-            : null,
-        _ => OpenAITransientFailureClassifier.Classify(exception, clock),
-    };
+    private static TransientFailure? Classify(UpstreamStatusException status) =>
+        TransientFailure.IsTransientStatus((int)status.StatusCode!) ? TransientFailure.ForStatus((int)status.StatusCode!, status.RetryAfter) : null;
 
-    private static UpstreamFailure Describe(Exception exception) => exception switch
-    {
-        UpstreamStatusException status => UpstreamFailure.ForStatus((int)status.StatusCode!, status.ServerMessage),
-        _ => OpenAITransientFailureClassifier.Describe(exception),
-    };
+    private static UpstreamFailure Describe(UpstreamStatusException status) => UpstreamFailure.ForStatus((int)status.StatusCode!, status.ServerMessage);
 }
 
 /// <summary>An endpoint's answer to a forwarded chat completion: its JSON as it came, and what it says about usage.</summary>

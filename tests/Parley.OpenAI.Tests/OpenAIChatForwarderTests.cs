@@ -87,6 +87,32 @@ public sealed class OpenAIChatForwarderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompleteAsync_CallersClassifier_DecidesFailuresOtherThanTheEndpointsStatus()
+    {
+        var classified = new List<Exception>();
+        using var client = OpenAIChatClientFactory.CreatePipeline(TestEndpoints.For(_server), o =>
+        {
+            TestEndpoints.Fast(o);
+            o.MaxAttempts = 3;
+            o.OnRetry = _retries.Add;
+            o.Classifier = e =>
+            {
+                classified.Add(e);
+                return null; // nothing the caller sees is worth retrying
+            };
+        });
+        var forwarder = client.GetService<OpenAIChatForwarder>()!;
+        _server.Enqueue(ServerStep.Status(429, retryAfterMilliseconds: 10), ServerStep.Raw(200, "<html>captive portal</html>"), ServerStep.Reply("not reached"));
+
+        await Assert.ThrowsAsync<UpstreamException>(() => forwarder.CompleteAsync(Request("hi")));
+
+        // The 429 is the forwarder's to classify (retried after its wait); the page that is not a chat completion the caller's.
+        Assert.Equal(2, _server.ChatRequests.Count);
+        Assert.Equal(429, Assert.Single(_retries).Failure.StatusCode);
+        Assert.IsNotType<UpstreamStatusException>(Assert.Single(classified));
+    }
+
+    [Fact]
     public void CreatePipeline_Forwarder_PostsToTheEndpointsChatCompletions()
     {
         Assert.Equal(new Uri(_server.BaseUrl.AbsoluteUri.TrimEnd('/') + "/chat/completions"), Forwarder.Endpoint);
