@@ -342,7 +342,7 @@ internal static class NluCommand
             IntentModel calibrated;
             try
             {
-                calibrated = await model.CalibrateAsync([.. items.Select(i => i.ToExample())], budget, cancellationToken).ConfigureAwait(false);
+                calibrated = await model.CalibrateAsync([.. items.Select(i => i.ToExample())], budget, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException e)
             {
@@ -371,12 +371,22 @@ internal static class NluCommand
                     ["oos_recall"] = after.OosRecall,
                     ["rejection_rate"] = after.RejectionRate,
                     ["previous_threshold"] = before.Threshold,
+                    ["intent_thresholds"] = after.IntentThresholds.Count,
+                    ["previous_intent_thresholds"] = before.IntentThresholds.Count,
                 }, Json)).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
             await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{target}: {after.Mode}, threshold {before.Threshold:0.000} → {after.Threshold:0.000} ({after.Criterion}); on {data.Name} ({name}): in-scope accuracy {after.InScopeAccuracy:0.0000}{(after.OosRecall is { } recall ? $", oos recall {recall:0.0000}" : "")}, rejection rate {after.RejectionRate:0.0000}.")).ConfigureAwait(false);
+            if (after.IntentThresholds.Count > 0 || before.IntentThresholds.Count > 0)
+            {
+                // Per-intent thresholds are chosen again with the balanced criterion; a budget is one threshold for all.
+                await context.Out.WriteLineAsync(after.IntentThresholds.Count > 0
+                    ? $"Per-intent thresholds: {after.IntentThresholds.Count} (before: {before.IntentThresholds.Count})."
+                    : $"Per-intent thresholds: none (before: {before.IntentThresholds.Count}); a rejection budget sets one threshold for every intent.").ConfigureAwait(false);
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -136,13 +136,23 @@ public sealed class IntentModel : IIntentClassifier
     /// </summary>
     /// <param name="validation">Labelled validation items, <c>oos</c> ones among them (needed for the balanced criterion).</param>
     /// <param name="maxInScopeRejection">The in-scope rejection budget in [0, 1), or null for the balanced criterion.</param>
+    /// <param name="perIntentThresholds">
+    /// With the balanced criterion, also choose one threshold per intent (for intents predicted on at least
+    /// <see cref="TrainerOptions.MinItemsPerIntentThreshold"/> items); null keeps what the model has (per-intent
+    /// thresholds when it was trained or calibrated with them). A budget always sets one threshold for all intents.
+    /// </param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <exception cref="ArgumentException">No in-scope items, or no <c>oos</c> items and no budget.</exception>
     /// <exception cref="InvalidDataException">Items labelled with intents the model does not know (they could never be right).</exception>
-    public async Task<IntentModel> CalibrateAsync(IReadOnlyList<LabeledExample> validation, double? maxInScopeRejection = null, CancellationToken cancellationToken = default)
+    public async Task<IntentModel> CalibrateAsync(
+        IReadOnlyList<LabeledExample> validation, double? maxInScopeRejection = null, bool? perIntentThresholds = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(validation);
-        var options = new TrainerOptions { MaxInScopeRejection = maxInScopeRejection };
+        var options = new TrainerOptions
+        {
+            MaxInScopeRejection = maxInScopeRejection,
+            PerIntentThresholds = perIntentThresholds ?? Calibration.IntentThresholds.Count > 0,
+        };
         options.Validate();
         if (validation.All(i => i.Intent == OutOfScope.Label))
         {

@@ -71,6 +71,30 @@ public sealed class IntentModelTests
     }
 
     [Fact]
+    public async Task CalibrateAsync_ModelWithPerIntentThresholds_KeepsThemBalancedAndDropsThemForABudget()
+    {
+        var (model, _, inScope, oos) = await ModelFixture.TrainAsync();
+        // Each probe three times: 15 items per intent, over the 10 an intent needs for a threshold of its own.
+        LabeledExample[] validation =
+        [
+            .. Enumerable.Repeat(inScope, 3).SelectMany(t => t).Select(t => new LabeledExample(t, t[..t.IndexOf('-')])),
+            .. oos.Select(t => new LabeledExample(t, OutOfScope.Label)),
+        ];
+        Assert.Empty(model.Calibration.IntentThresholds);
+
+        var perIntent = await model.CalibrateAsync(validation, perIntentThresholds: true);
+        var again = await perIntent.CalibrateAsync(validation);
+        var budgeted = await perIntent.CalibrateAsync(validation, maxInScopeRejection: 0.05);
+        var dropped = await perIntent.CalibrateAsync(validation, perIntentThresholds: false);
+
+        Assert.Equal(model.Intents.Where(i => i != OutOfScope.Label).Order(StringComparer.Ordinal), perIntent.Calibration.IntentThresholds.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(perIntent.Calibration.IntentThresholds, again.Calibration.IntentThresholds);
+        Assert.Empty(budgeted.Calibration.IntentThresholds);
+        Assert.Empty(dropped.Calibration.IntentThresholds);
+        Assert.Empty((await model.CalibrateAsync(validation)).Calibration.IntentThresholds);
+    }
+
+    [Fact]
     public async Task CalibrateAsync_IntentTheModelDoesNotKnow_RefusedNamingIt()
     {
         var (model, _, inScope, oos) = await ModelFixture.TrainAsync();
