@@ -55,8 +55,9 @@ internal static class UpstreamCompletions
         }
         catch (Exception e) when (e is not OperationCanceledException and not ApiException)
         {
-            // The upstream's own status (401, 500...) concerns Parley's key and quota, not the client's request: a 502
-            // without the upstream's message (it can echo the key), or a 429 with its Retry-After.
+            // The upstream's own status (401, 500...) concerns Parley's key and quota: a 502 without the upstream's
+            // message (it can echo the key), or a 429 with its Retry-After; a refusal of the client's own request (400,
+            // 413, 422) is a 400 with the upstream's reason.
             throw UpstreamErrors.ForStream(e, request.Model, stream.Logger, passThrough: true);
         }
 

@@ -81,6 +81,10 @@ internal static partial class UpstreamErrors
     /// The error for a failure while a model answers (the event of a stream that failed after it started): an upstream
     /// failure as <see cref="ToApiException"/> says, anything else logged with its stack and reported as a 500 without details.
     /// </summary>
+    /// <param name="exception">The failure.</param>
+    /// <param name="model">The model the client asked for.</param>
+    /// <param name="logger">Receives the failure.</param>
+    /// <param name="passThrough">As for <see cref="ToApiException"/>.</param>
     public static ApiException ForStream(Exception exception, string model, ILogger logger, bool passThrough = false)
     {
         if (IsUpstream(exception))
