@@ -27,9 +27,17 @@ public static class AtomicFolder
         DiskFlush.Tree(staged);
         if (!Directory.Exists(target))
         {
-            Directory.Move(staged, target);
-            DiskFlush.Folder(parent);
-            return;
+            try
+            {
+                Directory.Move(staged, target);
+                DiskFlush.Folder(parent);
+                return;
+            }
+            catch (IOException) when (Directory.Exists(target))
+            {
+                // Another process put its target in place after the check (two `parley ask` training the same model
+                // at once): replace it as below, ours being as new.
+            }
         }
 
         var aside = $"{target}.old-{Guid.NewGuid():N}";
