@@ -39,19 +39,27 @@ public sealed record OpenAIErrorBody(string? Message, string? Type, string? Para
         }
     }
 
-    /// <summary>The error body a failed call carries: an <see cref="UpstreamStatusException"/>'s or an OpenAI SDK <see cref="ClientResultException"/>'s (searched through inner exceptions); null when none has one.</summary>
-    public static OpenAIErrorBody? Of(Exception exception)
+    /// <summary>The error body a failed call carries, read as an OpenAI error; null when it has none or it is not one (<see cref="TextOf"/>).</summary>
+    public static OpenAIErrorBody? Of(Exception exception) =>
+        TextOf(exception) is { Length: > 0 } text ? Read(System.Text.Encoding.UTF8.GetBytes(text)) : null;
+
+    /// <summary>
+    /// The response body a failed call carries, as text: an <see cref="UpstreamStatusException"/>'s or an OpenAI SDK
+    /// <see cref="ClientResultException"/>'s (searched through inner exceptions); null when none has one. It can echo
+    /// the caller's key: mask it before logging, never pass it on.
+    /// </summary>
+    public static string? TextOf(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
             {
-                case UpstreamStatusException { Body: { Length: > 0 } body }:
-                    return Read(System.Text.Encoding.UTF8.GetBytes(body));
+                case UpstreamStatusException status:
+                    return status.Body;
                 case ClientResultException result:
                     try
                     {
-                        return result.GetRawResponse()?.Content is { } content ? Read(content.ToMemory()) : null;
+                        return result.GetRawResponse()?.Content?.ToString();
                     }
                     catch (InvalidOperationException)
                     {

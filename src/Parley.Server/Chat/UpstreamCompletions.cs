@@ -58,7 +58,7 @@ internal static class UpstreamCompletions
             // The upstream's own status (401, 500...) concerns Parley's key and quota: a 502 without the upstream's
             // message (it can echo the key), or a 429 with its Retry-After; a refusal of the client's own request (400,
             // 413, 422) is a 400 with the upstream's reason.
-            throw UpstreamErrors.ForStream(e, request.Model, stream.Logger, passThrough: true);
+            throw UpstreamErrors.ForStream(e, request.Model, stream.Logger, stream.PassThrough);
         }
 
         var calls = ToolWire.ToToolCalls(response.Messages.SelectMany(m => m.Contents));
@@ -84,7 +84,7 @@ internal static class UpstreamCompletions
         }
         catch (Exception e) when (e is not OperationCanceledException and not ApiException)
         {
-            throw UpstreamErrors.ForStream(e, request.Model, stream.Logger, passThrough: true);
+            throw UpstreamErrors.ForStream(e, request.Model, stream.Logger, stream.PassThrough);
         }
 
         stream.Metrics.RecordTokens(request.Model, completion.InputTokens ?? 0, completion.OutputTokens ?? 0);

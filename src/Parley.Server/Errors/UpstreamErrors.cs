@@ -49,7 +49,7 @@ internal static partial class UpstreamErrors
         }
 
         var (status, retryAfter) = Classify(exception);
-        LogFailure(logger, LogText.Escape(model), status, LogText.MaskSecrets(exception.Message), LogText.MaskSecrets(Body(exception)));
+        LogFailure(logger, LogText.Escape(model), status, LogText.MaskSecrets(exception.Message), LogText.MaskSecrets(OpenAIErrorBody.TextOf(exception)));
         if (status == 429)
         {
             var wait = retryAfter is { } w ? string.Create(CultureInfo.InvariantCulture, $" Retry after {Math.Max(1, (int)Math.Ceiling(w.TotalSeconds))} s.") : " Retry later.";
@@ -110,32 +110,6 @@ internal static partial class UpstreamErrors
             default:
                 return exception.InnerException is { } inner && IsUpstream(inner) ? Classify(inner) : (null, null);
         }
-    }
-
-    /// <summary>The upstream's response body, when the failure carries one.</summary>
-    private static string? Body(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is UpstreamStatusException status)
-            {
-                return status.Body;
-            }
-
-            if (e is ClientResultException result)
-            {
-                try
-                {
-                    return result.GetRawResponse()?.Content?.ToString();
-                }
-                catch (InvalidOperationException)
-                {
-                    return null;
-                }
-            }
-        }
-
-        return null;
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Model {Model} failed upstream (HTTP {Status}): {Reason} Body: {Body}")]
