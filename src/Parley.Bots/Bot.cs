@@ -79,7 +79,6 @@ public sealed class Bot : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pack);
         ArgumentNullException.ThrowIfNull(embeddings);
         options ??= new BotBuildOptions();
-        var classifier = await BotIntentClassifier.CreateAsync(pack, embeddings, options.ModelsFolder, options.TrainingProgress, encoderFineTuner: options.EncoderFineTuner, cancellationToken: cancellationToken).ConfigureAwait(false);
         // A pack may search its knowledge with another encoder than the intents' (knowledge_encoder); Chinese packs search lexically.
         var encoder = pack.Manifest.KnowledgeEncoder;
         var knowledgeEmbeddings = encoder == Parley.Nlu.Embeddings.SentenceEncoderModel.MiniLm || pack.Manifest.Language == BotLanguages.Chinese ? null
@@ -91,6 +90,20 @@ public sealed class Bot : IAsyncDisposable
         }
         catch
         {
+            knowledgeEmbeddings?.Dispose();
+            throw;
+        }
+
+        BotIntentClassifier classifier;
+        try
+        {
+            // The knowledge has the last word on messages the intents' typo gate lets through with no typo in them.
+            classifier = await BotIntentClassifier.CreateAsync(
+                pack, embeddings, options.ModelsFolder, options.TrainingProgress, encoderFineTuner: options.EncoderFineTuner, knowledge: knowledge, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            (knowledge as IDisposable)?.Dispose();
             knowledgeEmbeddings?.Dispose();
             throw;
         }

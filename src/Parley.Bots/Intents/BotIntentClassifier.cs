@@ -5,6 +5,7 @@ using Parley.Nlu.Data;
 using Parley.Nlu.Features;
 using Parley.Nlu.Intents;
 using Parley.Nlu.Training;
+using Parley.Retrieval.Knowledge;
 
 namespace Parley.Bots.Intents;
 
@@ -75,6 +76,26 @@ public sealed class BotIntentClassifier : IIntentClassifier
     /// </summary>
     public SpellingVocabulary? Vocabulary { get; init; }
 
+    /// <summary>
+    /// The words the bot knows (its examples' and its knowledge's), to tell a misspelt message from one the character
+    /// n-gram gate let through for its shared words alone (see <see cref="Knowledge"/>). Null: every message is taken
+    /// as possibly misspelt.
+    /// </summary>
+    public Lazy<SpellingVocabulary>? KnownWords { get; init; }
+
+    /// <summary>
+    /// The bot's knowledge, which has the last word on a message that passed the character n-gram gate alone with no
+    /// misspelt word (<see cref="SpellingVocabulary.HasMisspelling"/> against <see cref="KnownWords"/>): when a passage of
+    /// a document other than the intent's <c>source</c> scores at least <see cref="IntentGate.KnowledgeOverride"/>, the
+    /// message is out of scope and the knowledge answers it. "is the cast iron skillet dishwasher safe" shares
+    /// "dishwasher" with warranty's "does the warranty cover dishwasher damage", and product care answers it; "thank you,
+    /// that really helps" shares words with a thanks example and no passage comes close. Null: no such check.
+    /// </summary>
+    public IKnowledgeSearch? Knowledge { get; init; }
+
+    /// <summary>The intents' <c>source</c> documents (for <see cref="Knowledge"/>).</summary>
+    private IReadOnlyDictionary<string, string?> Sources { get; init; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+
     /// <summary>The features the gate and the trained model use (null when built from parts).</summary>
     public FeaturizerSettings? Features { get; private init; }
 
@@ -122,6 +143,7 @@ public sealed class BotIntentClassifier : IIntentClassifier
     /// <see cref="Vocabulary"/> (spelling correction against the examples' words) unless it is 0 or less.
     /// </param>
     /// <param name="encoderFineTuner">Fine-tunes the encoder for packs whose <c>method</c> asks for it (<see cref="PackIntentModels.LoadOrTrainAsync"/>); null for none.</param>
+    /// <param name="knowledge">The pack's knowledge (<see cref="Knowledge"/>; its passages' words join the examples' in <see cref="KnownWords"/>), or null.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     public static async Task<BotIntentClassifier> CreateAsync(
         BotPack pack,
@@ -131,6 +153,7 @@ public sealed class BotIntentClassifier : IIntentClassifier
         int? gateTypoVariants = null,
         double? spellingThreshold = null,
         IEncoderFineTuner? encoderFineTuner = null,
+        IKnowledgeSearch? knowledge = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pack);
@@ -164,8 +187,19 @@ public sealed class BotIntentClassifier : IIntentClassifier
             Features = features,
             IntentThresholds = own,
             Vocabulary = SpellingVocabulary.Create(examples.Select(e => e.Text)),
+            KnownWords = new Lazy<SpellingVocabulary>(() => SpellingVocabulary.Create(
+                examples.Select(e => e.Text).Concat(PassagesOf(knowledge).SelectMany(p => (string[])[p.Title, p.Heading, p.Text])))),
+            Knowledge = knowledge,
+            Sources = pack.Intents.ToDictionary(i => i.Name, i => i.Source, StringComparer.Ordinal),
         };
     }
+
+    private static IReadOnlyList<KnowledgePassage> PassagesOf(IKnowledgeSearch? knowledge) => knowledge switch
+    {
+        DenseKnowledgeIndex dense => dense.Passages,
+        HybridKnowledgeSearch hybrid => hybrid.Dense.Passages,
+        _ => [],
+    };
 
     /// <inheritdoc />
     public async Task<IntentPrediction> ClassifyAsync(string text, CancellationToken cancellationToken = default) =>
@@ -227,9 +261,27 @@ public sealed class BotIntentClassifier : IIntentClassifier
             {
                 return OutOfScopeFor(closest.Confidence, nearest);
             }
+
+            if (closest.Confidence < _threshold && spelling?.Confidence >= _spellingThreshold && await KnowledgeAnswersInsteadAsync(text, best.Intent, cancellationToken).ConfigureAwait(false))
+            {
+                return OutOfScopeFor(closest.Confidence, nearest);
+            }
         }
 
         return new IntentPrediction([.. prediction.Top.Take(Ranked)]);
+    }
+
+    /// <summary>Whether a message the n-gram gate alone let through, with no misspelt word, is the knowledge's rather than <paramref name="intent"/>'s.</summary>
+    private async Task<bool> KnowledgeAnswersInsteadAsync(string text, string intent, CancellationToken cancellationToken)
+    {
+        if (Knowledge is null || KnownWords?.Value.HasMisspelling(text) != false)
+        {
+            return false;
+        }
+
+        var hit = (await Knowledge.SearchAsync(text, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        return hit is not null && hit.Score >= IntentGate.KnowledgeOverride
+            && !string.Equals(hit.Passage.Source, Sources.GetValueOrDefault(intent), StringComparison.Ordinal);
     }
 
     private static IntentPrediction OutOfScopeFor(double similarity, IntentPrediction nearest) =>

@@ -29,6 +29,15 @@ public static class IntentGate
     /// </summary>
     public const double SpellingThreshold = 0.45;
 
+    /// <summary>
+    /// The passage score (MiniLM cosine) from which the knowledge takes a message that passed the typo-tolerant gate
+    /// alone with no misspelt word, when the passage is of another document than the intent's source
+    /// (<see cref="BotIntentClassifier.Knowledge"/>): 0.60. "is the cast iron skillet dishwasher safe" finds product
+    /// care at 0.62–0.65; on the sample packs' checks, the paraphrases the n-gram gate rightly admits find other
+    /// documents at 0.29 at most (docs/BENCHMARKS.md).
+    /// </summary>
+    public const double KnowledgeOverride = 0.60;
+
     /// <summary>The gate threshold: <paramref name="configured"/> when the pack sets one, else the default of the features.</summary>
     /// <param name="configured">The pack's <c>thresholds.intent</c>, or null.</param>
     /// <param name="features">The bot's intent features.</param>

@@ -54,7 +54,7 @@ public sealed partial class SpellingVocabulary
         var corrected = WordRegex().Replace(query, match =>
         {
             var word = match.Value.ToLowerInvariant();
-            if (word.Length < 4 || _counts.ContainsKey(word) || Nearest(word) is not { } replacement)
+            if (word.Length < 4 || _counts.ContainsKey(word) || Nearest(word, MaxEdits(word.Length)) is not { } replacement)
             {
                 return match.Value;
             }
@@ -65,12 +65,37 @@ public sealed partial class SpellingVocabulary
         return changed ? corrected : null;
     }
 
+    /// <summary>
+    /// Whether <paramref name="query"/> has a word that looks misspelt against these texts: a word of two or more
+    /// letters that they never use, with one of theirs within one edit (<see cref="MaxEdits"/> from four letters on).
+    /// Unlike <see cref="Correct"/>, short words count: "ho" or "fo" is not worth correcting (too many words are one
+    /// edit away), but it is a typo. A plural or singular of a word they use ("skillet" for "skillets") is not.
+    /// </summary>
+    /// <param name="query">The user's text.</param>
+    public bool HasMisspelling(string query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        foreach (Match match in WordRegex().Matches(query))
+        {
+            var word = match.Value.ToLowerInvariant();
+            if (word.Length >= 2 && !_counts.ContainsKey(word) && !IsInflection(word) && Nearest(word, Math.Max(1, MaxEdits(word.Length))) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>How many edits a misspelling of a word this long may have: none under four letters, one up to seven, then two.</summary>
     public static int MaxEdits(int length) => length < 4 ? 0 : length >= 8 ? 2 : 1;
 
-    private string? Nearest(string word)
+    private bool IsInflection(string word) =>
+        _counts.ContainsKey(word + "s") || _counts.ContainsKey(word + "es")
+        || (word.EndsWith('s') && (_counts.ContainsKey(word[..^1]) || (word.EndsWith("es", StringComparison.Ordinal) && _counts.ContainsKey(word[..^2]))));
+
+    private string? Nearest(string word, int maxEdits)
     {
-        var maxEdits = MaxEdits(word.Length);
         string? best = null;
         var bestEdits = int.MaxValue;
         var bestCount = 0;
