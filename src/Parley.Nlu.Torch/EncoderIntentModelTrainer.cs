@@ -8,7 +8,8 @@ namespace Parley.Nlu.Torch;
 /// <summary>
 /// Trains an intent model whose encoder is fine-tuned: <see cref="EncoderTrainer"/> fine-tunes all-MiniLM-L6-v2, the
 /// encoder is exported as ONNX (adapters merged), and <see cref="IntentModelTrainer"/> trains the head, its early
-/// stopping and out-of-scope calibration on that encoder's embeddings. Prediction then runs on ONNX Runtime like any
+/// stopping and out-of-scope calibration on that encoder's embeddings (or on those and character n-grams side by side,
+/// <see cref="FeaturizerSettings.Combined"/>). Prediction then runs on ONNX Runtime like any
 /// other intent model; the model folder holds the encoder beside the head.
 /// </summary>
 public static class EncoderIntentModelTrainer
@@ -28,6 +29,11 @@ public static class EncoderIntentModelTrainer
     /// <param name="headProgress">Head training progress.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <param name="exportFolder">Where the encoder is exported; null for the checkpoint folder. With it, a run without checkpoints (none to resume from) writes no checkpoints.</param>
+    /// <param name="headFeatures">
+    /// The head's features: <see cref="FeaturizerSettings.Embeddings"/> (the default) or <see cref="FeaturizerSettings.Combined"/>
+    /// (its n-gram settings and weight kept); the fine-tuned encoder makes the embeddings either way.
+    /// </param>
+    /// <exception cref="ArgumentException">The head's features are neither (character n-grams alone would not use the encoder).</exception>
     public static async Task<FineTunedIntentModel> TrainAsync(
         IReadOnlyList<LabeledExample> training,
         IReadOnlyList<LabeledExample>? validation,
@@ -36,10 +42,18 @@ public static class EncoderIntentModelTrainer
         IProgress<EncoderTrainingProgress>? progress = null,
         IntentTrainingProgress? headProgress = null,
         CancellationToken cancellationToken = default,
-        string? exportFolder = null)
+        string? exportFolder = null,
+        FeaturizerSettings? headFeatures = null)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(encoderOptions);
+        headFeatures ??= new FeaturizerSettings { Kind = FeaturizerSettings.Embeddings };
+        if (headFeatures.Kind is not (FeaturizerSettings.Embeddings or FeaturizerSettings.Combined))
+        {
+            throw new ArgumentException(
+                $"a fine-tuned encoder needs features {FeaturizerSettings.Embeddings} or {FeaturizerSettings.Combined}, not {headFeatures.Kind}", nameof(headFeatures));
+        }
+
         var folder = exportFolder ?? encoderOptions.CheckpointDirectory
             ?? throw new ArgumentException("set CheckpointDirectory or an export folder: the encoder is exported there", nameof(encoderOptions));
         headOptions ??= new TrainerOptions();
@@ -59,7 +73,7 @@ public static class EncoderIntentModelTrainer
                 result.Encoder.SaveAdapters(adapterFile);
             }
 
-            var featurizer = FeaturizerFactory.Create(new FeaturizerSettings { Kind = FeaturizerSettings.Embeddings, EncoderFile = encoderFile }, null);
+            var featurizer = FeaturizerFactory.Create(headFeatures with { EncoderFile = encoderFile }, null);
             var head = headOptions.Copy();
             if (result.Validation.Count == 0)
             {

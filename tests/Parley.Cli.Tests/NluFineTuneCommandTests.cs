@@ -54,6 +54,24 @@ public sealed class NluFineTuneCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_MethodFullWithCombinedFeatures_HeadReadsTheFineTunedEncoderAndNGrams()
+    {
+        var model = Path.Combine(_cli.Directory, "model");
+
+        var train = await _cli.RunAsync(["nlu", "train", "--data", TrainData(), "--out", model, "--method", "full", "--features", "combined", "--encoder-epochs", "1", "--json"]);
+
+        Assert.True(train.ExitCode == 0, train.Error);
+        var featurizer = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "manifest.json"))).RootElement.GetProperty("featurizer");
+        Assert.Equal("combined", featurizer.GetProperty("kind").GetString());
+        Assert.Equal("encoder.onnx", featurizer.GetProperty("encoderFile").GetString());
+        Assert.True(File.Exists(Path.Combine(model, "encoder.onnx")));
+
+        var predict = await _cli.RunAsync(["nlu", "predict", "--model", model, "--json", "set a timer for twenty minutes"]);
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        Assert.Contains("timer", predict.Output);
+    }
+
+    [Fact]
     public async Task Train_FineTuningWithCharNGrams_IsAUsageError()
     {
         var result = await _cli.RunAsync(["nlu", "train", "--data", TrainData(), "--out", Path.Combine(_cli.Directory, "m"), "--method", "full", "--features", "char-ngrams"]);

@@ -60,7 +60,7 @@ internal sealed class EncoderTrainingArguments
         CliContext context,
         ParseResult result,
         string method,
-        string featureKind,
+        FeaturizerSettings features,
         string modelFolder,
         IReadOnlyList<LabeledExample> training,
         IReadOnlyList<LabeledExample>? validation,
@@ -69,9 +69,10 @@ internal sealed class EncoderTrainingArguments
         bool quiet,
         CancellationToken cancellationToken)
     {
-        if (featureKind != FeaturizerSettings.Embeddings)
+        if (features.Kind is not (FeaturizerSettings.Embeddings or FeaturizerSettings.Combined))
         {
-            throw new CliException($"--method {method} fine-tunes the sentence encoder; it needs --features {FeaturizerSettings.Embeddings}, not {featureKind}", exitCode: ExitCodes.Usage);
+            throw new CliException(
+                $"--method {method} fine-tunes the sentence encoder; it needs --features {FeaturizerSettings.Embeddings} or {FeaturizerSettings.Combined}, not {features.Kind}", exitCode: ExitCodes.Usage);
         }
 
         var kind = method switch { "lora" => EncoderTrainingMethod.Lora, "contrastive" => EncoderTrainingMethod.Contrastive, _ => EncoderTrainingMethod.Full };
@@ -109,7 +110,7 @@ internal sealed class EncoderTrainingArguments
         try
         {
             return await EncoderIntentModelTrainer.TrainAsync(
-                training, validation, options, headOptions, new EncoderProgressWriter(context, quiet).Progress, headProgress.Progress, cancellationToken).ConfigureAwait(false);
+                training, validation, options, headOptions, new EncoderProgressWriter(context, quiet).Progress, headProgress.Progress, cancellationToken, headFeatures: features).ConfigureAwait(false);
         }
         catch (InvalidDataException e)
         {

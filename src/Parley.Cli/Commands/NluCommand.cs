@@ -146,7 +146,7 @@ internal static class NluCommand
             }
 
             using var fineTuned = EncoderTrainingArguments.IsFineTuning(methodName)
-                ? await encoderTraining.TrainAsync(context, result, methodName, featureSettings.Kind, folder, trainExamples, validationExamples, options, progress, quiet, cancellationToken).ConfigureAwait(false)
+                ? await encoderTraining.TrainAsync(context, result, methodName, featureSettings, folder, trainExamples, validationExamples, options, progress, quiet, cancellationToken).ConfigureAwait(false)
                 : null;
             var model = fineTuned?.Model ?? await IntentModelTrainer.TrainAsync(
                 FeaturizerFactory.Create(featureSettings, LocalEmbeddings.Create(context)),
