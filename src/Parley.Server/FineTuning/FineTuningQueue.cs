@@ -13,12 +13,17 @@ namespace Parley.Server.FineTuning;
 /// <see cref="ParleyServerOptions.FineTuningHeartbeat"/> while <see cref="FineTuningJobRunner"/> trains, and runs at
 /// most <see cref="ParleyServerOptions.MaxConcurrentFineTuningJobs"/> at a time. A renewal that fails (the job was
 /// cancelled on any server, or another worker took it over) stops the training. A job whose worker died is taken over
-/// once its lease runs out: the trainer cannot resume from a checkpoint, so it fails with that reason. A server that
-/// stops cleanly gives its jobs back; they run again from the beginning on the next worker that claims them.
+/// once its lease runs out and trained again from the beginning (the trainer cannot resume from a checkpoint), at most
+/// <see cref="MaxAttempts"/> times in all: a job that takes its server down every time is then failed with the reason
+/// rather than passed on forever. A server that stops cleanly gives its jobs back; they run again from the beginning on
+/// the next worker that claims them.
 /// </summary>
 internal sealed partial class FineTuningQueue(FineTuningStore store, FineTuningJobRunner runner, ParleyServerOptions options, ILogger<FineTuningQueue> logger)
     : BackgroundService
 {
+    /// <summary>How many times a job is started in all (claims included after a worker died) before it is failed with <c>worker_lost</c>.</summary>
+    public const int MaxAttempts = 3;
+
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentFineTuningJobs, options.MaxConcurrentFineTuningJobs);
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -146,15 +151,27 @@ internal sealed partial class FineTuningQueue(FineTuningStore store, FineTuningJ
         try
         {
             var job = store.ReadJob(claim.Job);
+            string? lost = null;
             if (claim.PreviousHolder is not null)
             {
-                await TakeOverAsync(job, claim).ConfigureAwait(false);
-                return;
+                LogTakenOver(logger, job.Id, claim.PreviousHolder, WorkerId);
+                var expired = claim.PreviousExpiry is { } at ? $" at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "";
+                lost = $"The server that ran this job ({claim.PreviousHolder}) stopped without finishing it: its lease ran out{expired} and the server {WorkerId} took the job over";
+                if (claim.Job.Attempts > MaxAttempts)
+                {
+                    await runner.FailAsync(job.Id, new FineTuningJobError("worker_lost",
+                        $"{lost}. The job was started {claim.Job.Attempts - 1} times and never finished (training cannot resume from a checkpoint, and a job " +
+                        "that stops its server each time is not started again): create it again, perhaps with smaller data or fewer epochs.", null)).ConfigureAwait(false);
+                    return;
+                }
             }
 
             if (claim.Job.Attempts > 1)
             {
-                if (await PrepareRerunAsync(job, cancel.Token).ConfigureAwait(false) is not { } rerun)
+                var reason = lost is null
+                    ? $"The server restarted while the job was {job.Status}: it runs again from the beginning."
+                    : $"{lost}: it runs again from the beginning (attempt {claim.Job.Attempts} of {MaxAttempts}).";
+                if (await PrepareRerunAsync(job, reason, cancel.Token).ConfigureAwait(false) is not { } rerun)
                 {
                     return;
                 }
@@ -187,18 +204,11 @@ internal sealed partial class FineTuningQueue(FineTuningStore store, FineTuningJ
         }
     }
 
-    /// <summary>Fails a job whose worker died: this trainer keeps no state to resume from, only metrics.</summary>
-    private async Task TakeOverAsync(FineTuningJobObject job, FineTuningClaim claim)
-    {
-        var expired = claim.PreviousExpiry is { } at ? $" at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "";
-        LogTakenOver(logger, job.Id, claim.PreviousHolder!, WorkerId);
-        await runner.FailAsync(job.Id, new FineTuningJobError("worker_lost",
-            $"The server that ran this job ({claim.PreviousHolder}) stopped without finishing it: its lease ran out{expired} and the server {WorkerId} took the job over. " +
-            "Training cannot resume from a checkpoint (checkpoints hold metrics, not model state), so the job was stopped: create it again.", null)).ConfigureAwait(false);
-    }
-
-    /// <summary>Puts a job a stopped server gave back in <c>validating_files</c> again, or fails it when its files are gone.</summary>
-    private async Task<FineTuningJobObject?> PrepareRerunAsync(FineTuningJobObject job, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts a job that a stopped server gave back, or one whose server died, in <c>validating_files</c> again (its
+    /// checkpoints hold metrics, not model state, so they go), or fails it when its files are gone.
+    /// </summary>
+    private async Task<FineTuningJobObject?> PrepareRerunAsync(FineTuningJobObject job, string reason, CancellationToken cancellationToken)
     {
         var missing = new[] { job.TrainingFile, job.ValidationFile }.FirstOrDefault(f => f is not null && !File.Exists(store.ContentPath(f)));
         if (missing is not null)
@@ -216,7 +226,7 @@ internal sealed partial class FineTuningQueue(FineTuningStore store, FineTuningJ
             return null;
         }
 
-        await store.AddEventAsync(job.Id, "info", $"The server restarted while the job was {job.Status}: it runs again from the beginning.", cancellationToken: cancellationToken).ConfigureAwait(false);
+        await store.AddEventAsync(job.Id, "info", reason, cancellationToken: cancellationToken).ConfigureAwait(false);
         return rerun;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using OpenAI.Files;
 using OpenAI.FineTuning;
 using Parley.Core.FineTuning;
+using Parley.Server.FineTuning;
 using Parley.Storage.Sqlite;
 
 namespace Parley.Server.Tests.FineTuning;
@@ -38,32 +39,64 @@ public sealed class FineTuningQueueTests(ServerFixture server) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_JobLeasedByAWorkerThatDied_IsTakenOverAndFailedWithTheReason()
+    public async Task Start_JobLeasedByAWorkerThatDied_IsTakenOverAndTrainedAgainFromTheBeginning()
     {
-        using (var records = new SqliteFineTuningStore(new SqliteConversationStoreOptions { Path = _host.Database }))
+        var (first, a) = await _host.StartAsync(configure: ShortLeases);
+        OpenAIFile file = await a.GetOpenAIFileClient().UploadFileAsync(BinaryData.FromString(FineTuningData.ChatJsonl()), "shop.jsonl", FileUploadPurpose.FineTune);
+        await first.StopAsync();
+        var id = await CreateLeasedJobAsync("gone-host:4242:dead", file.Id, claims: 1);
+
+        var (_, b) = await _host.StartAsync(configure: ShortLeases);
+        var job = await FineTuningHost.WaitAsync(b.GetFineTuningClient(), id);
+
+        Assert.True(job.Status == FineTuningStatus.Succeeded, FineTuningHost.Raw(job).ToJsonString());
+        var messages = new List<string>();
+        await foreach (var item in job.GetEventsAsync(new GetEventsOptions { PageSize = 100 }))
         {
-            var id = "ftjob-" + new string('d', 24);
-            await records.CreateJobAsync(new FineTuningJobRecord
-            {
-                Id = id,
-                Status = "running",
-                CreatedAt = 1_764_331_200,
-                Data = $$"""
-                    {"object":"fine_tuning.job","id":"{{id}}","created_at":1764331200,"hyperparameters":{"n_epochs":1},"model":"{{FineTuningHost.BaseModel}}",
-                     "status":"running","training_file":"file-{{new string('f', 24)}}","seed":7,"method":{"type":"supervised"} }
-                    """,
-            });
-            Assert.NotNull(await records.ClaimNextJobAsync("gone-host:4242:dead", TimeSpan.FromMilliseconds(1)));
+            messages.Add(item.Message);
         }
 
+        Assert.Contains(messages, m => m.Contains("(gone-host:4242:dead) stopped without finishing it", StringComparison.Ordinal)
+            && m.EndsWith($"runs again from the beginning (attempt 2 of {FineTuningQueue.MaxAttempts}).", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_JobWhoseWorkersDiedEveryTime_IsFailedWithTheReasonAfterTheLastAttempt()
+    {
+        var id = await CreateLeasedJobAsync("gone-host:4242:dead", "file-" + new string('f', 24), claims: FineTuningQueue.MaxAttempts);
+
         var (_, client) = await _host.StartAsync(configure: ShortLeases);
-        var job = await FineTuningHost.WaitAsync(client.GetFineTuningClient(), "ftjob-" + new string('d', 24), seconds: 30);
+        var job = await FineTuningHost.WaitAsync(client.GetFineTuningClient(), id, seconds: 30);
 
         Assert.Equal(FineTuningStatus.Failed, job.Status);
         var error = FineTuningHost.Raw(job)["error"]!;
         Assert.Equal("worker_lost", (string?)error["code"]);
         Assert.Contains("gone-host:4242:dead", (string)error["message"]!, StringComparison.Ordinal);
-        Assert.Contains("create it again", (string)error["message"]!, StringComparison.Ordinal);
+        Assert.Contains($"started {FineTuningQueue.MaxAttempts} times and never finished", (string)error["message"]!, StringComparison.Ordinal);
+    }
+
+    /// <summary>A running job in the host's database, claimed <paramref name="claims"/> times by <paramref name="worker"/>, whose lease has run out.</summary>
+    private async Task<string> CreateLeasedJobAsync(string worker, string trainingFile, int claims)
+    {
+        using var records = new SqliteFineTuningStore(new SqliteConversationStoreOptions { Path = _host.Database });
+        var id = "ftjob-" + new string('d', 24);
+        await records.CreateJobAsync(new FineTuningJobRecord
+        {
+            Id = id,
+            Status = "running",
+            CreatedAt = 1_764_331_200,
+            Data = $$"""
+                {"object":"fine_tuning.job","id":"{{id}}","created_at":1764331200,"hyperparameters":{"n_epochs":1},"model":"{{FineTuningHost.BaseModel}}",
+                 "status":"running","training_file":"{{trainingFile}}","seed":7,"method":{"type":"supervised"} }
+                """,
+        });
+        for (var i = 0; i < claims; i++)
+        {
+            Assert.NotNull(await records.ClaimNextJobAsync(worker, TimeSpan.FromMilliseconds(1)));
+            await Task.Delay(5);
+        }
+
+        return id;
     }
 
     private static void ShortLeases(ParleyServerOptions options)
