@@ -151,27 +151,12 @@ internal sealed partial class FineTuningQueue(FineTuningStore store, FineTuningJ
         try
         {
             var job = store.ReadJob(claim.Job);
-            string? lost = null;
-            if (claim.PreviousHolder is not null)
-            {
-                LogTakenOver(logger, job.Id, claim.PreviousHolder, WorkerId);
-                var expired = claim.PreviousExpiry is { } at ? $" at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "";
-                lost = $"The server that ran this job ({claim.PreviousHolder}) stopped without finishing it: its lease ran out{expired} and the server {WorkerId} took the job over";
-                if (claim.Job.Attempts > MaxAttempts)
-                {
-                    await runner.FailAsync(job.Id, new FineTuningJobError("worker_lost",
-                        $"{lost}. The job was started {claim.Job.Attempts - 1} times and never finished (training cannot resume from a checkpoint, and a job " +
-                        "that stops its server each time is not started again): create it again, perhaps with smaller data or fewer epochs.", null)).ConfigureAwait(false);
-                    return;
-                }
-            }
-
             if (claim.Job.Attempts > 1)
             {
-                var reason = lost is null
+                var reason = claim.PreviousHolder is null
                     ? $"The server restarted while the job was {job.Status}: it runs again from the beginning."
-                    : $"{lost}: it runs again from the beginning (attempt {claim.Job.Attempts} of {MaxAttempts}).";
-                if (await PrepareRerunAsync(job, reason, cancel.Token).ConfigureAwait(false) is not { } rerun)
+                    : await TakeOverAsync(job, claim).ConfigureAwait(false);
+                if (reason is null || await PrepareRerunAsync(job, reason, cancel.Token).ConfigureAwait(false) is not { } rerun)
                 {
                     return;
                 }
@@ -205,6 +190,26 @@ internal sealed partial class FineTuningQueue(FineTuningStore store, FineTuningJ
     }
 
     /// <summary>
+    /// Takes over a job whose worker died: the reason it runs again from the beginning, or null when it was started
+    /// <see cref="MaxAttempts"/> times already and is failed with <c>worker_lost</c> instead.
+    /// </summary>
+    private async Task<string?> TakeOverAsync(FineTuningJobObject job, FineTuningClaim claim)
+    {
+        LogTakenOver(logger, job.Id, claim.PreviousHolder!, WorkerId);
+        var expired = claim.PreviousExpiry is { } at ? $" at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "";
+        var lost = $"The server that ran this job ({claim.PreviousHolder}) stopped without finishing it: its lease ran out{expired} and the server {WorkerId} took the job over";
+        if (claim.Job.Attempts <= MaxAttempts)
+        {
+            return $"{lost}: it runs again from the beginning (attempt {claim.Job.Attempts} of {MaxAttempts}).";
+        }
+
+        await runner.FailAsync(job.Id, new FineTuningJobError("worker_lost",
+            $"{lost}. The job was started {claim.Job.Attempts - 1} times and never finished (training cannot resume from a checkpoint, and a job " +
+            "that stops its server each time is not started again): create it again, perhaps with smaller data or fewer epochs.", null)).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>
     /// Puts a job that a stopped server gave back, or one whose server died, in <c>validating_files</c> again (its
     /// checkpoints hold metrics, not model state, so they go), or fails it when its files are gone.
     /// </summary>
@@ -214,7 +219,7 @@ internal sealed partial class FineTuningQueue(FineTuningStore store, FineTuningJ
         if (missing is not null)
         {
             await runner.FailAsync(job.Id, new FineTuningJobError("file_not_found",
-                $"The server restarted while the job was {job.Status}, and the file {missing} no longer exists: upload it again and create a new job.",
+                $"The job's server stopped while it was {job.Status}, so it was to run again, but the file {missing} no longer exists: upload it again and create a new job.",
                 missing == job.TrainingFile ? "training_file" : "validation_file")).ConfigureAwait(false);
             return null;
         }
