@@ -25,8 +25,10 @@ public static class KnowledgeIndexStore
     /// Version 2: passages cut within a token limit with overlap, and the chunking settings in the manifest. Version 3:
     /// link reference definitions chunked from their own spans (version 2 took Markdig's span of their group, which is
     /// the document's first block, so such files could hold passages out of order), so every file is chunked again.
+    /// Version 4: a passage's embedded text names its document's title once (<see cref="Knowledge.DenseKnowledgeIndex"/>),
+    /// so every passage is embedded again.
     /// </remarks>
-    public const int FormatVersion = 3;
+    public const int FormatVersion = 4;
 
     /// <summary>The manifest's file name.</summary>
     public const string ManifestFileName = "manifest.json";

@@ -1,5 +1,6 @@
 using Parley.Nlu.Embeddings;
 using Parley.Retrieval.Knowledge;
+using Parley.Retrieval.Tests.Indexing;
 
 namespace Parley.Retrieval.Tests.Knowledge;
 
@@ -27,6 +28,27 @@ public sealed class DenseKnowledgeIndexTests : IDisposable
         Assert.Equal(3, index.Count);
         Assert.Equal("care.md#cast-iron", hits[0].Passage.Id);
         Assert.True(hits[0].Score > hits[1].Score);
+    }
+
+    [Fact]
+    public async Task BuildAsync_EmbedsEachPassageWithItsDocumentTitleOnce()
+    {
+        // The heading path of a document with an H1 starts with the title; one without an H1 is titled by its file name.
+        await File.WriteAllTextAsync(Path.Combine(_dir, "care.md"), "# Care\n\nRead this first.\n\n## Cast iron\n\nDry the skillet at once.\n");
+        await File.WriteAllTextAsync(Path.Combine(_dir, "hours.md"), "Call us any day.\n\n## Weekends\n\nClosed on Sundays.\n");
+        var encoder = new HashingEmbeddingGenerator();
+
+        var index = await DenseKnowledgeIndex.BuildAsync(encoder, _dir);
+
+        string Text(string id) => index.Passages.Single(p => p.Id == id).Text;
+        Assert.Equal(
+            [
+                $"Care › Cast iron. {Text("care.md#cast-iron")}",
+                $"Care. {Text("care.md#care")}",
+                $"hours. {Text("hours.md#intro")}",
+                $"hours. Weekends. {Text("hours.md#weekends")}",
+            ],
+            encoder.Embedded.Order(StringComparer.Ordinal));
     }
 
     [Fact]
