@@ -122,6 +122,20 @@ public sealed class RequestLogTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task GetModels_NoModelOrSession_LogsTheLineWithoutThem()
+    {
+        var logs = new LogCollector();
+        await using var app = await server.StartServerAsync(_ => { }, b => b.Services.AddSingleton<ILoggerProvider>(logs));
+        using var http = app.GetTestClient();
+
+        await http.GetAsync("/v1/models");
+
+        var (_, message, state) = Assert.Single(logs.Entries, e => e.Category.EndsWith("RequestLogMiddleware", StringComparison.Ordinal));
+        Assert.Matches(@"^GET /v1/models answered 200 in \d+\.\d ms$", message);
+        Assert.DoesNotContain(state, p => p.Key is "Model" or "SessionId");
+    }
+
+    [Fact]
     public async Task PostChat_ModelNameWithNewline_LogsItEscapedOnOneLine()
     {
         var logs = new LogCollector();

@@ -29,18 +29,25 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger
             {
                 var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)";
                 var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
-                LogRequest(
-                    logger,
-                    context.Request.Method,
-                    route,
-                    status,
-                    options.TimeProvider.GetElapsedTime(started).TotalMilliseconds,
-                    LogText.Escape(context.Items[ModelKey] as string),
-                    LogText.Escape(context.Response.Headers[ChatCompletionEndpoints.SessionHeader].FirstOrDefault()));
+                var durationMs = options.TimeProvider.GetElapsedTime(started).TotalMilliseconds;
+                var model = LogText.Escape(context.Items[ModelKey] as string);
+                var session = LogText.Escape(context.Response.Headers[ChatCompletionEndpoints.SessionHeader].FirstOrDefault());
+                if (model is null && session is null)
+                {
+                    LogRequest(logger, context.Request.Method, route, status, durationMs);
+                }
+                else
+                {
+                    LogModelRequest(logger, context.Request.Method, route, status, durationMs, model ?? "none", session ?? "none");
+                }
             }
         }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Method} {Route} answered {Status} in {DurationMs:0.0} ms (model {Model}, session {SessionId})")]
-    private static partial void LogRequest(ILogger logger, string method, string route, int status, double durationMs, string? model, string? sessionId);
+    private static partial void LogModelRequest(ILogger logger, string method, string route, int status, double durationMs, string model, string sessionId);
+
+    /// <summary>A request that named no model and has no session (model lists, health, files): no "(model none, session none)".</summary>
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "{Method} {Route} answered {Status} in {DurationMs:0.0} ms")]
+    private static partial void LogRequest(ILogger logger, string method, string route, int status, double durationMs);
 }
