@@ -233,7 +233,11 @@ public sealed class PostgresFineTuningStore : IFineTuningStore, IDisposable, IAs
         return _database.RunAsync($"release the lease on fine-tuning job '{jobId}'", async (connection, transaction) =>
         {
             await using var command = PostgresDatabase.Command(connection, transaction,
-                "UPDATE fine_tuning_jobs SET lease_holder = NULL, lease_expires = NULL WHERE id = $1 AND lease_holder = $2;");
+                $"""
+                UPDATE fine_tuning_jobs SET lease_holder = NULL, lease_expires = NULL,
+                    attempts = CASE WHEN status IN ({Active}) AND attempts > 0 THEN attempts - 1 ELSE attempts END
+                WHERE id = $1 AND lease_holder = $2;
+                """);
             command.Parameters.AddWithValue(jobId);
             command.Parameters.AddWithValue(worker);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -231,7 +231,11 @@ public sealed class SqliteFineTuningStore : IFineTuningStore, IDisposable
         return _database.WriteAsync($"release the lease on fine-tuning job '{jobId}'", async (connection, transaction) =>
         {
             using var command = SqliteDatabase.Command(connection, transaction,
-                "UPDATE fine_tuning_jobs SET lease_holder = NULL, lease_expires = NULL WHERE id = $id AND lease_holder = $worker;");
+                $"""
+                UPDATE fine_tuning_jobs SET lease_holder = NULL, lease_expires = NULL,
+                    attempts = CASE WHEN status IN ({Active}) AND attempts > 0 THEN attempts - 1 ELSE attempts END
+                WHERE id = $id AND lease_holder = $worker;
+                """);
             command.Parameters.AddWithValue("$id", jobId);
             command.Parameters.AddWithValue("$worker", worker);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -195,7 +195,22 @@ public abstract class FineTuningStoreConformanceTests(StoreBackend backend) : IA
 
         Assert.NotNull(again);
         Assert.Null(again.PreviousHolder);
-        Assert.Equal(2, again.Job.Attempts);
+        Assert.Equal(1, again.Job.Attempts); // the start that ended with the job given back is not counted
+    }
+
+    [StoreFact]
+    public async Task ReleaseLeaseAsync_JobThatEnded_KeepsItsAttempts()
+    {
+        var store = Backend.OpenFineTuningStore();
+        await store.CreateJobAsync(Job("ftjob-1", status: "running"));
+        await store.ClaimNextJobAsync("worker-a", Lease);
+        await store.UpdateJobAsync("ftjob-1", j => j with { Status = "succeeded" });
+
+        await store.ReleaseLeaseAsync("ftjob-1", "worker-a");
+
+        var job = await store.GetJobAsync("ftjob-1");
+        Assert.Equal(1, job!.Attempts);
+        Assert.Null(job.LeaseHolder);
     }
 
     [StoreFact]

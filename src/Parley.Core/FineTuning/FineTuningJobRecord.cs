@@ -33,7 +33,11 @@ public sealed record FineTuningJobRecord
     /// <summary>When the lease runs out unless renewed, or null; set by the queue operations only.</summary>
     public DateTimeOffset? LeaseExpires { get; init; }
 
-    /// <summary>How many times a worker claimed the job; set by the queue operations only.</summary>
+    /// <summary>
+    /// How many times a worker claimed the job, not counting claims that ended with the job given back while still
+    /// active (a server that stopped cleanly, <see cref="IFineTuningStore.ReleaseLeaseAsync"/>); set by the queue
+    /// operations only.
+    /// </summary>
     public int Attempts { get; init; }
 
     /// <summary>Whether <paramref name="status"/> is one of <see cref="ActiveStatuses"/>.</summary>

@@ -70,6 +70,10 @@ public interface IFineTuningStore
     /// <returns>False when the worker no longer holds it: the job ended (was cancelled) or another worker took it over.</returns>
     Task<bool> RenewLeaseAsync(string jobId, string worker, TimeSpan lease, CancellationToken cancellationToken = default);
 
-    /// <summary>Gives up <paramref name="worker"/>'s lease on a job (the server stops), so any worker may claim it at once.</summary>
+    /// <summary>
+    /// Gives up <paramref name="worker"/>'s lease on a job (it ended, or the server stops), so any worker may claim it at
+    /// once. A job given back while still active does not count the claim in <see cref="FineTuningJobRecord.Attempts"/>:
+    /// a clean stop is not a failed start.
+    /// </summary>
     Task ReleaseLeaseAsync(string jobId, string worker, CancellationToken cancellationToken = default);
 }

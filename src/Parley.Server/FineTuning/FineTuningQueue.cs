@@ -16,12 +16,15 @@ namespace Parley.Server.FineTuning;
 /// once its lease runs out and trained again from the beginning (the trainer cannot resume from a checkpoint), at most
 /// <see cref="MaxAttempts"/> times in all: a job that takes its server down every time is then failed with the reason
 /// rather than passed on forever. A server that stops cleanly gives its jobs back; they run again from the beginning on
-/// the next worker that claims them.
+/// the next worker that claims them, and that start is not counted (rolling restarts do not use up a job's attempts).
 /// </summary>
 internal sealed partial class FineTuningQueue(FineTuningStore store, FineTuningJobRunner runner, ParleyServerOptions options, ILogger<FineTuningQueue> logger)
     : BackgroundService
 {
-    /// <summary>How many times a job is started in all (claims included after a worker died) before it is failed with <c>worker_lost</c>.</summary>
+    /// <summary>
+    /// How many times a job is started in all (claims included after a worker died) before it is failed with
+    /// <c>worker_lost</c>. A start that ended with a clean stop giving the job back does not count.
+    /// </summary>
     public const int MaxAttempts = 3;
 
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
@@ -151,7 +154,9 @@ internal sealed partial class FineTuningQueue(FineTuningStore store, FineTuningJ
         try
         {
             var job = store.ReadJob(claim.Job);
-            if (claim.Job.Attempts > 1)
+            // Started before: taken over from a worker that died, or given back by a server that stopped (or imported
+            // from a server's folders) past its first step. Its checkpoints hold metrics, not model state.
+            if (claim.PreviousHolder is not null || job.Status != FineTuningJobStatuses.ValidatingFiles)
             {
                 var reason = claim.PreviousHolder is null
                     ? $"The server restarted while the job was {job.Status}: it runs again from the beginning."

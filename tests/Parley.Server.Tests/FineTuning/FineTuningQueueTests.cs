@@ -61,6 +61,27 @@ public sealed class FineTuningQueueTests(ServerFixture server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_JobGivenBackByCleanStopsBeforeItsWorkerDied_TheCleanStopsDoNotUseUpItsAttempts()
+    {
+        var (first, a) = await _host.StartAsync(configure: ShortLeases);
+        OpenAIFile file = await a.GetOpenAIFileClient().UploadFileAsync(BinaryData.FromString(FineTuningData.ChatJsonl()), "shop.jsonl", FileUploadPurpose.FineTune);
+        await first.StopAsync();
+        var id = await CreateLeasedJobAsync("gone-host:4242:dead", file.Id, claims: 1, givenBack: FineTuningQueue.MaxAttempts);
+
+        var (_, b) = await _host.StartAsync(configure: ShortLeases);
+        var job = await FineTuningHost.WaitAsync(b.GetFineTuningClient(), id);
+
+        Assert.True(job.Status == FineTuningStatus.Succeeded, FineTuningHost.Raw(job).ToJsonString());
+        var messages = new List<string>();
+        await foreach (var item in job.GetEventsAsync(new GetEventsOptions { PageSize = 100 }))
+        {
+            messages.Add(item.Message);
+        }
+
+        Assert.Contains(messages, m => m.EndsWith($"runs again from the beginning (attempt 2 of {FineTuningQueue.MaxAttempts}).", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Start_JobWhoseWorkersDiedEveryTime_IsFailedWithTheReasonAfterTheLastAttempt()
     {
         var id = await CreateLeasedJobAsync("gone-host:4242:dead", "file-" + new string('f', 24), claims: FineTuningQueue.MaxAttempts);
@@ -75,8 +96,11 @@ public sealed class FineTuningQueueTests(ServerFixture server) : IAsyncLifetime
         Assert.Contains($"started {FineTuningQueue.MaxAttempts} times and never finished", (string)error["message"]!, StringComparison.Ordinal);
     }
 
-    /// <summary>A running job in the host's database, claimed <paramref name="claims"/> times by <paramref name="worker"/>, whose lease has run out.</summary>
-    private async Task<string> CreateLeasedJobAsync(string worker, string trainingFile, int claims)
+    /// <summary>
+    /// A running job in the host's database, first claimed and given back <paramref name="givenBack"/> times (servers
+    /// that stopped cleanly), then claimed <paramref name="claims"/> times by <paramref name="worker"/>, whose lease has run out.
+    /// </summary>
+    private async Task<string> CreateLeasedJobAsync(string worker, string trainingFile, int claims, int givenBack = 0)
     {
         using var records = new SqliteFineTuningStore(new SqliteConversationStoreOptions { Path = _host.Database });
         var id = "ftjob-" + new string('d', 24);
@@ -90,6 +114,12 @@ public sealed class FineTuningQueueTests(ServerFixture server) : IAsyncLifetime
                  "status":"running","training_file":"{{trainingFile}}","seed":7,"method":{"type":"supervised"} }
                 """,
         });
+        for (var i = 0; i < givenBack; i++)
+        {
+            Assert.NotNull(await records.ClaimNextJobAsync($"stopped-host:{i}:clean", TimeSpan.FromMinutes(1)));
+            await records.ReleaseLeaseAsync(id, $"stopped-host:{i}:clean");
+        }
+
         for (var i = 0; i < claims; i++)
         {
             Assert.NotNull(await records.ClaimNextJobAsync(worker, TimeSpan.FromMilliseconds(1)));
