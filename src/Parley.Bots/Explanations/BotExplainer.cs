@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Parley.Bots.Intents;
 using Parley.Bots.Replies;
 using Parley.Nlu.Intents;
 
@@ -26,7 +27,8 @@ public static class BotExplainer
         ArgumentNullException.ThrowIfNull(reply);
         var info = BotReplyInfo.From(reply.AdditionalProperties);
         var classifier = bot.Classifier;
-        var (prediction, readAs) = await classifier.ClassifyReadingAsync(message, cancellationToken).ConfigureAwait(false);
+        var trace = new IntentGateTrace();
+        var (prediction, readAs) = await classifier.ClassifyReadingAsync(message, trace, cancellationToken).ConfigureAwait(false);
         var best = prediction.Best;
         var chosen = best is null || best.Intent == OutOfScope.Label ? null : best;
         // When only the spelling-corrected message matched, the gate and the examples are those of what was matched.
@@ -71,6 +73,12 @@ public static class BotExplainer
             info.ToolCalls ?? [])
         {
             ReadAs = readAs,
+            TypoGate = trace.TypoGate is { } typo
+                ? new IntentCandidate(typo.Intent, Math.Round(typo.Confidence, 4), trace.TypoGateThreshold, typo.Confidence >= trace.TypoGateThreshold)
+                : null,
+            KnowledgeTookOver = trace.KnowledgeTookOver is { } hit
+                ? new KnowledgeTakeover(trace.TakenFrom!, hit.Passage.Id, Math.Round(hit.Score, 4), IntentGate.KnowledgeOverride)
+                : null,
         };
     }
 }

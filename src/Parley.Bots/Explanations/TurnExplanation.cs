@@ -27,4 +27,13 @@ public sealed record TurnExplanation(
     /// text); null when it matched, or did not, as written.
     /// </summary>
     public string? ReadAs { get; init; }
+
+    /// <summary>
+    /// The typo-tolerant gate (character n-grams) when it was asked because the closest examples were below their gate:
+    /// its closest intent and whether it let the message in; null when it was not asked.
+    /// </summary>
+    public IntentCandidate? TypoGate { get; init; }
+
+    /// <summary>The passage that took the message from the intent the typo gate let in, when one did; else null.</summary>
+    public KnowledgeTakeover? KnowledgeTookOver { get; init; }
 }

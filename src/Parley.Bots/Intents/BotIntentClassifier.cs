@@ -209,9 +209,16 @@ public sealed class BotIntentClassifier : IIntentClassifier
     /// As <see cref="ClassifyAsync(string, CancellationToken)"/>, and the text the prediction was made on when it was
     /// not <paramref name="text"/> as written: its misspelt words corrected (<see cref="Vocabulary"/>), else null.
     /// </summary>
-    public async Task<(IntentPrediction Prediction, string? ReadAs)> ClassifyReadingAsync(string text, CancellationToken cancellationToken = default)
+    public Task<(IntentPrediction Prediction, string? ReadAs)> ClassifyReadingAsync(string text, CancellationToken cancellationToken = default) =>
+        ClassifyReadingAsync(text, trace: null, cancellationToken);
+
+    /// <summary>As <see cref="ClassifyReadingAsync(string, CancellationToken)"/>, noting in <paramref name="trace"/> what the gates saw.</summary>
+    /// <param name="text">The message.</param>
+    /// <param name="trace">Filled with the typo gate's verdict and any passage that took the message; null for none.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    public async Task<(IntentPrediction Prediction, string? ReadAs)> ClassifyReadingAsync(string text, IntentGateTrace? trace, CancellationToken cancellationToken = default)
     {
-        var prediction = await ClassifyAsync(text, spellingGate: true, cancellationToken).ConfigureAwait(false);
+        var prediction = await ClassifyAsync(text, spellingGate: true, trace, cancellationToken).ConfigureAwait(false);
         if (prediction.Best?.Intent != OutOfScope.Label || Vocabulary?.Correct(text) is not { } corrected)
         {
             return (prediction, null);
@@ -220,11 +227,11 @@ public sealed class BotIntentClassifier : IIntentClassifier
         // Both gates rejected the message as written; with its misspelt words corrected to words of the examples it may
         // pass the embedding gate. Not the n-gram gate: the corrected text has no typos left to tolerate, and that gate
         // let a corrected unrelated question through ("whats the wether in paris tomorrow").
-        var fixedPrediction = await ClassifyAsync(corrected, spellingGate: false, cancellationToken).ConfigureAwait(false);
+        var fixedPrediction = await ClassifyAsync(corrected, spellingGate: false, trace: null, cancellationToken).ConfigureAwait(false);
         return fixedPrediction.Best?.Intent == OutOfScope.Label ? (prediction, null) : (fixedPrediction, corrected);
     }
 
-    private async Task<IntentPrediction> ClassifyAsync(string text, bool spellingGate, CancellationToken cancellationToken)
+    private async Task<IntentPrediction> ClassifyAsync(string text, bool spellingGate, IntentGateTrace? trace, CancellationToken cancellationToken)
     {
         var nearest = await _nearest.ClassifyAsync(text, cancellationToken).ConfigureAwait(false);
         if (nearest.Best is not { } closest)
@@ -236,6 +243,11 @@ public sealed class BotIntentClassifier : IIntentClassifier
         if (closest.Confidence < _threshold && _spelling is not null && spellingGate)
         {
             spelling = (await _spelling.ClassifyAsync(text, cancellationToken).ConfigureAwait(false)).Best;
+            if (trace is not null)
+            {
+                trace.TypoGate = spelling;
+                trace.TypoGateThreshold = _spellingThreshold;
+            }
         }
 
         var passes = closest.Confidence >= _threshold || spelling?.Confidence >= _spellingThreshold;
@@ -262,8 +274,15 @@ public sealed class BotIntentClassifier : IIntentClassifier
                 return OutOfScopeFor(closest.Confidence, nearest);
             }
 
-            if (closest.Confidence < _threshold && spelling?.Confidence >= _spellingThreshold && await KnowledgeAnswersInsteadAsync(text, best.Intent, cancellationToken).ConfigureAwait(false))
+            if (closest.Confidence < _threshold && spelling?.Confidence >= _spellingThreshold
+                && await KnowledgeAnswersInsteadAsync(text, best.Intent, cancellationToken).ConfigureAwait(false) is { } passage)
             {
+                if (trace is not null)
+                {
+                    trace.KnowledgeTookOver = passage;
+                    trace.TakenFrom = best.Intent;
+                }
+
                 return OutOfScopeFor(closest.Confidence, nearest);
             }
         }
@@ -271,17 +290,22 @@ public sealed class BotIntentClassifier : IIntentClassifier
         return new IntentPrediction([.. prediction.Top.Take(Ranked)]);
     }
 
-    /// <summary>Whether a message the n-gram gate alone let through, with no misspelt word, is the knowledge's rather than <paramref name="intent"/>'s.</summary>
-    private async Task<bool> KnowledgeAnswersInsteadAsync(string text, string intent, CancellationToken cancellationToken)
+    /// <summary>
+    /// The passage that makes a message the n-gram gate alone let through, with no misspelt word, the knowledge's
+    /// rather than <paramref name="intent"/>'s; null when there is none.
+    /// </summary>
+    private async Task<KnowledgeHit?> KnowledgeAnswersInsteadAsync(string text, string intent, CancellationToken cancellationToken)
     {
         if (Knowledge is null || KnownWords?.Value.HasMisspelling(text) != false)
         {
-            return false;
+            return null;
         }
 
         var hit = (await Knowledge.SearchAsync(text, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         return hit is not null && hit.Score >= IntentGate.KnowledgeOverride
-            && !string.Equals(hit.Passage.Source, Sources.GetValueOrDefault(intent), StringComparison.Ordinal);
+            && !string.Equals(hit.Passage.Source, Sources.GetValueOrDefault(intent), StringComparison.Ordinal)
+            ? hit
+            : null;
     }
 
     private static IntentPrediction OutOfScopeFor(double similarity, IntentPrediction nearest) =>

@@ -32,6 +32,17 @@ internal static class ExplanationWriter
                 $"{i.Intent} {N(i.Similarity)} {(i.Passed ? "≥" : "<")} {N(i.Threshold)}"));
         }
 
+        if (e.TypoGate is { } typo)
+        {
+            yield return $"  typo-tolerant gate (character n-grams): {typo.Intent} {N(typo.Similarity)} {(typo.Passed ? "≥" : "<")} {N(typo.Threshold)}";
+        }
+
+        if (e.KnowledgeTookOver is { } takeover)
+        {
+            yield return $"  knowledge took it from {takeover.Intent}: {takeover.PassageId} {N(takeover.Score)} ≥ {N(takeover.Threshold)} " +
+                "(no misspelt word, and a document other than the intent's source answers it)";
+        }
+
         if (e.Examples.Count > 0)
         {
             yield return $"  nearest examples of {e.Intent ?? e.Intents.FirstOrDefault()?.Intent}: " + string.Join("; ", e.Examples.Select(x => $"\"{x.Text}\" {N(x.Similarity)}"));

@@ -105,7 +105,7 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
     /// <summary>
     /// The text embedded for a passage: the title and heading give a short section its context ("Returns › Exceptions. "
     /// + body). The title is said once: a heading path that starts with the document's H1 already holds it (written
-    /// twice, it pulled passages towards questions about the title's words: shop test MRR 0.939 against 0.957, see
+    /// twice, it pulled passages towards questions about the title's words: shop test MRR 0.939, against 0.956 now; see
     /// docs/BENCHMARKS.md).
     /// </summary>
     internal static string EmbeddingText(KnowledgePassage passage) =>

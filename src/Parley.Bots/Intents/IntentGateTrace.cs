@@ -1,0 +1,30 @@
+using Parley.Nlu.Intents;
+using Parley.Retrieval.Knowledge;
+
+namespace Parley.Bots.Intents;
+
+/// <summary>
+/// What the gates of <see cref="BotIntentClassifier"/> saw while classifying a message as written, for explanations
+/// ("why this answer"): filled by <see cref="BotIntentClassifier.ClassifyReadingAsync(string, IntentGateTrace?, CancellationToken)"/>.
+/// </summary>
+public sealed class IntentGateTrace
+{
+    /// <summary>
+    /// The typo-tolerant character n-gram gate's closest intent, when it was asked (the embedding gate turned the
+    /// message down); null when it was not.
+    /// </summary>
+    public IntentScore? TypoGate { get; internal set; }
+
+    /// <summary>The similarity <see cref="TypoGate"/> had to reach.</summary>
+    public double TypoGateThreshold { get; internal set; }
+
+    /// <summary>
+    /// The passage that took the message from the intent the typo gate alone let in (no misspelt word, and a passage of
+    /// another document than the intent's <c>source</c> scored at least <see cref="IntentGate.KnowledgeOverride"/>);
+    /// null when the knowledge did not take it.
+    /// </summary>
+    public KnowledgeHit? KnowledgeTookOver { get; internal set; }
+
+    /// <summary>The intent <see cref="KnowledgeTookOver"/> took the message from.</summary>
+    public string? TakenFrom { get; internal set; }
+}
