@@ -198,8 +198,9 @@ public abstract class FineTuningStoreConformanceTests(StoreBackend backend) : IA
         Assert.Equal(1, again.Job.Attempts); // the start that ended with the job given back is not counted
     }
 
+    /// <summary>A job that ends loses its lease (<see cref="IFineTuningStore.UpdateJobAsync"/>), so its worker's release afterwards changes nothing.</summary>
     [StoreFact]
-    public async Task ReleaseLeaseAsync_JobThatEnded_KeepsItsAttempts()
+    public async Task ReleaseLeaseAsync_AfterTheJobEnded_ChangesNothing()
     {
         var store = Backend.OpenFineTuningStore();
         await store.CreateJobAsync(Job("ftjob-1", status: "running"));
