@@ -12,6 +12,13 @@ internal sealed class TableClassifier(Dictionary<string, (string Intent, double 
             : new IntentPrediction([]));
 }
 
+/// <summary>A classifier that gives the same scores for every text.</summary>
+internal sealed class FixedClassifier(params IntentScore[] scores) : IIntentClassifier
+{
+    public Task<IntentPrediction> ClassifyAsync(string text, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new IntentPrediction(scores));
+}
+
 /// <summary>A knowledge search that returns fixed hits for every query.</summary>
 internal sealed class FixedSearch(params KnowledgeHit[] hits) : IKnowledgeSearch
 {

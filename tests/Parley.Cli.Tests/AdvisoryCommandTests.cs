@@ -52,6 +52,24 @@ public sealed class AdvisoryCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AskExplain_TypoGatePassedAndTheModelRuledItOut_ShowsTheModelsVerdict()
+    {
+        // The n-gram gate lets "points back" near the refunds examples; the shop's trained model is not sure enough.
+        var json = await _cli.RunAsync(["ask", "--json", "--explain", "how do I get my points back"]);
+        var lines = await _cli.RunAsync(["ask", "--explain", "how do I get my points back"]);
+
+        json.AssertSucceeded();
+        var explanation = json.Json().GetProperty("explanation");
+        Assert.Equal("fallback", explanation.GetProperty("route").GetString());
+        Assert.True(explanation.GetProperty("typo_gate").GetProperty("passed").GetBoolean());
+        var rejected = explanation.GetProperty("model_rejected");
+        var (intent, probability, threshold) = (rejected.GetProperty("intent").GetString(), rejected.GetProperty("probability").GetDouble(), rejected.GetProperty("threshold").GetDouble());
+        Assert.True(probability < threshold, $"{intent} {probability} {threshold}");
+        Assert.Contains($"trained model: out of scope — {intent} ", lines.Output);
+        Assert.Contains("(its calibrated threshold)", lines.Output);
+    }
+
+    [Fact]
     public async Task AskExplain_Template_PrintsTheNearestExamplesOfTheIntent()
     {
         var result = await _cli.RunAsync(["ask", "--explain", "can I pay with PayPal?"]);

@@ -79,6 +79,9 @@ public static class BotExplainer
             KnowledgeTookOver = trace.KnowledgeTookOver is { } hit
                 ? new KnowledgeTakeover(trace.TakenFrom!, hit.Passage.Id, Math.Round(hit.Score, 4), IntentGate.KnowledgeOverride)
                 : null,
+            ModelRejected = readAs is null && trace.ModelRejected is { } rejected
+                ? new ModelRejection(rejected.Intent, Math.Round(rejected.Confidence, 4), trace.ModelThreshold is { } t ? Math.Round(t, 4) : null)
+                : null,
         };
     }
 }

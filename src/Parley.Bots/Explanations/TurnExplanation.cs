@@ -36,4 +36,10 @@ public sealed record TurnExplanation(
 
     /// <summary>The passage that took the message from the intent the typo gate let in, when one did; else null.</summary>
     public KnowledgeTakeover? KnowledgeTookOver { get; init; }
+
+    /// <summary>
+    /// The trained model's verdict when the gates let the message in and the model ruled it out of scope: its most
+    /// probable intent and the threshold that intent missed; null otherwise.
+    /// </summary>
+    public ModelRejection? ModelRejected { get; init; }
 }

@@ -4,6 +4,7 @@ using Parley.Core.Text;
 using Parley.Nlu.Data;
 using Parley.Nlu.Features;
 using Parley.Nlu.Intents;
+using Parley.Nlu.Models;
 using Parley.Nlu.Training;
 using Parley.Retrieval.Knowledge;
 
@@ -258,6 +259,12 @@ public sealed class BotIntentClassifier : IIntentClassifier
         }
 
         var prediction = _trained is null ? nearest : await _trained.ClassifyAsync(text, cancellationToken).ConfigureAwait(false);
+        if (trace is not null && _trained is not null && prediction.Best?.Intent == OutOfScope.Label && prediction.Top.Skip(1).FirstOrDefault() is { } closestTrained)
+        {
+            trace.ModelRejected = closestTrained;
+            trace.ModelThreshold = (_trained as IntentModel)?.Calibration.ThresholdFor(closestTrained.Intent);
+        }
+
         if (prediction.Best is { } best && best.Intent != OutOfScope.Label)
         {
             if (IntentThresholds.TryGetValue(best.Intent, out var own))

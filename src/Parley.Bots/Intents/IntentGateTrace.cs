@@ -27,4 +27,13 @@ public sealed class IntentGateTrace
 
     /// <summary>The intent <see cref="KnowledgeTookOver"/> took the message from.</summary>
     public string? TakenFrom { get; internal set; }
+
+    /// <summary>
+    /// The trained model's most probable intent when the gates let the message in and the model then ruled it out of
+    /// scope; null when there is no trained model or it did not.
+    /// </summary>
+    public IntentScore? ModelRejected { get; internal set; }
+
+    /// <summary>The probability <see cref="ModelRejected"/>'s intent had to reach in the model (its calibrated threshold), when known.</summary>
+    public double? ModelThreshold { get; internal set; }
 }

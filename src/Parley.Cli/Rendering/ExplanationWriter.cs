@@ -37,6 +37,13 @@ internal static class ExplanationWriter
             yield return $"  typo-tolerant gate (character n-grams): {typo.Intent} {N(typo.Similarity)} {(typo.Passed ? "≥" : "<")} {N(typo.Threshold)}";
         }
 
+        if (e.ModelRejected is { } rejected)
+        {
+            yield return $"  trained model: out of scope — {rejected.Intent} {N(rejected.Probability)}" + (rejected.Threshold is { } t
+                ? rejected.Probability < t ? $" < {N(t)} (its calibrated threshold)" : $" ≥ {N(t)}, ruled out by its out-of-scope class or similarity gate"
+                : "");
+        }
+
         if (e.KnowledgeTookOver is { } takeover)
         {
             yield return $"  knowledge took it from {takeover.Intent}: {takeover.PassageId} {N(takeover.Score)} ≥ {N(takeover.Threshold)} " +

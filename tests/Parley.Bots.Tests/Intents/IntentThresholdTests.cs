@@ -10,19 +10,13 @@ public sealed class IntentThresholdTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private sealed class Fixed(params IntentScore[] scores) : IIntentClassifier
-    {
-        public Task<IntentPrediction> ClassifyAsync(string text, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new IntentPrediction(scores));
-    }
-
     private static BotIntentClassifier Classifier(IIntentClassifier nearest, IIntentClassifier? trained = null) =>
         new(nearest, trained, 0.70) { IntentThresholds = new Dictionary<string, double> { ["emergency"] = 0.60, ["refund"] = 0.90 } };
 
     [Fact]
     public async Task ClassifyAsync_LowerOwnThresholdPassed_IntentRecognisedBelowTheBotsGate()
     {
-        var best = (await Classifier(new Fixed(new("emergency", 0.65), new("greeting", 0.40))).ClassifyAsync("my arm went numb")).Best;
+        var best = (await Classifier(new FixedClassifier(new("emergency", 0.65), new("greeting", 0.40))).ClassifyAsync("my arm went numb")).Best;
 
         Assert.Equal(("emergency", 0.65), (best!.Intent, best.Confidence));
     }
@@ -30,7 +24,7 @@ public sealed class IntentThresholdTests : IDisposable
     [Fact]
     public async Task ClassifyAsync_HigherOwnThresholdMissed_OutOfScopeAboveTheBotsGate()
     {
-        var best = (await Classifier(new Fixed(new("refund", 0.80), new("greeting", 0.30))).ClassifyAsync("money back?")).Best;
+        var best = (await Classifier(new FixedClassifier(new("refund", 0.80), new("greeting", 0.30))).ClassifyAsync("money back?")).Best;
 
         Assert.Equal(OutOfScope.Label, best!.Intent);
     }
@@ -38,10 +32,10 @@ public sealed class IntentThresholdTests : IDisposable
     [Fact]
     public async Task ClassifyAsync_TrainedModelNamesAnIntentWithoutItsOwnGate_NeedsTheBotsGate()
     {
-        var nearest = new Fixed(new("emergency", 0.62), new("greeting", 0.55));
+        var nearest = new FixedClassifier(new("emergency", 0.62), new("greeting", 0.55));
 
-        var greeting = (await Classifier(nearest, new Fixed(new IntentScore("greeting", 0.9))).ClassifyAsync("hi, my arm")).Best;
-        var emergency = (await Classifier(nearest, new Fixed(new IntentScore("emergency", 0.8))).ClassifyAsync("hi, my arm")).Best;
+        var greeting = (await Classifier(nearest, new FixedClassifier(new IntentScore("greeting", 0.9))).ClassifyAsync("hi, my arm")).Best;
+        var emergency = (await Classifier(nearest, new FixedClassifier(new IntentScore("emergency", 0.8))).ClassifyAsync("hi, my arm")).Best;
 
         Assert.Equal(OutOfScope.Label, greeting!.Intent);
         Assert.Equal("emergency", emergency!.Intent);
@@ -50,7 +44,7 @@ public sealed class IntentThresholdTests : IDisposable
     [Fact]
     public async Task ThresholdFor_IntentWithAndWithoutItsOwn_OwnElseTheBots()
     {
-        var classifier = Classifier(new Fixed());
+        var classifier = Classifier(new FixedClassifier());
 
         Assert.Equal((0.60, 0.70), (classifier.ThresholdFor("emergency"), classifier.ThresholdFor("greeting")));
         await Task.CompletedTask;
