@@ -6,6 +6,9 @@ namespace Parley.Nlu.Torch.Tests;
 
 public sealed class EncoderTrainerTests
 {
+    /// <summary>The word-embedding table: 30,522 tokens × 384.</summary>
+    private const long WordEmbeddingWeights = 30_522 * 384;
+
     private static EncoderTrainerOptions Tiny(EncoderTrainingMethod method, int epochs = 4) => new()
     {
         Method = method,
@@ -68,7 +71,25 @@ public sealed class EncoderTrainerTests
 
         Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss, string.Join(", ", result.History.Select(h => h.TrainLoss)));
         Assert.Equal(1.0, result.History[result.BestEpoch - 1].ValidationAccuracy);
-        Assert.Equal(result.TotalParameters, result.TrainableParameters);
+        Assert.Equal(result.TotalParameters - WordEmbeddingWeights, result.TrainableParameters);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Train_Full_TrainsTheWordEmbeddingTableOnlyWhenAsked(bool trainWordEmbeddings)
+    {
+        using var original = TorchSentenceEncoder.Load();
+        var before = original.Module.NamedTensors().ToDictionary(t => t.Name, t => t.Tensor.data<float>().ToArray());
+        var options = Tiny(EncoderTrainingMethod.Full, epochs: 1);
+        options.TrainWordEmbeddings = trainWordEmbeddings;
+
+        using var result = EncoderTrainer.Train(TinyIntents.Training, TinyIntents.Validation, options);
+
+        var after = result.Encoder.Module.NamedTensors().ToDictionary(t => t.Name, t => t.Tensor.data<float>().ToArray());
+        Assert.Equal(!trainWordEmbeddings, before["embeddings.word_embeddings.weight"].AsSpan().SequenceEqual(after["embeddings.word_embeddings.weight"]));
+        Assert.NotEqual(before["encoder.layer.0.attention.self.query.weight"], after["encoder.layer.0.attention.self.query.weight"]);
+        Assert.Equal(result.TotalParameters - (trainWordEmbeddings ? 0 : WordEmbeddingWeights), result.TrainableParameters);
     }
 
     [Fact]

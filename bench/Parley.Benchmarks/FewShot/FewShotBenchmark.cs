@@ -18,13 +18,14 @@ namespace Parley.Benchmarks.FewShot;
 /// </summary>
 internal static class FewShotBenchmark
 {
-    public const string Usage = "fewshot [--data data_full.json] [--intents 77] [--shots 8] [--seed 1] [--methods head,contrastive,lora,full] [--encoder-epochs N]";
+    public const string Usage = "fewshot [--data data_full.json] [--intents 77] [--shots 8] [--seed 1] [--methods head,contrastive,lora,full] [--encoder-epochs N] [--train-word-embeddings true|false]";
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         string? data = null;
         int intents = 77, shots = 8, seed = 1;
         int? encoderEpochs = null;
+        var trainWordEmbeddings = false;
         string[] methods = ["head", "contrastive"];
         for (var i = 0; i < args.Length; i += 2)
         {
@@ -37,6 +38,7 @@ internal static class FewShotBenchmark
                 case "--seed": seed = int.Parse(value); break;
                 case "--methods": methods = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--encoder-epochs": encoderEpochs = int.Parse(value); break;
+                case "--train-word-embeddings": trainWordEmbeddings = bool.Parse(value); break;
                 default: throw new ArgumentException($"unknown option {args[i]}; usage: {Usage}");
             }
         }
@@ -51,7 +53,7 @@ internal static class FewShotBenchmark
         Console.WriteLine("| --- | --- | --- | --- |");
         foreach (var method in methods)
         {
-            var (accuracy, seconds) = await RunMethodAsync(method, train, validation, seed, encoderEpochs, cancellationToken).ConfigureAwait(false);
+            var (accuracy, seconds) = await RunMethodAsync(method, train, validation, seed, encoderEpochs, trainWordEmbeddings, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"| {method} | {accuracy:F3} | {seconds:F0} | {LoadAverage()} |");
         }
 
@@ -79,7 +81,7 @@ internal static class FewShotBenchmark
     }
 
     private static async Task<(double Accuracy, double Seconds)> RunMethodAsync(
-        string method, LabeledExample[] train, LabeledExample[] validation, int seed, int? encoderEpochs, CancellationToken cancellationToken)
+        string method, LabeledExample[] train, LabeledExample[] validation, int seed, int? encoderEpochs, bool trainWordEmbeddings, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"parley-bench-fewshot-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
@@ -102,6 +104,7 @@ internal static class FewShotBenchmark
                     Method = Enum.Parse<EncoderTrainingMethod>(method, ignoreCase: true),
                     Seed = seed,
                     CheckpointDirectory = folder,
+                    TrainWordEmbeddings = trainWordEmbeddings,
                 };
                 if (encoderEpochs is { } epochs)
                 {

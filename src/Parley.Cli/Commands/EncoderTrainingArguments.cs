@@ -28,6 +28,7 @@ internal sealed class EncoderTrainingArguments
         EncoderLearningRate = new Option<double?>("--encoder-lr") { Description = $"The encoder's peak learning rate (default {_defaults.EncoderLearningRate}; LoRA adapters {_defaults.AdapterLearningRate})." };
         LoraRank = new Option<int>("--lora-rank") { Description = "The LoRA rank r.", DefaultValueFactory = _ => _defaults.LoraRank };
         LoraAlpha = new Option<double>("--lora-alpha") { Description = "The LoRA scale α (updates are scaled by α/r).", DefaultValueFactory = _ => _defaults.LoraAlpha };
+        TrainWordEmbeddings = new Option<bool>("--train-word-embeddings") { Description = "full and contrastive: also train the word-embedding table (half the encoder's weights; slower, measured no better)." };
         LoraTargets = new Option<string>("--lora-targets") { Description = "Comma-separated layers that get adapters: query, key, value, attention.output.dense, intermediate.dense, output.dense.", DefaultValueFactory = _ => string.Join(',', _defaults.LoraTargets) };
     }
 
@@ -45,11 +46,13 @@ internal sealed class EncoderTrainingArguments
 
     public Option<string> LoraTargets { get; }
 
+    public Option<bool> TrainWordEmbeddings { get; }
+
     public static bool IsFineTuning(string method) => Methods.Contains(method, StringComparer.Ordinal);
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Resume, Checkpoint, EncoderEpochs, EncoderLearningRate, LoraRank, LoraAlpha, LoraTargets })
+        foreach (var option in new Option[] { Resume, Checkpoint, EncoderEpochs, EncoderLearningRate, TrainWordEmbeddings, LoraRank, LoraAlpha, LoraTargets })
         {
             command.Options.Add(option);
         }
@@ -80,6 +83,7 @@ internal sealed class EncoderTrainingArguments
         {
             Method = kind,
             Epochs = result.GetValue(EncoderEpochs),
+            TrainWordEmbeddings = result.GetValue(TrainWordEmbeddings),
             LoraRank = result.GetValue(LoraRank),
             LoraAlpha = result.GetValue(LoraAlpha),
             LoraTargets = result.GetValue(LoraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -152,6 +156,7 @@ internal sealed class EncoderTrainingArguments
             ["best_epoch"] = training.BestEpoch,
             ["steps"] = training.Steps,
             ["resumed_at_step"] = training.ResumedAtStep,
+            ["word_embeddings_trained"] = training.Options.TrainWordEmbeddings,
             ["trainable_parameters"] = training.TrainableParameters,
             ["total_parameters"] = training.TotalParameters,
             ["history"] = new JsonArray(training.History.Select(h => (JsonNode)new JsonObject

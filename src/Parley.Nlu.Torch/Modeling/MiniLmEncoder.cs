@@ -33,13 +33,16 @@ internal sealed class MiniLmEncoder : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The HuggingFace name of the word-embedding table.</summary>
+    public const string WordEmbeddingsName = "embeddings.word_embeddings.weight";
+
     /// <summary>The hidden size (384).</summary>
     public int Dimensions => _shape.Hidden;
 
     /// <summary>Every tensor of the model by its HuggingFace name, Linear weights as <c>[out, in]</c>.</summary>
     public IEnumerable<(string Name, Tensor Tensor)> NamedTensors()
     {
-        yield return ("embeddings.word_embeddings.weight", word_embeddings.weight!);
+        yield return (WordEmbeddingsName, word_embeddings.weight!);
         yield return ("embeddings.position_embeddings.weight", position_embeddings.weight!);
         yield return ("embeddings.token_type_embeddings.weight", token_type_embeddings.weight!);
         yield return ("embeddings.LayerNorm.weight", embedding_norm.weight!);

@@ -140,6 +140,12 @@ public static class EncoderTrainer
             else
             {
                 encoderTensors = module.NamedTensors().ToList();
+                if (!options.TrainWordEmbeddings)
+                {
+                    var table = encoderTensors.Single(t => t.Item1 == MiniLmEncoder.WordEmbeddingsName);
+                    table.Item2.requires_grad = false;
+                    encoderTensors.Remove(table);
+                }
             }
 
             var groups = new List<AdamW.ParamGroup>
@@ -382,7 +388,7 @@ public static class EncoderTrainer
             var o = _options;
             var text = new StringBuilder()
                 .AppendJoin('\u001f', o.Method, o.Epochs, o.BatchSize, o.EncoderLearningRate, o.AdapterLearningRate, o.HeadLearningRate, o.WeightDecay,
-                    o.WarmupFraction, o.MaxGradientNorm, o.Dropout, o.MaxTokens, o.LoraRank, o.LoraAlpha, string.Join(',', o.LoraTargets), o.PairsPerExample, o.Seed)
+                    o.WarmupFraction, o.MaxGradientNorm, o.Dropout, o.TrainWordEmbeddings, o.MaxTokens, o.LoraRank, o.LoraAlpha, string.Join(',', o.LoraTargets), o.PairsPerExample, o.Seed)
                 .Append('\u001e');
             foreach (var example in _training)
             {

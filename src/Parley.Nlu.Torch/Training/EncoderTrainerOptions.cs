@@ -48,6 +48,14 @@ public sealed class EncoderTrainerOptions
     /// <summary>Dropout in the encoder while training (BERT's 0.1). Default 0.1.</summary>
     public double Dropout { get; set; } = 0.1;
 
+    /// <summary>
+    /// Whether <see cref="EncoderTrainingMethod.Full"/> and <see cref="EncoderTrainingMethod.Contrastive"/> also train
+    /// the word-embedding table (30,522 × 384, half of the encoder's weights). Default false: a fine-tuning set touches
+    /// a few thousand of its rows, and updating the whole table every step cost a fifth of each step's time for no
+    /// validation accuracy on CLINC150 (docs/BENCHMARKS.md).
+    /// </summary>
+    public bool TrainWordEmbeddings { get; set; }
+
     /// <summary>The most tokens per utterance while training, [CLS] and [SEP] included. Default 64.</summary>
     public int MaxTokens { get; set; } = 64;
 
