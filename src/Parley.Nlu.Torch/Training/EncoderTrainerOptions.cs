@@ -52,7 +52,7 @@ public sealed class EncoderTrainerOptions
     /// Whether <see cref="EncoderTrainingMethod.Full"/> and <see cref="EncoderTrainingMethod.Contrastive"/> also train
     /// the word-embedding table (30,522 × 384, half of the encoder's weights). Default false: a fine-tuning set touches
     /// a few thousand of its rows, and updating the whole table every step cost a fifth of each step's time for no
-    /// validation accuracy on CLINC150 (docs/BENCHMARKS.md).
+    /// gain in validation accuracy on CLINC150 (docs/BENCHMARKS.md, "Word embeddings frozen").
     /// </summary>
     public bool TrainWordEmbeddings { get; set; }
 
