@@ -15,6 +15,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("       " + Parley.Benchmarks.Server.ServerBenchmark.Usage);
     Console.WriteLine("       " + BlobStorageBenchmark.Usage);
     Console.WriteLine("       " + Parley.Benchmarks.FewShot.FewShotBenchmark.Usage);
+    Console.WriteLine("       " + Parley.Benchmarks.FewShot.FineTuneSpeedBenchmark.Usage);
     return args.Length == 0 ? 1 : 0;
 }
 
@@ -25,6 +26,7 @@ return args[0] switch
     "kb" => await KnowledgeBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..])),
     "kb-zh" => await ChineseKnowledgeBenchmark.RunAsync(),
     "fewshot" => await Parley.Benchmarks.FewShot.FewShotBenchmark.RunAsync(args[1..]),
+    "finetune-speed" => await Parley.Benchmarks.FewShot.FineTuneSpeedBenchmark.RunAsync(args[1..]),
     "ingest" => IngestBenchmark.Run(args[1..]),
     "kb-quality" => await KnowledgeQualityBenchmark.RunAsync(args[1..]),
     "server" => await Parley.Benchmarks.Server.ServerBenchmark.RunAsync(args[1..]),

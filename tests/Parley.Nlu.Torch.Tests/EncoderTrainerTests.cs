@@ -92,6 +92,40 @@ public sealed class EncoderTrainerTests
         Assert.Equal(result.TotalParameters - (trainWordEmbeddings ? 0 : WordEmbeddingWeights), result.TrainableParameters);
     }
 
+    [Theory]
+    [InlineData(EncoderTrainingMethod.Full)]
+    [InlineData(EncoderTrainingMethod.Contrastive)]
+    public void Train_WithFrozenLayers_LeavesTheEmbeddingsAndBottomLayersAndTrainsTheRest(EncoderTrainingMethod method)
+    {
+        using var original = TorchSentenceEncoder.Load();
+        var before = original.Module.NamedTensors().ToDictionary(t => t.Name, t => t.Tensor.data<float>().ToArray());
+        var options = Tiny(method, epochs: 1);
+        options.FrozenLayers = 2;
+
+        using var result = EncoderTrainer.Train(TinyIntents.Training, TinyIntents.Validation, options);
+
+        var after = result.Encoder.Module.NamedTensors().ToDictionary(t => t.Name, t => t.Tensor.data<float>().ToArray());
+        var frozen = before.Keys.Where(n => n.StartsWith("embeddings.", StringComparison.Ordinal) || n.StartsWith("encoder.layer.0.", StringComparison.Ordinal) || n.StartsWith("encoder.layer.1.", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(5 + (2 * 16), frozen.Length);
+        Assert.All(frozen, n => Assert.True(before[n].AsSpan().SequenceEqual(after[n]), $"{n} changed"));
+        Assert.All(Enumerable.Range(2, 4), i => Assert.NotEqual(before[$"encoder.layer.{i}.attention.self.query.weight"], after[$"encoder.layer.{i}.attention.self.query.weight"]));
+        Assert.Equal(result.TotalParameters - frozen.Sum(n => (long)before[n].Length), result.TrainableParameters);
+    }
+
+    [Theory]
+    [InlineData(EncoderTrainingMethod.Full, 6, false)]
+    [InlineData(EncoderTrainingMethod.Full, -1, false)]
+    [InlineData(EncoderTrainingMethod.Full, 1, true)]
+    [InlineData(EncoderTrainingMethod.Lora, 1, false)]
+    public void Validate_FrozenLayersOutOfRangeOrWithLoraOrWordEmbeddings_NamesTheSetting(EncoderTrainingMethod method, int frozenLayers, bool trainWordEmbeddings)
+    {
+        var options = new EncoderTrainerOptions { Method = method, FrozenLayers = frozenLayers, TrainWordEmbeddings = trainWordEmbeddings };
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+
+        Assert.Equal(trainWordEmbeddings ? nameof(EncoderTrainerOptions.TrainWordEmbeddings) : nameof(EncoderTrainerOptions.FrozenLayers), error.ParamName);
+    }
+
     [Fact]
     public void Train_KilledAndResumed_ContinuesFromCheckpointStepAndMatchesUninterruptedRun()
     {

@@ -1,4 +1,6 @@
 using Parley.Nlu.Embeddings;
+using Parley.Nlu.Torch.Modeling;
+using static TorchSharp.torch;
 
 namespace Parley.Nlu.Torch.Tests;
 
@@ -17,6 +19,31 @@ public sealed class TorchSentenceEncoderTests(EncoderFixture encoders) : IClassF
         Assert.True(worst >= 0.9999, $"lowest cosine {worst:F6}");
         Assert.All(torch, v => Assert.Equal(384, v.Length));
     }
+
+    [Fact]
+    public void EmbedFrom_LowerStatesOfEachSentenceAlonePadded_EqualsEmbeddingTheBatch()
+    {
+        // What fine-tuning with frozen layers relies on: states computed once per utterance, padded into any batch later.
+        var encoder = encoders.Torch;
+        var sequences = Sentences.Spread(40).Select(t => encoder.Tokenizer.EncodeToIds(t)).ToArray();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var (ids, mask) = TokenBatch.Create(sequences, encoder.Tokenizer.PadId);
+        var whole = Rows(encoder.Module.Embed(ids, mask));
+        var alone = sequences.Select(s =>
+        {
+            var (one, oneMask) = TokenBatch.Create([s], encoder.Tokenizer.PadId);
+            return encoder.Module.Lower(one, oneMask, 3)[0];
+        }).ToArray();
+
+        var fromStates = Rows(encoder.Module.EmbedFrom(nn.utils.rnn.pad_sequence(alone, batch_first: true), mask, 3));
+
+        var worst = Enumerable.Range(0, sequences.Length).Min(i => Sentences.Cosine(whole[i], fromStates[i]));
+        Assert.True(worst >= 0.9999, $"lowest cosine {worst:F6}");
+    }
+
+    private static float[][] Rows(Tensor embeddings) =>
+        Enumerable.Range(0, (int)embeddings.shape[0]).Select(i => embeddings[i].data<float>().ToArray()).ToArray();
 
     [Fact]
     public void ExportOnnx_ChangedWeights_OnnxRuntimeEqualsTorchSharp()

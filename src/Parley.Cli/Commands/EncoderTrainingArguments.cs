@@ -29,6 +29,7 @@ internal sealed class EncoderTrainingArguments
         LoraRank = new Option<int>("--lora-rank") { Description = "The LoRA rank r.", DefaultValueFactory = _ => _defaults.LoraRank };
         LoraAlpha = new Option<double>("--lora-alpha") { Description = "The LoRA scale α (updates are scaled by α/r).", DefaultValueFactory = _ => _defaults.LoraAlpha };
         TrainWordEmbeddings = new Option<bool>("--train-word-embeddings") { Description = "full and contrastive: also train the word-embedding table (half the encoder's weights; slower, measured no better)." };
+        FrozenLayers = new Option<int>("--freeze-layers") { Description = "full and contrastive: leave this many of the encoder's 6 layers, from the bottom, as they are (faster steps).", DefaultValueFactory = _ => _defaults.FrozenLayers };
         LoraTargets = new Option<string>("--lora-targets") { Description = "Comma-separated layers that get adapters: query, key, value, attention.output.dense, intermediate.dense, output.dense.", DefaultValueFactory = _ => string.Join(',', _defaults.LoraTargets) };
     }
 
@@ -48,11 +49,13 @@ internal sealed class EncoderTrainingArguments
 
     public Option<bool> TrainWordEmbeddings { get; }
 
+    public Option<int> FrozenLayers { get; }
+
     public static bool IsFineTuning(string method) => Methods.Contains(method, StringComparer.Ordinal);
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Resume, Checkpoint, EncoderEpochs, EncoderLearningRate, TrainWordEmbeddings, LoraRank, LoraAlpha, LoraTargets })
+        foreach (var option in new Option[] { Resume, Checkpoint, EncoderEpochs, EncoderLearningRate, TrainWordEmbeddings, FrozenLayers, LoraRank, LoraAlpha, LoraTargets })
         {
             command.Options.Add(option);
         }
@@ -84,6 +87,7 @@ internal sealed class EncoderTrainingArguments
             Method = kind,
             Epochs = result.GetValue(EncoderEpochs),
             TrainWordEmbeddings = result.GetValue(TrainWordEmbeddings),
+            FrozenLayers = result.GetValue(FrozenLayers),
             LoraRank = result.GetValue(LoraRank),
             LoraAlpha = result.GetValue(LoraAlpha),
             LoraTargets = result.GetValue(LoraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -157,6 +161,7 @@ internal sealed class EncoderTrainingArguments
             ["steps"] = training.Steps,
             ["resumed_at_step"] = training.ResumedAtStep,
             ["word_embeddings_trained"] = training.Options.TrainWordEmbeddings,
+            ["frozen_layers"] = training.Options.FrozenLayers,
             ["trainable_parameters"] = training.TrainableParameters,
             ["total_parameters"] = training.TotalParameters,
             ["history"] = new JsonArray(training.History.Select(h => (JsonNode)new JsonObject

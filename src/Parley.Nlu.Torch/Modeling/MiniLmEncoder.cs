@@ -36,6 +36,12 @@ internal sealed class MiniLmEncoder : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>The HuggingFace name of the word-embedding table.</summary>
     public const string WordEmbeddingsName = "embeddings.word_embeddings.weight";
 
+    /// <summary>The start of every transformer layer's tensor names, before the layer's index.</summary>
+    public const string LayerPrefix = "encoder.layer.";
+
+    /// <summary>The number of transformer layers (6).</summary>
+    public int Layers => layers.Count;
+
     /// <summary>The hidden size (384).</summary>
     public int Dimensions => _shape.Hidden;
 
@@ -51,21 +57,21 @@ internal sealed class MiniLmEncoder : nn.Module<Tensor, Tensor, Tensor>
         {
             foreach (var (name, linear) in layers[i].Linears())
             {
-                yield return ($"encoder.layer.{i}.{name}.weight", linear.Weight);
-                yield return ($"encoder.layer.{i}.{name}.bias", linear.Bias);
+                yield return ($"{LayerPrefix}{i}.{name}.weight", linear.Weight);
+                yield return ($"{LayerPrefix}{i}.{name}.bias", linear.Bias);
             }
 
             foreach (var (name, norm) in layers[i].Norms())
             {
-                yield return ($"encoder.layer.{i}.{name}.weight", norm.weight!);
-                yield return ($"encoder.layer.{i}.{name}.bias", norm.bias!);
+                yield return ($"{LayerPrefix}{i}.{name}.weight", norm.weight!);
+                yield return ($"{LayerPrefix}{i}.{name}.bias", norm.bias!);
             }
         }
     }
 
     /// <summary>The linear layers by HuggingFace name (without <c>.weight</c>), e.g. <c>encoder.layer.0.attention.self.query</c>.</summary>
     public IEnumerable<(string Name, AdaptableLinear Linear)> Linears() =>
-        Enumerable.Range(0, layers.Count).SelectMany(i => layers[i].Linears().Select(l => ($"encoder.layer.{i}.{l.Name}", l.Linear)));
+        Enumerable.Range(0, layers.Count).SelectMany(i => layers[i].Linears().Select(l => ($"{LayerPrefix}{i}.{l.Name}", l.Linear)));
 
     /// <summary>Copies the weights in; every tensor of the model must be present with its shape.</summary>
     /// <exception cref="InvalidDataException">A tensor is missing or has another shape.</exception>
@@ -103,7 +109,14 @@ internal sealed class MiniLmEncoder : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>Runs the transformer: [batch, length] ids and mask (1 token, 0 padding) to [batch, length, hidden].</summary>
-    public override Tensor forward(Tensor ids, Tensor mask)
+    public override Tensor forward(Tensor ids, Tensor mask) => Lower(ids, mask, layers.Count);
+
+    /// <summary>
+    /// The embeddings and the bottom <paramref name="count"/> layers: [batch, length] ids and mask to
+    /// [batch, length, hidden]. A token's state does not depend on the padding after it (padding is masked out of
+    /// attention), so one sequence's states are the same alone as in any batch.
+    /// </summary>
+    public Tensor Lower(Tensor ids, Tensor mask, int count)
     {
         using var scope = NewDisposeScope();
         var length = ids.shape[1];
@@ -112,20 +125,46 @@ internal sealed class MiniLmEncoder : nn.Module<Tensor, Tensor, Tensor>
             .add_(position_embeddings.forward(positions))
             .add_(token_type_embeddings.forward(zeros_like(ids)));
         hidden = dropout.forward(embedding_norm.forward(hidden));
-        var maskBias = (1 - mask.to_type(ScalarType.Float32)).mul_(-1e9f).view(ids.shape[0], 1, 1, length);
-        foreach (var layer in layers)
-        {
-            hidden = layer.forward(hidden, maskBias);
-        }
+        return RunLayers(hidden, mask, 0, count).MoveToOuterDisposeScope();
+    }
 
-        return hidden.MoveToOuterDisposeScope();
+    /// <summary>
+    /// Sentence embeddings from the states after the bottom <paramref name="from"/> layers (<see cref="Lower"/>):
+    /// the remaining layers, then <see cref="Pool"/>; [batch, hidden].
+    /// </summary>
+    public Tensor EmbedFrom(Tensor hidden, Tensor mask, int from)
+    {
+        using var scope = NewDisposeScope();
+        return Pool(RunLayers(hidden, mask, from, layers.Count), mask).MoveToOuterDisposeScope();
     }
 
     /// <summary>Sentence embeddings: the mean of the hidden states over the mask, L2-normalised; [batch, hidden].</summary>
     public Tensor Embed(Tensor ids, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var hidden = forward(ids, mask);
+        return Pool(forward(ids, mask), mask).MoveToOuterDisposeScope();
+    }
+
+    private Tensor RunLayers(Tensor hidden, Tensor mask, int from, int to)
+    {
+        if (from >= to)
+        {
+            return hidden;
+        }
+
+        using var scope = NewDisposeScope();
+        var maskBias = (1 - mask.to_type(ScalarType.Float32)).mul_(-1e9f).view(mask.shape[0], 1, 1, mask.shape[1]);
+        for (var i = from; i < to; i++)
+        {
+            hidden = layers[i].forward(hidden, maskBias);
+        }
+
+        return hidden.MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Pool(Tensor hidden, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
         var weights = mask.to_type(ScalarType.Float32).unsqueeze(-1);
         var pooled = (hidden * weights).sum(1).div_(weights.sum(1).clamp_min(1e-9));
         return nn.functional.normalize(pooled, p: 2, dim: 1).MoveToOuterDisposeScope();

@@ -75,6 +75,19 @@ public static class EncoderTrainer
         }
     }
 
+    /// <summary>Whether full or contrastive fine-tuning leaves the tensor named <paramref name="name"/> as it is.</summary>
+    private static bool IsFrozen(string name, EncoderTrainerOptions options, int layers)
+    {
+        if (options.FrozenLayers == 0)
+        {
+            return name == MiniLmEncoder.WordEmbeddingsName && !options.TrainWordEmbeddings;
+        }
+
+        // Everything below the lowest layer that trains stays: the embeddings and the bottom layers.
+        return !Enumerable.Range(options.FrozenLayers, layers - options.FrozenLayers)
+            .Any(i => name.StartsWith($"{MiniLmEncoder.LayerPrefix}{i}.", StringComparison.Ordinal));
+    }
+
     private static (IReadOnlyList<LabeledExample>, IReadOnlyList<LabeledExample>) Split(
         IReadOnlyList<LabeledExample> training, IReadOnlyList<LabeledExample>? validation, EncoderTrainerOptions options)
     {
@@ -102,6 +115,9 @@ public static class EncoderTrainer
         private readonly List<(string Name, Tensor Tensor)> _trainable;
         private readonly AdamW _optimizer;
         private readonly long _total;
+
+        /// <summary>With <see cref="EncoderTrainerOptions.FrozenLayers"/>: each training utterance's states after the frozen layers, [length, hidden].</summary>
+        private readonly Tensor[]? _lower;
 
         public Run(
             TorchSentenceEncoder encoder,
@@ -140,11 +156,10 @@ public static class EncoderTrainer
             else
             {
                 encoderTensors = module.NamedTensors().ToList();
-                if (!options.TrainWordEmbeddings)
+                foreach (var frozen in encoderTensors.Where(t => IsFrozen(t.Item1, options, module.Layers)).ToArray())
                 {
-                    var table = encoderTensors.Single(t => t.Item1 == MiniLmEncoder.WordEmbeddingsName);
-                    table.Item2.requires_grad = false;
-                    encoderTensors.Remove(table);
+                    frozen.Item2.requires_grad = false;
+                    encoderTensors.Remove(frozen);
                 }
             }
 
@@ -163,6 +178,7 @@ public static class EncoderTrainer
 
             _optimizer = optim.AdamW(groups);
             _total = module.parameters().Sum(p => p.numel()) + (_head is null ? 0 : _head.parameters().Sum(p => p.numel()));
+            _lower = options.FrozenLayers > 0 && options.Method != EncoderTrainingMethod.Lora ? LowerStates() : null;
         }
 
         public EncoderTrainingResult Execute(CancellationToken cancellationToken)
@@ -290,6 +306,11 @@ public static class EncoderTrainer
         {
             _optimizer.Dispose();
             _head?.Dispose();
+            foreach (var states in _lower ?? [])
+            {
+                states.Dispose();
+            }
+
         }
 
         private (IReadOnlyList<int> Lengths, Func<int[], Tensor> Loss) Units(int epoch)
@@ -298,8 +319,7 @@ public static class EncoderTrainer
             {
                 return (_ids.Select(i => i.Length).ToArray(), batch =>
                 {
-                    var (ids, mask) = TokenBatch.Create(batch.Select(i => _ids[i]).ToArray(), _encoder.Tokenizer.PadId);
-                    var logits = _head!.forward(_encoder.Module.Embed(ids, mask));
+                    var logits = _head!.forward(Embed(batch));
                     return nn.functional.cross_entropy(logits, tensor(batch.Select(i => (long)_targets[i]).ToArray()));
                 });
             }
@@ -307,14 +327,49 @@ public static class EncoderTrainer
             var pairs = ContrastivePairs.Create(_targets, _options.PairsPerExample, new Random(HashCode.Combine(_options.Seed, epoch, 17)));
             return (pairs.Select(p => _ids[p.Left].Length + _ids[p.Right].Length).ToArray(), batch =>
             {
-                var sequences = batch.Select(i => _ids[pairs[i].Left]).Concat(batch.Select(i => _ids[pairs[i].Right])).ToArray();
-                var (ids, mask) = TokenBatch.Create(sequences, _encoder.Tokenizer.PadId);
-                var embeddings = _encoder.Module.Embed(ids, mask);
+                var embeddings = Embed([.. batch.Select(i => pairs[i].Left), .. batch.Select(i => pairs[i].Right)]);
                 var left = embeddings.narrow(0, 0, batch.Length);
                 var right = embeddings.narrow(0, batch.Length, batch.Length);
                 var similarity = (left * right).sum(1);
                 return nn.functional.mse_loss(similarity, tensor(batch.Select(i => pairs[i].Target).ToArray()));
             });
+        }
+
+        /// <summary>The sentence embeddings of training utterances, by index, as the training sees them; [count, hidden].</summary>
+        private Tensor Embed(int[] examples)
+        {
+            var (ids, mask) = TokenBatch.Create(examples.Select(i => _ids[i]).ToArray(), _encoder.Tokenizer.PadId);
+            if (_lower is null)
+            {
+                return _encoder.Module.Embed(ids, mask);
+            }
+
+            var states = nn.utils.rnn.pad_sequence(examples.Select(i => _lower[i]), batch_first: true);
+            return _encoder.Module.EmbedFrom(states, mask, _options.FrozenLayers);
+        }
+
+        /// <summary>
+        /// Runs every training utterance through the frozen layers once (no dropout: they do not train), so that steps
+        /// start above them instead of recomputing the same states every epoch.
+        /// </summary>
+        private Tensor[] LowerStates()
+        {
+            var module = _encoder.Module;
+            var result = new Tensor[_ids.Length];
+            module.eval();
+            using var _ = no_grad();
+            foreach (var chunk in Enumerable.Range(0, _ids.Length).OrderBy(i => _ids[i].Length).Chunk(64))
+            {
+                using var scope = NewDisposeScope();
+                var (ids, mask) = TokenBatch.Create(chunk.Select(i => _ids[i]).ToArray(), _encoder.Tokenizer.PadId);
+                var states = module.Lower(ids, mask, _options.FrozenLayers);
+                for (var row = 0; row < chunk.Length; row++)
+                {
+                    result[chunk[row]] = states[row].narrow(0, 0, _ids[chunk[row]].Length).clone().DetachFromDisposeScope();
+                }
+            }
+
+            return result;
         }
 
         private double ValidationAccuracy()
@@ -388,7 +443,7 @@ public static class EncoderTrainer
             var o = _options;
             var text = new StringBuilder()
                 .AppendJoin('\u001f', o.Method, o.Epochs, o.BatchSize, o.EncoderLearningRate, o.AdapterLearningRate, o.HeadLearningRate, o.WeightDecay,
-                    o.WarmupFraction, o.MaxGradientNorm, o.Dropout, o.TrainWordEmbeddings, o.MaxTokens, o.LoraRank, o.LoraAlpha, string.Join(',', o.LoraTargets), o.PairsPerExample, o.Seed)
+                    o.WarmupFraction, o.MaxGradientNorm, o.Dropout, o.TrainWordEmbeddings, o.FrozenLayers, o.MaxTokens, o.LoraRank, o.LoraAlpha, string.Join(',', o.LoraTargets), o.PairsPerExample, o.Seed)
                 .Append('\u001e');
             foreach (var example in _training)
             {

@@ -1,3 +1,5 @@
+using Parley.Nlu.Torch.Modeling;
+
 namespace Parley.Nlu.Torch.Training;
 
 /// <summary>Settings of <see cref="EncoderTrainer"/>. The defaults suit short intent utterances on a CPU.</summary>
@@ -56,6 +58,15 @@ public sealed class EncoderTrainerOptions
     /// </summary>
     public bool TrainWordEmbeddings { get; set; }
 
+    /// <summary>
+    /// <see cref="EncoderTrainingMethod.Full"/> and <see cref="EncoderTrainingMethod.Contrastive"/>: how many of the
+    /// encoder's six transformer layers, from the bottom, stay as they are, with all the embeddings below them. Each
+    /// training utterance goes through the frozen layers once, before the first step (without dropout), and their output
+    /// is kept in memory (length × 1.5 KB per utterance): steps run and back-propagate through the other layers only.
+    /// Default 0: every layer trains.
+    /// </summary>
+    public int FrozenLayers { get; set; }
+
     /// <summary>The most tokens per utterance while training, [CLS] and [SEP] included. Default 64.</summary>
     public int MaxTokens { get; set; } = 64;
 
@@ -113,6 +124,21 @@ public sealed class EncoderTrainerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(PairsPerExample, 2, nameof(PairsPerExample));
         ArgumentOutOfRangeException.ThrowIfNegative(Threads, nameof(Threads));
         ArgumentOutOfRangeException.ThrowIfNegative(CheckpointSteps, nameof(CheckpointSteps));
+        if (FrozenLayers < 0 || FrozenLayers >= MiniLmShape.AllMiniLmL6V2.Layers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FrozenLayers), FrozenLayers, $"The encoder has {MiniLmShape.AllMiniLmL6V2.Layers} layers; freeze 0 to {MiniLmShape.AllMiniLmL6V2.Layers - 1} of them.");
+        }
+
+        if (FrozenLayers > 0 && Method == EncoderTrainingMethod.Lora)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FrozenLayers), FrozenLayers, "LoRA leaves every layer's weights frozen already; freeze layers with full or contrastive.");
+        }
+
+        if (FrozenLayers > 0 && TrainWordEmbeddings)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrainWordEmbeddings), "The word embeddings lie below the frozen layers; they cannot train while layers are frozen.");
+        }
+
         Positive(EncoderLearningRate, nameof(EncoderLearningRate));
         Positive(AdapterLearningRate, nameof(AdapterLearningRate));
         Positive(HeadLearningRate, nameof(HeadLearningRate));
