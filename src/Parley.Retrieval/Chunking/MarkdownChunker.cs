@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Markdig;
+using Markdig.Extensions.Yaml;
 using Markdig.Syntax;
 using Parley.Retrieval.Knowledge;
 
@@ -14,11 +15,13 @@ namespace Parley.Retrieval.Chunking;
 /// </summary>
 /// <remarks>
 /// Each passage's text is exactly <c>markdown[Start..(Start + Length))</c>; headings are not part of the text but
-/// of the passage's heading path.
+/// of the passage's heading path. A YAML front-matter block at the top (<c>---</c> … <c>---</c>, as Jekyll, Hugo and
+/// Docusaurus write them) is no passage; its <c>title:</c> is the document's title, before the first level-1 heading
+/// and the file name.
 /// </remarks>
 public static partial class MarkdownChunker
 {
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePreciseSourceLocation().Build();
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseYamlFrontMatter().UsePreciseSourceLocation().Build();
 
     /// <summary>Splits <paramref name="markdown"/> into passages with the default <see cref="ChunkingOptions"/>.</summary>
     /// <param name="source">The document's path relative to the knowledge folder (used in ids and citations).</param>
@@ -36,9 +39,10 @@ public static partial class MarkdownChunker
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var document = Markdown.Parse(markdown, Pipeline);
-        var title = document.OfType<HeadingBlock>().FirstOrDefault(h => h.Level == 1) is { } h1
-            ? InlineText(markdown, h1)
-            : Path.GetFileNameWithoutExtension(source);
+        var frontMatter = document.OfType<YamlFrontMatterBlock>().FirstOrDefault();
+        var title = (frontMatter is null ? null : FrontMatterTitle(frontMatter))
+            ?? (document.OfType<HeadingBlock>().FirstOrDefault(h => h.Level == 1) is { } h1 ? InlineText(markdown, h1) : null)
+            ?? Path.GetFileNameWithoutExtension(source);
 
         var passages = new List<KnowledgePassage>();
         var headings = new List<(int Level, string Text)>();
@@ -80,7 +84,11 @@ public static partial class MarkdownChunker
 
         foreach (var block in document)
         {
-            if (block is HeadingBlock heading)
+            if (block is YamlFrontMatterBlock)
+            {
+                covered = Math.Max(covered, Math.Min(block.Span.End + 1, markdown.Length));
+            }
+            else if (block is HeadingBlock heading)
             {
                 Flush();
                 headings.RemoveAll(x => x.Level >= heading.Level);
@@ -102,6 +110,29 @@ public static partial class MarkdownChunker
 
         Flush();
         return passages;
+    }
+
+    /// <summary>The front matter's top-level <c>title:</c> (quotes removed), or null when it has none or an empty one.</summary>
+    private static string? FrontMatterTitle(YamlFrontMatterBlock block)
+    {
+        for (var i = 0; i < block.Lines.Count; i++)
+        {
+            var text = block.Lines.Lines[i].ToString();
+            if (!text.StartsWith("title:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var value = text["title:".Length..].Trim();
+            if (value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0])
+            {
+                value = value[1..^1].Trim();
+            }
+
+            return value.Length > 0 ? value : null;
+        }
+
+        return null;
     }
 
     /// <summary>A sentence, line, word or (for an overlong word) run of characters: the smallest piece a passage is cut into.</summary>

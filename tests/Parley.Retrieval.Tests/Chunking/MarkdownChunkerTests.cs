@@ -178,6 +178,36 @@ public sealed class MarkdownChunkerTests
     private static string Paragraph(int i) => $"Paragraph {i}. Season the skillet with a thin layer of oil after washing. Never soak it overnight, or it will rust.";
 
     [Fact]
+    public void Chunk_YamlFrontMatter_GivesTheTitleAndIsNoPassage()
+    {
+        const string markdown = """
+            ---
+            title: "Returns & refunds"
+            tags: [policy, returns]
+            ---
+            # Returns
+
+            Send it back within 30 days.
+            """;
+
+        var passage = Assert.Single(MarkdownChunker.Chunk("returns.md", markdown));
+
+        Assert.Equal("Returns & refunds", passage.Title);
+        Assert.Equal("Returns", passage.Heading);
+        Assert.Equal("Send it back within 30 days.", passage.Text.Trim());
+        Assert.DoesNotContain("tags", passage.Text);
+    }
+
+    [Fact]
+    public void Chunk_FrontMatterWithoutTitle_FallsBackToTheFirstHeading()
+    {
+        var passages = MarkdownChunker.Chunk("shipping.md", "---\nlayout: page\n---\n" + Document);
+
+        Assert.All(passages, p => Assert.Equal("Shipping", p.Title));
+        Assert.DoesNotContain(passages, p => p.Text.Contains("layout", StringComparison.Ordinal) || p.Heading.Contains("layout", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Chunk_NoHeading_UsesFileNameAsTitle()
     {
         var passage = Assert.Single(MarkdownChunker.Chunk("notes/faq.txt", "Just some text."));
