@@ -88,4 +88,21 @@ public sealed class NluFineTuneCommandTests : IDisposable
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("no checkpoint to resume from", result.Error);
     }
+
+    [Theory]
+    [InlineData("full", "--freeze-layers", "6", "invalid fine-tuning option --freeze-layers 6: The encoder has 6 layers; freeze 0 to 5 of them.")]
+    [InlineData("lora", "--freeze-layers", "2", "invalid fine-tuning option --freeze-layers 2: LoRA leaves every layer's weights frozen already")]
+    [InlineData("lora", "--lora-rank", "0", "invalid fine-tuning option --lora-rank 0: --lora-rank ('0') must be greater than or equal to '1'.")]
+    [InlineData("full", "--encoder-epochs", "0", "invalid fine-tuning option --encoder-epochs 0: --encoder-epochs ('0') must be")]
+    [InlineData("full", "--encoder-lr", "-0.5", "invalid fine-tuning option --encoder-lr -0.5: Must be a positive number.")]
+    public async Task Train_FineTuningOptionOutOfRange_NamesTheOptionAndItsValue(string method, string option, string value, string expected)
+    {
+        var result = await _cli.RunAsync(["nlu", "train", "--data", TrainData(), "--out", Path.Combine(_cli.Directory, "m"), "--method", method, option, value]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error);
+        Assert.DoesNotContain("Parameter '", result.Error);
+        Assert.DoesNotContain("Actual value", result.Error);
+        Assert.False(Directory.Exists(Path.Combine(_cli.Directory, "m")), "nothing is written for a refused option");
+    }
 }

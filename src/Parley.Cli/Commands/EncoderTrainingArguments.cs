@@ -18,6 +18,21 @@ internal sealed class EncoderTrainingArguments
     /// <summary>The methods that fine-tune the encoder.</summary>
     public static readonly string[] Methods = ["full", "lora", "contrastive"];
 
+    /// <summary>The command-line option of each <see cref="EncoderTrainerOptions"/> setting that has one.</summary>
+    private static readonly Dictionary<string, string> OptionNames = new(StringComparer.Ordinal)
+    {
+        [nameof(EncoderTrainerOptions.Epochs)] = "--encoder-epochs",
+        [nameof(EncoderTrainerOptions.EncoderLearningRate)] = "--encoder-lr",
+        [nameof(EncoderTrainerOptions.AdapterLearningRate)] = "--encoder-lr",
+        [nameof(EncoderTrainerOptions.LoraRank)] = "--lora-rank",
+        [nameof(EncoderTrainerOptions.LoraAlpha)] = "--lora-alpha",
+        [nameof(EncoderTrainerOptions.LoraTargets)] = "--lora-targets",
+        [nameof(EncoderTrainerOptions.TrainWordEmbeddings)] = "--train-word-embeddings",
+        [nameof(EncoderTrainerOptions.FrozenLayers)] = "--freeze-layers",
+        [nameof(EncoderTrainerOptions.Resume)] = "--resume",
+        [nameof(EncoderTrainerOptions.CheckpointDirectory)] = "--checkpoint",
+    };
+
     private readonly EncoderTrainerOptions _defaults = new();
 
     public EncoderTrainingArguments()
@@ -107,7 +122,7 @@ internal sealed class EncoderTrainingArguments
         }
         catch (ArgumentException e)
         {
-            throw new CliException($"invalid fine-tuning option: {e.Message}", e, ExitCodes.Usage);
+            throw new CliException(OptionError(e), e, ExitCodes.Usage);
         }
 
         if (!quiet)
@@ -135,6 +150,35 @@ internal sealed class EncoderTrainingArguments
                 $"fine-tuning the encoder needs libtorch, which did not load: {missing.Message.Split('\n')[0].Trim()} " +
                 "(build or publish Parley with its own project files, which put the native libraries beside it; --method head needs none)", e);
         }
+    }
+
+    /// <summary>
+    /// The options' own message with the command-line option in place of the setting's property name and without .NET's
+    /// "(Parameter '…')" / "Actual value was …" suffixes: <c>invalid fine-tuning option --freeze-layers 6: The encoder has 6 layers; …</c>.
+    /// </summary>
+    internal static string OptionError(ArgumentException e)
+    {
+        var message = e.Message;
+        var actual = e is ArgumentOutOfRangeException { ActualValue: { } value } ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+        if (actual is not null)
+        {
+            message = message.Replace($"{Environment.NewLine}Actual value was {actual}.", "", StringComparison.Ordinal);
+        }
+
+        if (e.ParamName is not { } name)
+        {
+            return $"invalid fine-tuning option: {message}";
+        }
+
+        message = message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal);
+        var option = OptionNames.GetValueOrDefault(name);
+        if (option is null)
+        {
+            return $"invalid fine-tuning setting {name}{(actual is null ? "" : $" {actual}")}: {message}";
+        }
+
+        message = message.Replace(name, option, StringComparison.Ordinal);
+        return $"invalid fine-tuning option {option}{(actual is null ? "" : $" {actual}")}: {message}";
     }
 
     private static DllNotFoundException? NativeLibraryMissing(Exception e)

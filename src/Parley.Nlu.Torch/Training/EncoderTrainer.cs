@@ -178,7 +178,7 @@ public static class EncoderTrainer
 
             _optimizer = optim.AdamW(groups);
             _total = module.parameters().Sum(p => p.numel()) + (_head is null ? 0 : _head.parameters().Sum(p => p.numel()));
-            _lower = options.FrozenLayers > 0 && options.Method != EncoderTrainingMethod.Lora ? LowerStates() : null;
+            _lower = options.FrozenLayers > 0 ? LowerStates() : null;
         }
 
         public EncoderTrainingResult Execute(CancellationToken cancellationToken)
