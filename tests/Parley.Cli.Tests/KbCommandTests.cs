@@ -30,6 +30,19 @@ public sealed class KbCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task KbSearch_Text_NamesEachPassageByItsDocumentsTitleAndSection()
+    {
+        var docs = Path.Combine(_cli.Directory, "docs");
+        Directory.CreateDirectory(docs);
+        await File.WriteAllTextAsync(Path.Combine(docs, "returns.md"), "---\ntitle: \"Returning things\"\n---\n\n## Deadlines\n\nSend it back within 30 days of delivery for a full refund.\n");
+
+        var result = await _cli.RunAsync(["kb", "search", "--docs", docs, "-k", "1", "--mode", "bm25", "send", "it", "back"]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.StartsWith("1. returns.md — Returning things › Deadlines (bm25 ", result.Output.TrimStart());
+    }
+
+    [Fact]
     public async Task KbSearch_MissingFolder_FailsAsEveryMissingFileDoes()
     {
         var result = await _cli.RunAsync(["kb", "search", "--docs", Path.Combine(_cli.Directory, "none"), "refunds"]);

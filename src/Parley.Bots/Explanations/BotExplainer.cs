@@ -56,7 +56,7 @@ public static class BotExplainer
             : (await bot.Knowledge.SearchAsync(message, Top, cancellationToken).ConfigureAwait(false))
                 .Select(h => new PassageConsidered(
                     h.Passage.Id,
-                    h.Passage.Heading.Length > 0 ? $"{h.Passage.Title} › {h.Passage.Heading.Split(" › ")[^1]}" : h.Passage.Title,
+                    h.Passage.Label,
                     h.Passage.Source,
                     Math.Round(h.Score, 4),
                     threshold,

@@ -172,7 +172,7 @@ internal static class KbCommand
                     ? string.Create(CultureInfo.InvariantCulture, $"fused {fused:0.0000}, cosine {hit.Score:0.0000}")
                     : string.Create(CultureInfo.InvariantCulture, $"{(search is Bm25KnowledgeIndex ? "bm25" : "cosine")} {hit.Score:0.0000}");
                 await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{i + 1}. {hit.Passage.Source} — {(hit.Passage.Heading.Length > 0 ? hit.Passage.Heading : hit.Passage.Title)} ({scores})")).ConfigureAwait(false);
+                    $"{i + 1}. {hit.Passage.Source} — {hit.Passage.Label} ({scores})")).ConfigureAwait(false);
                 await context.Out.WriteLineAsync("   " + Snippet(hit.Passage.Text)).ConfigureAwait(false);
             }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Parley.Retrieval.Knowledge;
 
 /// <summary>A citable piece of a knowledge document.</summary>
@@ -8,4 +10,9 @@ namespace Parley.Retrieval.Knowledge;
 /// <param name="Text">The passage text, as written in the document (Markdown).</param>
 /// <param name="Start">The character offset of the passage in the document.</param>
 /// <param name="Length">The passage's length in characters in the document.</param>
-public sealed record KnowledgePassage(string Id, string Source, string Title, string Heading, string Text, int Start, int Length);
+public sealed record KnowledgePassage(string Id, string Source, string Title, string Heading, string Text, int Start, int Length)
+{
+    /// <summary>The passage as people name it: the document's title and its own section, e.g. <c>Shipping › Delivery times</c>; the title alone before any heading.</summary>
+    [JsonIgnore]
+    public string Label => Heading.Length > 0 ? $"{Title} › {Heading.Split(" › ")[^1]}" : Title;
+}
