@@ -31,7 +31,7 @@ public static class BotExplainer
         var (prediction, readAs) = await classifier.ClassifyReadingAsync(message, trace, cancellationToken).ConfigureAwait(false);
         var best = prediction.Best;
         var chosen = best is null || best.Intent == OutOfScope.Label ? null : best;
-        // When only the spelling-corrected message matched, the gate and the examples are those of what was matched.
+        // When only the spelling-corrected message (or one sentence) matched, the gate and the examples are those of what was matched.
         var matched = readAs ?? message;
         var gate = await classifier.GateAsync(matched, cancellationToken).ConfigureAwait(false);
         var intents = gate.Take(Top)
@@ -73,7 +73,8 @@ public static class BotExplainer
             info.ToolCalls ?? [])
         {
             ReadAs = readAs,
-            TypoGate = trace.TypoGate is { } typo
+            ReadOneSentence = trace.ReadOneSentence,
+            TypoGate = !trace.ReadOneSentence && trace.TypoGate is { } typo
                 ? new IntentCandidate(typo.Intent, Math.Round(typo.Confidence, 4), trace.TypoGateThreshold, typo.Confidence >= trace.TypoGateThreshold)
                 : null,
             KnowledgeTookOver = trace.KnowledgeTookOver is { } hit

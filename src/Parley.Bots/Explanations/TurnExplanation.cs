@@ -23,10 +23,13 @@ public sealed record TurnExplanation(
 {
     /// <summary>
     /// The message as the intents read it when that was not as written: its misspelt words corrected to words of the
-    /// examples, because only so did it match (<see cref="Intents"/> and <see cref="Examples"/> are then for this
-    /// text); null when it matched, or did not, as written.
+    /// examples, or one of its sentences (<see cref="ReadOneSentence"/>), because only so did it match
+    /// (<see cref="Intents"/> and <see cref="Examples"/> are then for this text); null when it matched, or did not, as written.
     /// </summary>
     public string? ReadAs { get; init; }
+
+    /// <summary>Whether <see cref="ReadAs"/> is one sentence of a message that was out of scope as a whole.</summary>
+    public bool ReadOneSentence { get; init; }
 
     /// <summary>
     /// The typo-tolerant gate (character n-grams) when it was asked because the closest examples were below their gate:

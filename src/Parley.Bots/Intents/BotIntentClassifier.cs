@@ -217,7 +217,48 @@ public sealed class BotIntentClassifier : IIntentClassifier
     /// <param name="text">The message.</param>
     /// <param name="trace">Filled with the typo gate's verdict and any passage that took the message; null for none.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <remarks>
+    /// A message of several sentences that is out of scope as a whole is read one sentence at a time
+    /// (<see cref="QueryPlan"/>): a greeting, a story and a question dilute the one embedding of the whole, while the
+    /// question alone matches its intent. When a sentence asks something, only the sentences that ask count — "Thanks
+    /// for earlier. Do you know a good book about Rome?" is out of scope, not thanks; of those that match an intent, the
+    /// most confident one wins, and <c>ReadAs</c> is that sentence (<see cref="IntentGateTrace.ReadOneSentence"/>).
+    /// </remarks>
     public async Task<(IntentPrediction Prediction, string? ReadAs)> ClassifyReadingAsync(string text, IntentGateTrace? trace, CancellationToken cancellationToken = default)
+    {
+        var whole = await ClassifyCorrectingAsync(text, trace, cancellationToken).ConfigureAwait(false);
+        if (whole.Prediction.Best?.Intent != OutOfScope.Label)
+        {
+            return whole;
+        }
+
+        var sentences = QueryPlan.Create(text).Skip(1).ToList();
+        var asking = sentences.Where(s => s.Question).ToList();
+        (IntentPrediction Prediction, string ReadAs)? chosen = null;
+        foreach (var (sentence, _) in asking.Count > 0 ? asking : sentences)
+        {
+            var (prediction, readAs) = await ClassifyCorrectingAsync(sentence, trace: null, cancellationToken).ConfigureAwait(false);
+            if (prediction.Best is { } best && best.Intent != OutOfScope.Label && !(chosen?.Prediction.Best!.Confidence >= best.Confidence))
+            {
+                chosen = (prediction, readAs ?? sentence);
+            }
+        }
+
+        if (chosen is not { } one)
+        {
+            return whole;
+        }
+
+        if (trace is not null)
+        {
+            trace.ReadOneSentence = true;
+        }
+
+        return one;
+    }
+
+    /// <summary>The message as written, and when both gates reject it, with its misspelt words corrected.</summary>
+    private async Task<(IntentPrediction Prediction, string? ReadAs)> ClassifyCorrectingAsync(string text, IntentGateTrace? trace, CancellationToken cancellationToken)
     {
         var prediction = await ClassifyAsync(text, spellingGate: true, trace, cancellationToken).ConfigureAwait(false);
         if (prediction.Best?.Intent != OutOfScope.Label || Vocabulary?.Correct(text) is not { } corrected)
@@ -292,6 +333,14 @@ public sealed class BotIntentClassifier : IIntentClassifier
 
                 return OutOfScopeFor(closest.Confidence, nearest);
             }
+        }
+
+        if (_trained is null && !ownPasses && closest.Confidence < _threshold && spelling is not null && spelling.Intent != closest.Intent)
+        {
+            // Without a model the nearest example names the intent, and the typo gate vouches for its own intent only:
+            // "Thanks for all your help earlier today. Do you know a good book about the Roman empire?" passed it as
+            // thanks (0.45) and was then named greeting by an example 0.28 similar.
+            return OutOfScopeFor(closest.Confidence, nearest);
         }
 
         return new IntentPrediction([.. prediction.Top.Take(Ranked)]);

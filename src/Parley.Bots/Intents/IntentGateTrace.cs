@@ -34,6 +34,12 @@ public sealed class IntentGateTrace
     /// </summary>
     public IntentScore? ModelRejected { get; internal set; }
 
+    /// <summary>
+    /// Whether the message, out of scope as a whole, matched by one of its sentences (the <c>ReadAs</c> of
+    /// <see cref="BotIntentClassifier.ClassifyReadingAsync(string, IntentGateTrace?, CancellationToken)"/>).
+    /// </summary>
+    public bool ReadOneSentence { get; internal set; }
+
     /// <summary>The probability <see cref="ModelRejected"/>'s intent had to reach in the model (its calibrated threshold), when known.</summary>
     public double? ModelThreshold { get; internal set; }
 }

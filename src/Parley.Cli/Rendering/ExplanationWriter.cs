@@ -20,7 +20,9 @@ internal static class ExplanationWriter
         yield return $"  route: {e.Route}";
         if (e.ReadAs is not null)
         {
-            yield return $"  read as: \"{e.ReadAs}\" (misspelt words corrected to the examples' words)";
+            yield return e.ReadOneSentence
+                ? $"  read as: \"{e.ReadAs}\" (the one sentence of the message that matched an intent)"
+                : $"  read as: \"{e.ReadAs}\" (misspelt words corrected to the examples' words)";
         }
 
         yield return e.Intent is null

@@ -72,4 +72,45 @@ public sealed class IntentGateTraceTests(IntentGateTraceTests.ShopGate shop) : I
         Assert.Null(trace.TypoGate);
         Assert.Null(trace.KnowledgeTookOver);
     }
+
+    [Fact]
+    public async Task ClassifyReadingAsync_StoryThenRequest_ReadsTheAskingSentenceAndSaysSo()
+    {
+        var trace = new IntentGateTrace();
+
+        var (prediction, readAs) = await _classifier.ClassifyReadingAsync("I ordered the wrong size by mistake. It hasn't shipped yet. Please cancel my order.", trace);
+
+        Assert.Equal("cancel_order", prediction.Best?.Intent);
+        Assert.Equal("Please cancel my order.", readAs);
+        Assert.True(trace.ReadOneSentence);
+    }
+
+    [Fact]
+    public async Task ClassifyReadingAsync_ThanksThenAnUnrelatedQuestion_StaysOutOfScope()
+    {
+        const string thanks = "Thank you so much for your help earlier.";
+        var trace = new IntentGateTrace();
+
+        var (prediction, readAs) = await _classifier.ClassifyReadingAsync($"{thanks} Who won the football match last night?", trace);
+
+        // The thanks alone is an intent; but the message asks something else, and only the asking sentence counts.
+        Assert.Equal("thanks", (await _classifier.ClassifyAsync(thanks)).Best?.Intent);
+        Assert.Equal(Parley.Nlu.Intents.OutOfScope.Label, prediction.Best?.Intent);
+        Assert.Null(readAs);
+        Assert.False(trace.ReadOneSentence);
+    }
+
+    [Fact]
+    public async Task ClassifyReadingAsync_TypoGateLetsInAnotherIntentThanTheNearestExamples_IsOutOfScopeWithoutAModel()
+    {
+        var trace = new IntentGateTrace();
+
+        var (prediction, _) = await _classifier.ClassifyReadingAsync("Thanks for all your help earlier today. Do you know a good book about the Roman empire?", trace);
+
+        Assert.False(_classifier.IsTrained);
+        Assert.Equal("thanks", trace.TypoGate?.Intent);
+        Assert.True(trace.TypoGate!.Confidence >= trace.TypoGateThreshold, "the typo gate let it in");
+        Assert.Equal("greeting", (await _classifier.GateAsync("Thanks for all your help earlier today. Do you know a good book about the Roman empire?"))[0].Intent);
+        Assert.Equal(Parley.Nlu.Intents.OutOfScope.Label, prediction.Best?.Intent);
+    }
 }
