@@ -6,6 +6,7 @@ using Parley.Bots.Knowledge;
 using Parley.Bots.Packs;
 using Parley.Bots.Routing;
 using Parley.Bots.Tools;
+using Parley.Nlu.Features;
 using Parley.Retrieval.Knowledge;
 
 namespace Parley.Bots;
@@ -111,7 +112,7 @@ public sealed class Bot : IAsyncDisposable
         var toolbox = pack.Manifest.Tools.Count == 0 && pack.Manifest.McpServers.Count == 0 ? null
             : await BotToolbox.CreateAsync(pack, options.Tools ?? new BotToolServices(), knowledge, cancellationToken).ConfigureAwait(false);
         var model = llm is null ? null : options.ModelId ?? pack.Manifest.Model.Id;
-        var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback))
+        var builder = new ChatClientBuilder(llm ?? new FallbackChatClient(pack.Manifest.Fallback, WrittenLanguage(pack)))
             .ConfigureOptions(o => ApplyPackDefaults(o, pack.Manifest.Model, model));
         if (!pack.Manifest.Rules.IsEmpty)
         {
@@ -158,6 +159,17 @@ public sealed class Bot : IAsyncDisposable
     /// the bot's LLM model always, the pack's temperature unless the caller sets one, and the pack's output limit as a
     /// cap on the caller's.
     /// </summary>
+    /// <summary>
+    /// The pack's <c>language</c> when its examples are written in that language's script (Latin letters for English,
+    /// other scripts for Chinese), else null: a pack of Chinese examples left on the default <c>language: en</c> must not
+    /// tell Chinese users it understands only English.
+    /// </summary>
+    private static string? WrittenLanguage(BotPack pack)
+    {
+        var latin = FeatureSelection.LatinShare(pack.Intents.SelectMany(i => i.Examples)) >= FeatureSelection.MinLatinShare;
+        return latin == (pack.Manifest.Language == BotLanguages.English) ? pack.Manifest.Language : null;
+    }
+
     private static void ApplyPackDefaults(ChatOptions options, ModelSettings settings, string? model)
     {
         options.ModelId = model;

@@ -30,6 +30,8 @@ public sealed class BotMessages
             ["calendar_cancel"] = "cancel this event",
         },
         OtherToolVerb = "run {0}",
+        OnlyLanguage = "Sorry, I can only understand and answer questions in {0}.",
+        LanguageNames = new Dictionary<string, string>(StringComparer.Ordinal) { [BotLanguages.English] = "English", [BotLanguages.Chinese] = "Chinese" },
     };
 
     /// <summary>Chinese (simplified).</summary>
@@ -54,6 +56,8 @@ public sealed class BotMessages
             ["calendar_cancel"] = "取消这个日程",
         },
         OtherToolVerb = "执行 {0}",
+        OnlyLanguage = "抱歉，我只能理解和回答{0}的问题。",
+        LanguageNames = new Dictionary<string, string>(StringComparer.Ordinal) { [BotLanguages.English] = "英文", [BotLanguages.Chinese] = "中文" },
     };
 
     /// <summary>The introduction of a quoted passage; <c>{0}</c> is the document's title.</summary>
@@ -97,6 +101,15 @@ public sealed class BotMessages
 
     /// <summary>What any other tool does; <c>{0}</c> is its name.</summary>
     public required string OtherToolVerb { get; init; }
+
+    /// <summary>
+    /// The line before the fallback when a message is written in another language than the pack's (<see cref="BotLanguages.Detect"/>),
+    /// in the message's language; <c>{0}</c> is the pack's language (<see cref="LanguageNames"/>).
+    /// </summary>
+    public required string OnlyLanguage { get; init; }
+
+    /// <summary>The name of each <see cref="BotLanguages">language</see> in this one.</summary>
+    public required IReadOnlyDictionary<string, string> LanguageNames { get; init; }
 
     /// <summary>The messages of a language.</summary>
     /// <param name="language">One of <see cref="BotLanguages.All"/>.</param>
