@@ -162,6 +162,39 @@ public sealed class NluCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Calibrate_PerIntentThresholds_ChoosesThemAndFalseRemovesThem()
+    {
+        var model = Path.Combine(_cli.Directory, "model");
+        Assert.Equal(0, (await _cli.RunAsync(["nlu", "train", "--data", TrainData(), "--out", model, "--json", "--seed", "7"])).ExitCode);
+        // 12 items of weather and of music (enough for their own thresholds: 10), 2 of the others, 6 out of scope.
+        var val = WriteCsv("val.csv", [
+            .. Intents.Where(i => i.Intent is "weather" or "music").SelectMany(i => i.Texts.Select(t => (i.Intent, t))),
+            ("alarm", "wake me at seven"), ("alarm", "alarm for half past six"), ("timer", "set a timer for 3 minutes"), ("timer", "ten minute countdown"),
+            ("oos", "what is the capital of peru"), ("oos", "how do I bake bread"), ("oos", "tell me a joke"), ("oos", "who won the match"),
+            ("oos", "book a table for two"), ("oos", "what's my bank balance"),
+        ]);
+
+        var own = await _cli.RunAsync(["nlu", "calibrate", "--model", model, "--data", val, "--per-intent-thresholds", "--json"]);
+        var text = await _cli.RunAsync(["nlu", "calibrate", "--model", model, "--data", val]);
+        var removed = await _cli.RunAsync(["nlu", "calibrate", "--model", model, "--data", val, "--per-intent-thresholds", "false", "--json"]);
+        var withBudget = await _cli.RunAsync(["nlu", "calibrate", "--model", model, "--data", val, "--per-intent-thresholds", "--max-rejection", "0.1"]);
+        var trainWithBudget = await _cli.RunAsync(["nlu", "train", "--data", TrainData(), "--out", Path.Combine(_cli.Directory, "m2"), "--per-intent-thresholds", "--max-rejection", "0.1"]);
+
+        Assert.True(own.ExitCode == 0, own.Error);
+        Assert.Equal(2, JsonDocument.Parse(own.Output).RootElement.GetProperty("intent_thresholds").GetInt32());
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Contains("Per-intent thresholds: 2 (before: 2)", text.Output);
+        Assert.True(removed.ExitCode == 0, removed.Error);
+        var after = JsonDocument.Parse(removed.Output).RootElement;
+        Assert.Equal(0, after.GetProperty("intent_thresholds").GetInt32());
+        Assert.Equal(2, after.GetProperty("previous_intent_thresholds").GetInt32());
+        Assert.Equal(2, withBudget.ExitCode);
+        Assert.Contains("--per-intent-thresholds cannot go with --max-rejection", withBudget.Error);
+        Assert.Equal(2, trainWithBudget.ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(_cli.Directory, "m2")));
+    }
+
+    [Fact]
     public async Task Predict_MissingModel_SaysHowToTrainOne()
     {
         var result = await _cli.RunAsync(["nlu", "predict", "--model", Path.Combine(_cli.Directory, "none"), "hello"]);

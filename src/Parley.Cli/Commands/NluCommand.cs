@@ -64,6 +64,7 @@ internal static class NluCommand
         var l2 = new Option<double>("--l2") { Description = "The L2 penalty.", DefaultValueFactory = _ => defaults.L2 };
         var patience = new Option<int>("--patience") { Description = "Epochs without a better validation accuracy before stopping.", DefaultValueFactory = _ => defaults.Patience };
         var maxRejection = MaxRejectionOption();
+        var perIntent = PerIntentThresholdsOption();
         var classWeights = new Option<string>("--class-weights") { Description = "none or balanced.", DefaultValueFactory = _ => "none" };
         classWeights.AcceptOnlyFromAmong("none", "balanced");
         var conflicts = new Option<string>("--conflicts") { Description = "The same text with different labels: error (refuse the data) or warn.", DefaultValueFactory = _ => "error" };
@@ -75,7 +76,7 @@ internal static class NluCommand
         var command = new Command("train", "Train an intent model on labelled utterances and record the run.");
         dataset.AddTo(command);
         encoderTraining.AddTo(command);
-        foreach (var option in new Option[] { validation, method, augment, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, maxRejection, classWeights, conflicts, database, json, yes })
+        foreach (var option in new Option[] { validation, method, augment, features, output, optimizer, seed, epochs, learningRate, batchSize, l2, patience, maxRejection, perIntent, classWeights, conflicts, database, json, yes })
         {
             command.Options.Add(option);
         }
@@ -109,6 +110,7 @@ internal static class NluCommand
                 L2 = result.GetValue(l2),
                 Patience = result.GetValue(patience),
                 MaxInScopeRejection = result.GetValue(maxRejection),
+                PerIntentThresholds = PerIntentThresholds(result, perIntent, maxRejection) ?? false,
                 ClassWeighting = result.GetValue(classWeights) == "balanced" ? ClassWeighting.Balanced : ClassWeighting.None,
             };
             try
@@ -192,6 +194,7 @@ internal static class NluCommand
                     ["in_scope_accuracy"] = double.IsFinite(calibration.InScopeAccuracy) ? calibration.InScopeAccuracy : null,
                     ["oos_recall"] = calibration.OosRecall,
                     ["rejection_rate"] = calibration.RejectionRate,
+                    ["intent_thresholds"] = calibration.IntentThresholds.Count,
                 },
                 ["seconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
             };
@@ -212,7 +215,7 @@ internal static class NluCommand
                 await context.Out.WriteLineAsync(calibration.Mode == OosMode.None
                     ? "Out-of-scope: no threshold (no validation items to calibrate on)."
                     : string.Create(CultureInfo.InvariantCulture,
-                        $"Out-of-scope: {calibration.Mode}, threshold {calibration.Threshold:0.000} ({calibration.Criterion}); validation in-scope accuracy {calibration.InScopeAccuracy:0.0000}{(calibration.OosRecall is { } recall ? $", oos recall {recall:0.0000}" : "")}, rejection rate {calibration.RejectionRate:0.0000}.")).ConfigureAwait(false);
+                        $"Out-of-scope: {calibration.Mode}, threshold {calibration.Threshold:0.000} ({calibration.Criterion}); validation in-scope accuracy {calibration.InScopeAccuracy:0.0000}{(calibration.OosRecall is { } recall ? $", oos recall {recall:0.0000}" : "")}, rejection rate {calibration.RejectionRate:0.0000}{(calibration.IntentThresholds.Count > 0 ? $"; {calibration.IntentThresholds.Count} intents with their own threshold" : "")}.")).ConfigureAwait(false);
                 if (fineTuned is { Training: var tuning })
                 {
                     await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -318,17 +321,37 @@ internal static class NluCommand
         return option;
     }
 
+    private static Option<bool?> PerIntentThresholdsOption() => new("--per-intent-thresholds")
+    {
+        Description = $"Also choose one out-of-scope threshold per intent, for intents predicted on at least {new TrainerOptions().MinItemsPerIntentThreshold} validation items (the others keep the global one); "
+            + "--per-intent-thresholds false removes them on calibrate. Not with --max-rejection, whose budget is one threshold for all intents.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    /// <summary>The <c>--per-intent-thresholds</c> value (null when not given); a usage error with <c>--max-rejection</c>.</summary>
+    private static bool? PerIntentThresholds(ParseResult result, Option<bool?> perIntent, Option<double?> maxRejection)
+    {
+        var value = result.GetValue(perIntent);
+        if (value == true && result.GetValue(maxRejection) is not null)
+        {
+            throw new CliException("--per-intent-thresholds cannot go with --max-rejection: a rejection budget sets one threshold for all intents", exitCode: ExitCodes.Usage);
+        }
+
+        return value;
+    }
+
     private static Command Calibrate(CliContext context)
     {
         var dataset = new DatasetArguments(recursive: false);
         var modelOption = new Option<string>("--model") { Description = "The model folder.", Required = true };
         var split = new Option<string>("--split") { Description = "Which split of the data to calibrate on (CLINC150: val = val + oos_val); data with one split is used whole. Never the test split you report on.", DefaultValueFactory = _ => DatasetSplitNames.Validation };
         var maxRejection = MaxRejectionOption();
+        var perIntent = PerIntentThresholdsOption();
         var output = new Option<string?>("--out") { Description = "Write the recalibrated model here (default: replace the model folder, atomically)." }.RefusingFiles(context);
         var json = new Option<bool>("--json") { Description = "Print the new calibration as one JSON object." };
         var command = new Command("calibrate", "Choose a model's out-of-scope threshold again on labelled validation data, without training: balanced, or within an in-scope rejection budget (--max-rejection).");
         dataset.AddTo(command);
-        foreach (var option in new Option[] { modelOption, split, maxRejection, output, json })
+        foreach (var option in new Option[] { modelOption, split, maxRejection, perIntent, output, json })
         {
             command.Options.Add(option);
         }
@@ -339,10 +362,11 @@ internal static class NluCommand
             var model = await LoadAsync(context, folder, cancellationToken).ConfigureAwait(false);
             var (data, name, items) = await ReadSplitAsync(context, dataset, result, result.GetValue(split)!, model, cancellationToken, warnUnknownLabels: false).ConfigureAwait(false);
             var budget = result.GetValue(maxRejection);
+            var perIntentThresholds = PerIntentThresholds(result, perIntent, maxRejection);
             IntentModel calibrated;
             try
             {
-                calibrated = await model.CalibrateAsync([.. items.Select(i => i.ToExample())], budget, cancellationToken: cancellationToken).ConfigureAwait(false);
+                calibrated = await model.CalibrateAsync([.. items.Select(i => i.ToExample())], budget, perIntentThresholds, cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException e)
             {
