@@ -70,6 +70,36 @@ public sealed class AdvisoryCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AskExplain_TypoGateLetItInForAnotherIntentThanTheModelNamed_FallsBackAndSaysWhy()
+    {
+        // The n-gram gate matches a gift_cards example; the trained model names order_status, which would ask for an
+        // order number about a shop that has no physical stores.
+        const string Message = "Do you have a physical store where I can pick up my order?";
+        var json = await _cli.RunAsync(["ask", "--json", "--explain", Message]);
+        var lines = await _cli.RunAsync(["ask", "--explain", Message]);
+
+        json.AssertSucceeded();
+        var explanation = json.Json().GetProperty("explanation");
+        Assert.NotEqual("tool", explanation.GetProperty("route").GetString());
+        var gate = explanation.GetProperty("typo_gate");
+        Assert.True(gate.GetProperty("passed").GetBoolean());
+        var named = explanation.GetProperty("typo_gate_overruled_by").GetString();
+        Assert.NotEqual(gate.GetProperty("intent").GetString(), named);
+        Assert.Contains($", but {named} was named: it lets a message in for {gate.GetProperty("intent").GetString()} only", lines.Output);
+    }
+
+    [Fact]
+    public async Task AskExplain_ChineseHomophoneTypo_ReadsItCorrectedAndSaysHow()
+    {
+        // 运废 for 运费 (both "yun fei"): the pinyin input method's typo; the gate rejects it as written.
+        var result = await _cli.RunAsync(["ask", "--bot", Path.Combine(TestPaths.Root, "samples", "bots", "shop-zh"), "--explain", "运废怎么收"]);
+
+        result.AssertSucceeded();
+        Assert.Contains("read as: \"运费怎么收\" (characters of the same sound corrected to the examples' characters)", result.Output);
+        Assert.Contains("intent: shipping_times", result.Output);
+    }
+
+    [Fact]
     public async Task AskExplain_Template_PrintsTheNearestExamplesOfTheIntent()
     {
         var result = await _cli.RunAsync(["ask", "--explain", "can I pay with PayPal?"]);

@@ -77,6 +77,7 @@ public static class BotExplainer
             TypoGate = !trace.ReadOneSentence && trace.TypoGate is { } typo
                 ? new IntentCandidate(typo.Intent, Math.Round(typo.Confidence, 4), trace.TypoGateThreshold, typo.Confidence >= trace.TypoGateThreshold)
                 : null,
+            TypoGateOverruledBy = trace.ReadOneSentence ? null : trace.TypoGateOverruledBy,
             KnowledgeTookOver = trace.KnowledgeTookOver is { } hit
                 ? new KnowledgeTakeover(trace.TakenFrom!, hit.Passage.Id, Math.Round(hit.Score, 4), IntentGate.KnowledgeOverride)
                 : null,

@@ -37,6 +37,12 @@ public sealed record TurnExplanation(
     /// </summary>
     public IntentCandidate? TypoGate { get; init; }
 
+    /// <summary>
+    /// The intent named for a message only the typo gate let in, when it was another than the typo gate's, which made the
+    /// message out of scope (the typo gate vouches for its own intent only); else null.
+    /// </summary>
+    public string? TypoGateOverruledBy { get; init; }
+
     /// <summary>The passage that took the message from the intent the typo gate let in, when one did; else null.</summary>
     public KnowledgeTakeover? KnowledgeTookOver { get; init; }
 

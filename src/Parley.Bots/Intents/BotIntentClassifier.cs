@@ -78,9 +78,17 @@ public sealed class BotIntentClassifier : IIntentClassifier
     public SpellingVocabulary? Vocabulary { get; init; }
 
     /// <summary>
+    /// The character pairs of the intent examples, to correct a Chinese message's homophone typos (运废 for 运费) when
+    /// the gate rejects it as written: the corrected message then goes through the gate and the model instead (null:
+    /// no correction). Packs on character n-grams have it.
+    /// </summary>
+    public ChineseHomophones? Homophones { get; init; }
+
+    /// <summary>
     /// The words the bot knows (its examples' and its knowledge's), to tell a misspelt message from one the character
-    /// n-gram gate let through for its shared words alone (see <see cref="Knowledge"/>). Null: every message is taken
-    /// as possibly misspelt.
+    /// n-gram gate let through for its shared words alone (see <see cref="Knowledge"/>), and to leave a word the
+    /// knowledge uses as written when <see cref="Vocabulary"/> corrects a message. Null: every message is taken as
+    /// possibly misspelt.
     /// </summary>
     public Lazy<SpellingVocabulary>? KnownWords { get; init; }
 
@@ -177,7 +185,12 @@ public sealed class BotIntentClassifier : IIntentClassifier
         var own = pack.Intents.Where(i => i.Threshold is not null).ToDictionary(i => i.Name, i => i.Threshold!.Value, StringComparer.Ordinal);
         if (!embedded || spellingThreshold is <= 0)
         {
-            return new BotIntentClassifier(nearest, trained, threshold) { Features = features, IntentThresholds = own };
+            return new BotIntentClassifier(nearest, trained, threshold)
+            {
+                Features = features,
+                IntentThresholds = own,
+                Homophones = embedded ? null : ChineseHomophones.Create(examples.Select(e => e.Text)),
+            };
         }
 
         var spelling = await NearestExampleIntentClassifier.CreateAsync(
@@ -261,7 +274,7 @@ public sealed class BotIntentClassifier : IIntentClassifier
     private async Task<(IntentPrediction Prediction, string? ReadAs)> ClassifyCorrectingAsync(string text, IntentGateTrace? trace, CancellationToken cancellationToken)
     {
         var prediction = await ClassifyAsync(text, spellingGate: true, trace, cancellationToken).ConfigureAwait(false);
-        if (prediction.Best?.Intent != OutOfScope.Label || Vocabulary?.Correct(text) is not { } corrected)
+        if (prediction.Best?.Intent != OutOfScope.Label || (Vocabulary?.Correct(text, KnownWords?.Value) ?? Homophones?.Correct(text)) is not { } corrected)
         {
             return (prediction, null);
         }
@@ -335,11 +348,18 @@ public sealed class BotIntentClassifier : IIntentClassifier
             }
         }
 
-        if (_trained is null && !ownPasses && closest.Confidence < _threshold && spelling is not null && spelling.Intent != closest.Intent)
+        if (!ownPasses && closest.Confidence < _threshold && spelling is not null
+            && prediction.Best is { } named && named.Intent != OutOfScope.Label && spelling.Intent != named.Intent)
         {
-            // Without a model the nearest example names the intent, and the typo gate vouches for its own intent only:
-            // "Thanks for all your help earlier today. Do you know a good book about the Roman empire?" passed it as
-            // thanks (0.45) and was then named greeting by an example 0.28 similar.
+            // The typo gate vouches for its own intent only, whoever names the intent (the model, or without one the
+            // nearest example): "Thanks for all your help earlier today. Do you know a good book about the Roman
+            // empire?" passed it as thanks (0.45) and was then named greeting by an example 0.28 similar; "Good
+            // evening. What time does the sun set today?" passed it as greeting and the model named opening_hours.
+            if (trace is not null)
+            {
+                trace.TypoGateOverruledBy = named.Intent;
+            }
+
             return OutOfScopeFor(closest.Confidence, nearest);
         }
 

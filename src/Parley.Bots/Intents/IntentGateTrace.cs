@@ -19,6 +19,13 @@ public sealed class IntentGateTrace
     public double TypoGateThreshold { get; internal set; }
 
     /// <summary>
+    /// The intent the trained model (or without one, the nearest example) named for a message only <see cref="TypoGate"/>
+    /// let in, when it was another than the typo gate's: the typo gate vouches for its own intent only, so the message
+    /// was out of scope. Null otherwise.
+    /// </summary>
+    public string? TypoGateOverruledBy { get; internal set; }
+
+    /// <summary>
     /// The passage that took the message from the intent the typo gate alone let in (no misspelt word, and a passage of
     /// another document than the intent's <c>source</c> scored at least <see cref="IntentGate.KnowledgeOverride"/>);
     /// null when the knowledge did not take it.

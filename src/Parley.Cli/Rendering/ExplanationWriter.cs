@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parley.Bots.Explanations;
+using Parley.Bots.Packs;
 using Parley.Bots.Replies;
 
 namespace Parley.Cli.Rendering;
@@ -22,7 +23,9 @@ internal static class ExplanationWriter
         {
             yield return e.ReadOneSentence
                 ? $"  read as: \"{e.ReadAs}\" (the one sentence of the message that matched an intent)"
-                : $"  read as: \"{e.ReadAs}\" (misspelt words corrected to the examples' words)";
+                : BotLanguages.Detect(e.ReadAs) == BotLanguages.Chinese
+                    ? $"  read as: \"{e.ReadAs}\" (characters of the same sound corrected to the examples' characters)"
+                    : $"  read as: \"{e.ReadAs}\" (misspelt words corrected to the examples' words)";
         }
 
         yield return e.Intent is null
@@ -36,7 +39,8 @@ internal static class ExplanationWriter
 
         if (e.TypoGate is { } typo)
         {
-            yield return $"  typo-tolerant gate (character n-grams): {typo.Intent} {N(typo.Similarity)} {(typo.Passed ? "≥" : "<")} {N(typo.Threshold)}";
+            yield return $"  typo-tolerant gate (character n-grams): {typo.Intent} {N(typo.Similarity)} {(typo.Passed ? "≥" : "<")} {N(typo.Threshold)}"
+                + (e.TypoGateOverruledBy is { } named ? $", but {named} was named: it lets a message in for {typo.Intent} only" : "");
         }
 
         if (e.ModelRejected is { } rejected)

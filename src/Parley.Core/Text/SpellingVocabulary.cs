@@ -47,14 +47,19 @@ public sealed partial class SpellingVocabulary
     /// Words the texts use, words under four letters and words with no close word stay as written.
     /// </summary>
     /// <param name="query">The user's text.</param>
-    public string? Correct(string query)
+    /// <param name="known">
+    /// More words to leave as written although these texts do not use them (a bot's knowledge, whose words are real
+    /// words: "eight" is not a misspelling of an example's "right"); null for none.
+    /// </param>
+    public string? Correct(string query, SpellingVocabulary? known = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         var changed = false;
         var corrected = WordRegex().Replace(query, match =>
         {
             var word = match.Value.ToLowerInvariant();
-            if (word.Length < 4 || _counts.ContainsKey(word) || Nearest(word, MaxEdits(word.Length)) is not { } replacement)
+            if (word.Length < 4 || _counts.ContainsKey(word) || known?._counts.ContainsKey(word) == true
+                || Nearest(word, MaxEdits(word.Length)) is not { } replacement)
             {
                 return match.Value;
             }

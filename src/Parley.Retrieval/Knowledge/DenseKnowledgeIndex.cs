@@ -157,7 +157,7 @@ public sealed class DenseKnowledgeIndex : IKnowledgeSearch
         IReadOnlyList<string> texts = _query.SplitSentences ? [.. QueryPlan.Create(message).Select(p => p.Text)] : [message.Trim()];
         if (_query.CorrectTypos && _passages.Length > 0)
         {
-            texts = [.. texts, .. texts.Select(_vocabulary.Value.Correct).OfType<string>()];
+            texts = [.. texts, .. texts.Select(t => _vocabulary.Value.Correct(t)).OfType<string>()];
         }
 
         var all = await ScoreAllAsync(texts, cancellationToken).ConfigureAwait(false);

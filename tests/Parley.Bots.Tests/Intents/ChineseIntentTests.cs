@@ -63,6 +63,69 @@ public sealed class ChineseIntentTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("checks.jsonl", "oos.jsonl")]
+    [InlineData("checks-test.jsonl", "oos-test.jsonl")]
+    public async Task CreateAsync_ChinesePackWithHomophoneTypos_CorrectsThemToTheExamplesCharacters(string checksFile, string oosFile)
+    {
+        var folder = Directory.CreateTempSubdirectory("parley-zh-").FullName;
+        try
+        {
+            var classifier = await BotIntentClassifier.CreateAsync(Pack(), new NoEmbeddings(), folder);
+            Assert.NotNull(classifier.Homophones);
+            // One homophone typo per check, as a pinyin input method makes them: a character replaced by another of the
+            // same toneless syllable (seeded). Out-of-scope questions as written and with a typo must stay out.
+            var random = new Random(2026);
+            var typos = Read(checksFile).Select(c => (Text: HomophoneTypo(c.Text, random), c.Intent)).Where(c => c.Text is not null).ToArray();
+            int right = 0, rightAsWritten = 0;
+            foreach (var (text, intent) in typos)
+            {
+                var (prediction, readAs) = await classifier.ClassifyReadingAsync(text!);
+                right += prediction.Best!.Intent == intent ? 1 : 0;
+                rightAsWritten += prediction.Best!.Intent == intent && readAs is null ? 1 : 0;
+                output.WriteLine($"{(prediction.Best!.Intent == intent ? "ok " : "BAD")} {text} → {prediction.Best!.Intent}{(readAs is null ? "" : $" (read as {readAs})")}");
+            }
+
+            var oos = Read(oosFile).Select(o => o.Text).ToArray();
+            string[] oosAll = [.. oos, .. oos.Select(o => HomophoneTypo(o, random)).OfType<string>()];
+            var letIn = 0;
+            var letInCorrected = new List<string>();
+            foreach (var text in oosAll)
+            {
+                var (prediction, readAs) = await classifier.ClassifyReadingAsync(text);
+                if (prediction.Best!.Intent != OutOfScope.Label)
+                {
+                    letIn++;
+                    letInCorrected.AddRange(readAs is null ? [] : [readAs]);
+                    output.WriteLine($"IN  {text} → {prediction.Best!.Intent}{(readAs is null ? "" : $" (read as {readAs})")}");
+                }
+            }
+
+            output.WriteLine($"{checksFile}: homophone typos {right}/{typos.Length} routed right ({rightAsWritten} without correction); out of scope let in {letIn}/{oosAll.Length} ({letInCorrected.Count} of them corrected)");
+            Assert.True(right > rightAsWritten, $"{right} vs {rightAsWritten} of {typos.Length}: the correction should win some back");
+            // The correction lets an out-of-scope question in only by undoing the typo of one the gate lets in as written.
+            Assert.All(letInCorrected, corrected => Assert.Contains(corrected, oos));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary><paramref name="text"/> with one Han character replaced by another of the same syllable, or null when none has one.</summary>
+    private static string? HomophoneTypo(string text, Random random)
+    {
+        var positions = Enumerable.Range(0, text.Length).Where(i => Parley.Core.Text.ChineseHomophones.SameSyllable(text[i]).Length > 1).ToArray();
+        if (positions.Length == 0)
+        {
+            return null;
+        }
+
+        var at = positions[random.Next(positions.Length)];
+        var others = Parley.Core.Text.ChineseHomophones.SameSyllable(text[at]).Where(c => c != text[at]).ToArray();
+        return string.Concat(text.AsSpan(0, at), others[random.Next(others.Length)].ToString(), text.AsSpan(at + 1));
+    }
+
     private async Task<(int Routed, int Rejected, int Checks, int Oos)> ScoreAsync(IIntentClassifier classifier, string checksFile, string oosFile)
     {
         var checks = Read(checksFile);

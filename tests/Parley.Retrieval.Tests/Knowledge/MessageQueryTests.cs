@@ -82,6 +82,17 @@ public sealed class MessageQueryTests : IDisposable
     }
 
     [Fact]
+    public void Correct_WordsKnownElsewhere_StayAsWritten()
+    {
+        var examples = SpellingVocabulary.Create(["is it right", "where is my order"]);
+        var knowledge = SpellingVocabulary.Create(["Every order number has eight digits."]);
+
+        Assert.Equal("it's been right days, where is my order", examples.Correct("it's been eight days, where is my oder"));
+        Assert.Equal("it's been eight days, where is my order", examples.Correct("it's been eight days, where is my oder", knowledge));
+        Assert.Null(examples.Correct("it's been eight days", knowledge));
+    }
+
+    [Fact]
     public void Create_GreetingStoryQuestion_WholeMessageThenSentencesQuestionsMarked()
     {
         var plan = QueryPlan.Create("Hi, my kettle arrived yesterday and the lid is dented. It was a present for my mum. Can you replace it or refund me?");
