@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Parley.Core.Text;
 
 namespace Parley.Bots.Packs;
 
@@ -43,7 +44,7 @@ public static class BotLanguages
                 return null;
             }
 
-            han += Rune.GetUnicodeCategory(rune) == UnicodeCategory.OtherLetter && IsHan(rune.Value) ? 1 : 0;
+            han += Rune.GetUnicodeCategory(rune) == UnicodeCategory.OtherLetter && HanScript.IsHan(rune.Value) ? 1 : 0;
             latin += rune.Value < 0x0250 || (rune.Value >= 0x1E00 && rune.Value < 0x1F00) ? 1 : 0;
         }
 
@@ -59,7 +60,4 @@ public static class BotLanguages
 
         return latin * 2 >= letters && text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length >= 2 ? English : null;
     }
-
-    // CJK Unified Ideographs with Extension A and the compatibility block.
-    private static bool IsHan(int c) => c is (>= 0x4E00 and <= 0x9FFF) or (>= 0x3400 and <= 0x4DBF) or (>= 0xF900 and <= 0xFAFF);
 }

@@ -40,13 +40,13 @@ public sealed class ChineseHomophones
         {
             for (var i = 0; i < text.Length; i++)
             {
-                if (!IsHan(text[i]))
+                if (!HanScript.IsHan(text[i]))
                 {
                     continue;
                 }
 
                 counts[text[i]] = counts.GetValueOrDefault(text[i]) + 1;
-                if (i + 1 < text.Length && IsHan(text[i + 1]))
+                if (i + 1 < text.Length && HanScript.IsHan(text[i + 1]))
                 {
                     pairs.Add((text[i], text[i + 1]));
                 }
@@ -82,9 +82,9 @@ public sealed class ChineseHomophones
         var changed = false;
         for (var i = 0; i < text.Length; i++)
         {
-            var left = i > 0 && IsHan(text[i - 1]) ? text[i - 1] : (char?)null;
-            var right = i + 1 < text.Length && IsHan(text[i + 1]) ? text[i + 1] : (char?)null;
-            if (!IsHan(text[i]) || (left is null && right is null) || Known(left, text[i], right) > 0
+            var left = i > 0 && HanScript.IsHan(text[i - 1]) ? text[i - 1] : (char?)null;
+            var right = i + 1 < text.Length && HanScript.IsHan(text[i + 1]) ? text[i + 1] : (char?)null;
+            if (!HanScript.IsHan(text[i]) || (left is null && right is null) || Known(left, text[i], right) > 0
                 || Syllable(text[i]) is not { } syllable)
             {
                 continue;
@@ -114,8 +114,6 @@ public sealed class ChineseHomophones
 
     private int Known(char? left, char c, char? right) =>
         (left is { } l && _pairs.Contains((l, c)) ? 1 : 0) + (right is { } r && _pairs.Contains((c, r)) ? 1 : 0);
-
-    private static bool IsHan(char c) => c is >= '\u4E00' and <= '\u9FFF';
 
     private sealed record Readings(FrozenDictionary<char, string> SyllableOf, FrozenDictionary<string, string> CharactersOf)
     {

@@ -1,3 +1,5 @@
+using Parley.Core.Text;
+
 namespace Parley.Retrieval.Knowledge;
 
 /// <summary>Detects Chinese text by its share of CJK ideographs, to choose the analyser for lexical search.</summary>
@@ -27,6 +29,5 @@ internal static class TextScript
     }
 
     /// <summary>Whether <paramref name="c"/> is a CJK ideograph.</summary>
-    public static bool IsCjk(char c) =>
-        c is (>= '\u4E00' and <= '\u9FFF') or (>= '\u3400' and <= '\u4DBF') or (>= '\uF900' and <= '\uFAFF');
+    public static bool IsCjk(char c) => HanScript.IsHan(c);
 }
