@@ -100,6 +100,17 @@ public sealed class AdvisoryCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AskExplain_ChineseQuestionWithAWordTheShopNeverUses_FallsBackAndNamesTheWord()
+    {
+        // 你 and 什么 bring it within the gate of who_are_you's examples; no example or document says 电影.
+        var result = await _cli.RunAsync(["ask", "--bot", Path.Combine(TestPaths.Root, "samples", "bots", "shop-zh"), "--explain", "你喜欢什么电影"]);
+
+        result.AssertSucceeded();
+        Assert.Contains("route: fallback", result.Output);
+        Assert.Contains("words the bot's examples and knowledge never use: 电影 — out of scope, as the closest example is below 0.30", result.Output);
+    }
+
+    [Fact]
     public async Task AskExplain_Template_PrintsTheNearestExamplesOfTheIntent()
     {
         var result = await _cli.RunAsync(["ask", "--explain", "can I pay with PayPal?"]);

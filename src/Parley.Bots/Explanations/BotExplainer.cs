@@ -78,6 +78,8 @@ public static class BotExplainer
                 ? new IntentCandidate(typo.Intent, Math.Round(typo.Confidence, 4), trace.TypoGateThreshold, typo.Confidence >= trace.TypoGateThreshold)
                 : null,
             TypoGateOverruledBy = trace.ReadOneSentence ? null : trace.TypoGateOverruledBy,
+            UnknownWords = readAs is null ? trace.UnknownWords : null,
+            UnknownWordsBelow = readAs is null && trace.UnknownWords is not null ? IntentGate.CharNGramSure : null,
             KnowledgeTookOver = trace.KnowledgeTookOver is { } hit
                 ? new KnowledgeTakeover(trace.TakenFrom!, hit.Passage.Id, Math.Round(hit.Score, 4), IntentGate.KnowledgeOverride)
                 : null,

@@ -43,6 +43,15 @@ public sealed record TurnExplanation(
     /// </summary>
     public string? TypoGateOverruledBy { get; init; }
 
+    /// <summary>
+    /// The words of a Chinese message that the bot's examples and knowledge never use, when they made a message whose
+    /// closest example was below <see cref="UnknownWordsBelow"/> out of scope; else null.
+    /// </summary>
+    public IReadOnlyList<string>? UnknownWords { get; init; }
+
+    /// <summary>The similarity below which <see cref="UnknownWords"/> rule a message out (<c>IntentGate.CharNGramSure</c>), when they did.</summary>
+    public double? UnknownWordsBelow { get; init; }
+
     /// <summary>The passage that took the message from the intent the typo gate let in, when one did; else null.</summary>
     public KnowledgeTakeover? KnowledgeTookOver { get; init; }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Parley.Bots.Knowledge;
 using Parley.Bots.Packs;
 using Parley.Core.Text;
 using Parley.Nlu.Data;
@@ -102,6 +103,14 @@ public sealed class BotIntentClassifier : IIntentClassifier
     /// </summary>
     public IKnowledgeSearch? Knowledge { get; init; }
 
+    /// <summary>
+    /// For packs in Chinese, the bot's own text (its examples and its knowledge): a message that passed the gate with its
+    /// closest example less than <see cref="IntentGate.CharNGramSure"/> similar, and that has a word the text never uses
+    /// (<see cref="ChineseVocabulary.UnknownWords"/>), is out of scope — 今天天气怎么样 passed as shipping_times on 今天
+    /// alone. Null: no such check.
+    /// </summary>
+    public Lazy<ChineseVocabulary>? OwnWords { get; init; }
+
     /// <summary>The intents' <c>source</c> documents (for <see cref="Knowledge"/>).</summary>
     private IReadOnlyDictionary<string, string?> Sources { get; init; } = new Dictionary<string, string?>(StringComparer.Ordinal);
 
@@ -190,6 +199,9 @@ public sealed class BotIntentClassifier : IIntentClassifier
                 Features = features,
                 IntentThresholds = own,
                 Homophones = embedded ? null : ChineseHomophones.Create(examples.Select(e => e.Text)),
+                OwnWords = embedded || BotLanguages.Detect(string.Join('\n', examples.Select(e => e.Text))) != BotLanguages.Chinese
+                    ? null
+                    : new Lazy<ChineseVocabulary>(() => ChineseVocabulary.Create(examples.Select(e => e.Text).Concat(PassageTexts(knowledge)))),
             };
         }
 
@@ -201,19 +213,20 @@ public sealed class BotIntentClassifier : IIntentClassifier
             Features = features,
             IntentThresholds = own,
             Vocabulary = SpellingVocabulary.Create(examples.Select(e => e.Text)),
-            KnownWords = new Lazy<SpellingVocabulary>(() => SpellingVocabulary.Create(
-                examples.Select(e => e.Text).Concat(PassagesOf(knowledge).SelectMany(p => (string[])[p.Title, p.Heading, p.Text])))),
+            KnownWords = new Lazy<SpellingVocabulary>(() => SpellingVocabulary.Create(examples.Select(e => e.Text).Concat(PassageTexts(knowledge)))),
             Knowledge = knowledge,
             Sources = pack.Intents.ToDictionary(i => i.Name, i => i.Source, StringComparer.Ordinal),
         };
     }
 
-    private static IReadOnlyList<KnowledgePassage> PassagesOf(IKnowledgeSearch? knowledge) => knowledge switch
+    /// <summary>The titles, headings and texts of the knowledge's passages.</summary>
+    private static IEnumerable<string> PassageTexts(IKnowledgeSearch? knowledge) => (knowledge switch
     {
         DenseKnowledgeIndex dense => dense.Passages,
         HybridKnowledgeSearch hybrid => hybrid.Dense.Passages,
+        LexicalKnowledgeSearch lexical => lexical.Index.Passages,
         _ => [],
-    };
+    }).SelectMany(p => (string[])[p.Title, p.Heading, p.Text]);
 
     /// <inheritdoc />
     public async Task<IntentPrediction> ClassifyAsync(string text, CancellationToken cancellationToken = default) =>
@@ -309,6 +322,16 @@ public sealed class BotIntentClassifier : IIntentClassifier
         var ownPasses = IntentThresholds.Count > 0 && nearest.Top.Any(s => IntentThresholds.TryGetValue(s.Intent, out var t) && s.Confidence >= t);
         if (!passes && !ownPasses)
         {
+            return OutOfScopeFor(closest.Confidence, nearest);
+        }
+
+        if (OwnWords is not null && closest.Confidence < IntentGate.CharNGramSure && OwnWords.Value.UnknownWords(text) is { Count: > 0 } unknown)
+        {
+            if (trace is not null)
+            {
+                trace.UnknownWords = unknown;
+            }
+
             return OutOfScopeFor(closest.Confidence, nearest);
         }
 

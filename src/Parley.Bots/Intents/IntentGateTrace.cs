@@ -47,6 +47,12 @@ public sealed class IntentGateTrace
     /// </summary>
     public bool ReadOneSentence { get; internal set; }
 
+    /// <summary>
+    /// The words of a Chinese message that the bot's examples and knowledge never use, when they made a message the gate
+    /// let in only narrowly out of scope (<see cref="BotIntentClassifier.OwnWords"/>); null otherwise.
+    /// </summary>
+    public IReadOnlyList<string>? UnknownWords { get; internal set; }
+
     /// <summary>The probability <see cref="ModelRejected"/>'s intent had to reach in the model (its calibrated threshold), when known.</summary>
     public double? ModelThreshold { get; internal set; }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Cn.Smart;
 using Lucene.Net.Analysis.TokenAttributes;
@@ -23,9 +24,11 @@ namespace Parley.Bots.Knowledge;
 /// </remarks>
 public sealed class LexicalKnowledgeSearch : IKnowledgeSearch, IDisposable
 {
-    // Words of questions rather than of topics: pronouns, particles, question words and request verbs. Their IDF
-    // over the documents says little, and a question word no document contains would otherwise count as a missing topic.
-    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    /// <summary>
+    /// Words of questions rather than of topics: pronouns, particles, question words and request verbs. Their IDF over
+    /// the documents says little, and a question word no document contains would otherwise count as a missing topic.
+    /// </summary>
+    internal static readonly FrozenSet<string> StopWords = new[]
     {
         "我", "我们", "你", "你们", "您", "他", "她", "它", "他们", "咱", "自己", "的", "地", "得", "了", "着", "过", "吗", "呢",
         "吧", "啊", "呀", "嘛", "啦", "哦", "哈", "么", "嗯", "是", "有", "没有", "在", "要", "想", "能", "能够", "会", "可以",
@@ -33,7 +36,7 @@ public sealed class LexicalKnowledgeSearch : IKnowledgeSearch, IDisposable
         "怎么", "怎样", "怎么样", "怎么办", "如何", "什么", "啥", "哪", "哪里", "哪儿", "哪些", "哪个", "为什么", "为啥",
         "还", "都", "也", "就", "才", "又", "再", "和", "跟", "与", "或", "或者", "还是", "个", "些", "一", "上", "里", "到",
         "对", "从", "时", "时候", "多", "很", "太", "最", "好", "行", "不", "没", "别", "先", "一个", "已经", "现在",
-    };
+    }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly Bm25KnowledgeIndex _index;
     private readonly Analyzer _analyzer = new SmartChineseAnalyzer(LuceneVersion.LUCENE_48);

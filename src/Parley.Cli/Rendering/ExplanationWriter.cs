@@ -43,6 +43,12 @@ internal static class ExplanationWriter
                 + (e.TypoGateOverruledBy is { } named ? $", but {named} was named: it lets a message in for {typo.Intent} only" : "");
         }
 
+        if (e.UnknownWords is { } unknown)
+        {
+            yield return $"  words the bot's examples and knowledge never use: {string.Join("、", unknown)} — out of scope, as the closest "
+                + $"example is below {N(e.UnknownWordsBelow ?? 0)}";
+        }
+
         if (e.ModelRejected is { } rejected)
         {
             yield return $"  trained model: out of scope — {rejected.Intent} {N(rejected.Probability)}" + (rejected.Threshold is { } t

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Parley.Bots.Intents;
+using Parley.Bots.Knowledge;
 using Parley.Bots.Packs;
 using Parley.Nlu.Features;
 using Parley.Nlu.Intents;
+using Parley.Retrieval.Knowledge;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -105,6 +107,55 @@ public sealed class ChineseIntentTests(ITestOutputHelper output)
             Assert.True(right > rightAsWritten, $"{right} vs {rightAsWritten} of {typos.Length}: the correction should win some back");
             // The correction lets an out-of-scope question in only by undoing the typo of one the gate lets in as written.
             Assert.All(letInCorrected, corrected => Assert.Contains(corrected, oos));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ClassifyReadingAsync_ChineseMessageNarrowlyInWithAWordThePackNeverUses_IsOutOfScope()
+    {
+        var folder = Directory.CreateTempSubdirectory("parley-zh-").FullName;
+        try
+        {
+            var classifier = await BotIntentClassifier.CreateAsync(Pack(), new NoEmbeddings(), folder);
+            Assert.NotNull(classifier.OwnWords);
+
+            // The gate alone lets the train fare in on 到 and 多少钱 (a shipping example); no example says 北京.
+            const string train = "北京到上海的高铁票多少钱";
+            Assert.InRange((await classifier.GateAsync(train))[0].Confidence, classifier.Threshold, IntentGate.CharNGramSure - 0.001);
+            var trace = new IntentGateTrace();
+            Assert.Equal(OutOfScope.Label, (await classifier.ClassifyReadingAsync(train, trace)).Prediction.Best!.Intent);
+            Assert.Contains("北京", trace.UnknownWords!);
+
+            // A word the pack never uses does not matter when an example is close enough: 衣服 in a returns question.
+            const string clothes = "这件衣服我想退";
+            Assert.True((await classifier.GateAsync(clothes))[0].Confidence >= IntentGate.CharNGramSure);
+            Assert.Contains("衣服", classifier.OwnWords.Value.UnknownWords(clothes));
+            var kept = new IntentGateTrace();
+            Assert.Equal("returns", (await classifier.ClassifyReadingAsync(clothes, kept)).Prediction.Best!.Intent);
+            Assert.Null(kept.UnknownWords);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task CreateAsync_ChinesePackWithKnowledge_KnowsTheKnowledgesWords()
+    {
+        var folder = Directory.CreateTempSubdirectory("parley-zh-").FullName;
+        try
+        {
+            using var knowledge = new LexicalKnowledgeSearch(Bm25KnowledgeIndex.Create(
+                [new KnowledgePassage("weather.md#1", "weather.md", "天气", "下雨天", "下雨天我们照常发货，天气不影响配送。", 0, 20)]));
+            var classifier = await BotIntentClassifier.CreateAsync(Pack(), new NoEmbeddings(), folder, knowledge: knowledge);
+
+            Assert.DoesNotContain("天气", classifier.OwnWords!.Value.UnknownWords("今天天气怎么样"));
+            Assert.Contains("电影", classifier.OwnWords.Value.UnknownWords("今天电影怎么样"));
         }
         finally
         {
