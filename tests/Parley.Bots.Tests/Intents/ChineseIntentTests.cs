@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using Parley.Bots.Intents;
 using Parley.Bots.Knowledge;
 using Parley.Bots.Packs;
+using Parley.Core.Text;
 using Parley.Nlu.Features;
 using Parley.Nlu.Intents;
 using Parley.Retrieval.Knowledge;
@@ -166,14 +167,14 @@ public sealed class ChineseIntentTests(ITestOutputHelper output)
     /// <summary><paramref name="text"/> with one Han character replaced by another of the same syllable, or null when none has one.</summary>
     private static string? HomophoneTypo(string text, Random random)
     {
-        var positions = Enumerable.Range(0, text.Length).Where(i => Parley.Core.Text.ChineseHomophones.SameSyllable(text[i]).Length > 1).ToArray();
+        var positions = Enumerable.Range(0, text.Length).Where(i => ChineseHomophones.SameSyllable(text[i]).Length > 1).ToArray();
         if (positions.Length == 0)
         {
             return null;
         }
 
         var at = positions[random.Next(positions.Length)];
-        var others = Parley.Core.Text.ChineseHomophones.SameSyllable(text[at]).Where(c => c != text[at]).ToArray();
+        var others = ChineseHomophones.SameSyllable(text[at]).Where(c => c != text[at]).ToArray();
         return string.Concat(text.AsSpan(0, at), others[random.Next(others.Length)].ToString(), text.AsSpan(at + 1));
     }
 
