@@ -1,7 +1,3 @@
-using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.Cn.Smart;
-using Lucene.Net.Analysis.TokenAttributes;
-using Lucene.Net.Util;
 using Parley.Bots.Knowledge;
 using Parley.Core.Text;
 
@@ -20,8 +16,6 @@ namespace Parley.Bots.Intents;
 /// </remarks>
 public sealed class ChineseVocabulary
 {
-    private static readonly Analyzer Segmenter = new SmartChineseAnalyzer(LuceneVersion.LUCENE_48);
-
     private readonly string _text;
 
     private ChineseVocabulary(string text) => _text = text;
@@ -40,12 +34,8 @@ public sealed class ChineseVocabulary
     {
         ArgumentNullException.ThrowIfNull(message);
         var unknown = new List<string>();
-        using var stream = Segmenter.GetTokenStream("text", message);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken())
+        foreach (var word in ChineseSegmenter.Words(message))
         {
-            var word = term.ToString();
             if (word.Length >= 2 && word.All(c => HanScript.IsHan(c)) && !LexicalKnowledgeSearch.StopWords.Contains(word)
                 && !_text.Contains(word, StringComparison.Ordinal) && !unknown.Contains(word))
             {
@@ -53,7 +43,6 @@ public sealed class ChineseVocabulary
             }
         }
 
-        stream.End();
         return unknown;
     }
 }

@@ -1,8 +1,4 @@
 using System.Collections.Frozen;
-using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.Cn.Smart;
-using Lucene.Net.Analysis.TokenAttributes;
-using Lucene.Net.Util;
 using Parley.Retrieval.Knowledge;
 
 namespace Parley.Bots.Knowledge;
@@ -42,7 +38,6 @@ public sealed class LexicalKnowledgeSearch : IKnowledgeSearch, IDisposable
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly Bm25KnowledgeIndex _index;
-    private readonly Analyzer _analyzer = new SmartChineseAnalyzer(LuceneVersion.LUCENE_48);
     private readonly Dictionary<string, HashSet<string>> _terms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _documentFrequency = new(StringComparer.Ordinal);
 
@@ -95,7 +90,6 @@ public sealed class LexicalKnowledgeSearch : IKnowledgeSearch, IDisposable
     public void Dispose()
     {
         _index.Dispose();
-        _analyzer.Dispose();
     }
 
     // The IDF-weighted share of the question's words that the passage has; half of it when the passage has only one of
@@ -115,18 +109,5 @@ public sealed class LexicalKnowledgeSearch : IKnowledgeSearch, IDisposable
         return Math.Log(1 + (n - df + 0.5) / (df + 0.5));
     }
 
-    private HashSet<string> Analyze(string text)
-    {
-        var terms = new HashSet<string>(StringComparer.Ordinal);
-        using var stream = _analyzer.GetTokenStream("text", text);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken())
-        {
-            terms.Add(term.ToString());
-        }
-
-        stream.End();
-        return terms;
-    }
+    private static HashSet<string> Analyze(string text) => new(ChineseSegmenter.Words(text), StringComparer.Ordinal);
 }

@@ -47,10 +47,8 @@ public sealed class ChineseIntentTests(ITestOutputHelper output)
     [InlineData("checks-test.jsonl", "oos-test.jsonl", 0.85, 0.6)] // written afterwards; docs/BENCHMARKS.md has the numbers
     public async Task CreateAsync_ChinesePack_GatesAndClassifiesOnCharNGrams(string checksFile, string oosFile, double minRouted, double minRejected)
     {
-        var folder = Directory.CreateTempSubdirectory("parley-zh-").FullName;
-        try
+        await WithClassifierAsync(async classifier =>
         {
-            var classifier = await BotIntentClassifier.CreateAsync(Pack(), new NoEmbeddings(), folder);
 
             Assert.Equal(FeaturizerSettings.CharNGrams, classifier.Features!.Kind);
             Assert.True(classifier.IsTrained);
@@ -59,11 +57,7 @@ public sealed class ChineseIntentTests(ITestOutputHelper output)
             output.WriteLine($"{checksFile}: {routed}/{checks} routed right; out-of-scope: {rejected}/{oos} rejected");
             Assert.True(routed >= checks * minRouted, $"{routed}/{checks} routed right");
             Assert.True(rejected >= oos * minRejected, $"{rejected}/{oos} rejected");
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Theory]
@@ -71,10 +65,8 @@ public sealed class ChineseIntentTests(ITestOutputHelper output)
     [InlineData("checks-test.jsonl", "oos-test.jsonl")]
     public async Task CreateAsync_ChinesePackWithHomophoneTypos_CorrectsThemToTheExamplesCharacters(string checksFile, string oosFile)
     {
-        var folder = Directory.CreateTempSubdirectory("parley-zh-").FullName;
-        try
+        await WithClassifierAsync(async classifier =>
         {
-            var classifier = await BotIntentClassifier.CreateAsync(Pack(), new NoEmbeddings(), folder);
             Assert.NotNull(classifier.Homophones);
             // One homophone typo per check, as a pinyin input method makes them: a character replaced by another of the
             // same toneless syllable (seeded). Out-of-scope questions as written and with a typo must stay out.
@@ -108,20 +100,14 @@ public sealed class ChineseIntentTests(ITestOutputHelper output)
             Assert.True(right > rightAsWritten, $"{right} vs {rightAsWritten} of {typos.Length}: the correction should win some back");
             // The correction lets an out-of-scope question in only by undoing the typo of one the gate lets in as written.
             Assert.All(letInCorrected, corrected => Assert.Contains(corrected, oos));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task ClassifyReadingAsync_ChineseMessageNarrowlyInWithAWordThePackNeverUses_IsOutOfScope()
     {
-        var folder = Directory.CreateTempSubdirectory("parley-zh-").FullName;
-        try
+        await WithClassifierAsync(async classifier =>
         {
-            var classifier = await BotIntentClassifier.CreateAsync(Pack(), new NoEmbeddings(), folder);
             Assert.NotNull(classifier.OwnWords);
 
             // The gate alone lets the train fare in on 到 and 多少钱 (a shipping example); no example says 北京.
@@ -138,25 +124,30 @@ public sealed class ChineseIntentTests(ITestOutputHelper output)
             var kept = new IntentGateTrace();
             Assert.Equal("returns", (await classifier.ClassifyReadingAsync(clothes, kept)).Prediction.Best!.Intent);
             Assert.Null(kept.UnknownWords);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task CreateAsync_ChinesePackWithKnowledge_KnowsTheKnowledgesWords()
     {
+        using var knowledge = new LexicalKnowledgeSearch(Bm25KnowledgeIndex.Create(
+            [new KnowledgePassage("weather.md#1", "weather.md", "天气", "下雨天", "下雨天我们照常发货，天气不影响配送。", 0, 20)]));
+
+        await WithClassifierAsync(classifier =>
+        {
+            Assert.DoesNotContain("天气", classifier.OwnWords!.Value.UnknownWords("今天天气怎么样"));
+            Assert.Contains("电影", classifier.OwnWords.Value.UnknownWords("今天电影怎么样"));
+            return Task.CompletedTask;
+        }, knowledge);
+    }
+
+    /// <summary>Runs <paramref name="test"/> on the pack's classifier with its model trained in a temporary folder.</summary>
+    private static async Task WithClassifierAsync(Func<BotIntentClassifier, Task> test, IKnowledgeSearch? knowledge = null)
+    {
         var folder = Directory.CreateTempSubdirectory("parley-zh-").FullName;
         try
         {
-            using var knowledge = new LexicalKnowledgeSearch(Bm25KnowledgeIndex.Create(
-                [new KnowledgePassage("weather.md#1", "weather.md", "天气", "下雨天", "下雨天我们照常发货，天气不影响配送。", 0, 20)]));
-            var classifier = await BotIntentClassifier.CreateAsync(Pack(), new NoEmbeddings(), folder, knowledge: knowledge);
-
-            Assert.DoesNotContain("天气", classifier.OwnWords!.Value.UnknownWords("今天天气怎么样"));
-            Assert.Contains("电影", classifier.OwnWords.Value.UnknownWords("今天电影怎么样"));
+            await test(await BotIntentClassifier.CreateAsync(Pack(), new NoEmbeddings(), folder, knowledge: knowledge));
         }
         finally
         {
