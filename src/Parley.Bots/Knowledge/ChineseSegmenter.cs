@@ -1,7 +1,7 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Cn.Smart;
-using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Util;
+using Parley.Retrieval.Knowledge;
 
 namespace Parley.Bots.Knowledge;
 
@@ -12,18 +12,5 @@ internal static class ChineseSegmenter
 
     /// <summary>The words of <paramref name="text"/> in their order: lower-cased, punctuation left out.</summary>
     /// <param name="text">The text.</param>
-    public static List<string> Words(string text)
-    {
-        var words = new List<string>();
-        using var stream = Analyzer.GetTokenStream("text", text);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken())
-        {
-            words.Add(term.ToString());
-        }
-
-        stream.End();
-        return words;
-    }
+    public static List<string> Words(string text) => Analyzer.Terms(text);
 }

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Util;
 
 namespace Parley.Retrieval.Knowledge;
@@ -88,20 +87,7 @@ public static partial class PassageQuote
         }
     }
 
-    private static HashSet<string> Terms(string text)
-    {
-        var terms = new HashSet<string>(StringComparer.Ordinal);
-        using var stream = English.Value.GetTokenStream("en", text);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken())
-        {
-            terms.Add(term.ToString());
-        }
-
-        stream.End();
-        return terms;
-    }
+    private static HashSet<string> Terms(string text) => new(English.Value.Terms(text), StringComparer.Ordinal);
 
     [GeneratedRegex(@"(?<=[.!?。！？])\s+|(?<=[。！？])|\n\s*")]
     private static partial Regex SentenceEnd();
