@@ -76,19 +76,11 @@ internal sealed class EncoderTrainingArguments
         }
     }
 
-    /// <summary>Fine-tunes the encoder and trains the head on it; the caller saves <see cref="FineTunedIntentModel.Model"/> and then calls <see cref="FinishAsync"/>.</summary>
-    public async Task<FineTunedIntentModel> TrainAsync(
-        CliContext context,
-        ParseResult result,
-        string method,
-        FeaturizerSettings features,
-        string modelFolder,
-        IReadOnlyList<LabeledExample> training,
-        IReadOnlyList<LabeledExample>? validation,
-        TrainerOptions headOptions,
-        TrainingProgressWriter headProgress,
-        bool quiet,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The fine-tuning options the command line asks for, checked before any work is done (a bad one is a usage error
+    /// naming its option, not a failure after the augmentation check or the large-data prompt).
+    /// </summary>
+    public EncoderTrainerOptions Options(CliContext context, ParseResult result, string method, FeaturizerSettings features, string modelFolder, int seed)
     {
         if (features.Kind is not (FeaturizerSettings.Embeddings or FeaturizerSettings.Combined))
         {
@@ -106,7 +98,7 @@ internal sealed class EncoderTrainingArguments
             LoraRank = result.GetValue(LoraRank),
             LoraAlpha = result.GetValue(LoraAlpha),
             LoraTargets = result.GetValue(LoraTargets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Seed = headOptions.Seed,
+            Seed = seed,
             CheckpointDirectory = CheckpointFolder(context, result, modelFolder),
             Resume = result.GetValue(Resume),
         };
@@ -125,6 +117,22 @@ internal sealed class EncoderTrainingArguments
             throw new CliException(OptionError(e), e, ExitCodes.Usage);
         }
 
+        return options;
+    }
+
+    /// <summary>Fine-tunes the encoder with <paramref name="options"/> (from <see cref="Options"/>) and trains the head on it; the caller saves <see cref="FineTunedIntentModel.Model"/> and then calls <see cref="FinishAsync"/>.</summary>
+    public async Task<FineTunedIntentModel> TrainAsync(
+        CliContext context,
+        EncoderTrainerOptions options,
+        string method,
+        FeaturizerSettings features,
+        IReadOnlyList<LabeledExample> training,
+        IReadOnlyList<LabeledExample>? validation,
+        TrainerOptions headOptions,
+        TrainingProgressWriter headProgress,
+        bool quiet,
+        CancellationToken cancellationToken)
+    {
         if (!quiet)
         {
             await context.Error.WriteLineAsync($"Fine-tuning the encoder ({method}); checkpoints in {options.CheckpointDirectory}{(options.Resume ? " (resuming)" : "")}.").ConfigureAwait(false);

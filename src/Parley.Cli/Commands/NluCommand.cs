@@ -138,6 +138,9 @@ internal static class NluCommand
                 await context.Error.WriteLineAsync(methodReason).ConfigureAwait(false);
             }
 
+            var encoderOptions = EncoderTrainingArguments.IsFineTuning(methodName)
+                ? encoderTraining.Options(context, result, methodName, featureSettings, folder, options.Seed)
+                : null;
             await LargeDataCheck.ConfirmAsync(context, [.. train.Select(i => i.Text)], featureSettings.Kind, EncoderTrainingArguments.IsFineTuning(methodName),
                 result.GetValue(yes), LocalEmbeddings.Create(context), cancellationToken).ConfigureAwait(false);
             var (trainExamples, validationExamples, augmentation, augmentReason) = await AugmentAsync(
@@ -147,9 +150,9 @@ internal static class NluCommand
                 await context.Error.WriteLineAsync(augmentReason).ConfigureAwait(false);
             }
 
-            using var fineTuned = EncoderTrainingArguments.IsFineTuning(methodName)
-                ? await encoderTraining.TrainAsync(context, result, methodName, featureSettings, folder, trainExamples, validationExamples, options, progress, quiet, cancellationToken).ConfigureAwait(false)
-                : null;
+            using var fineTuned = encoderOptions is null
+                ? null
+                : await encoderTraining.TrainAsync(context, encoderOptions, methodName, featureSettings, trainExamples, validationExamples, options, progress, quiet, cancellationToken).ConfigureAwait(false);
             var model = fineTuned?.Model ?? await IntentModelTrainer.TrainAsync(
                 FeaturizerFactory.Create(featureSettings, LocalEmbeddings.Create(context)),
                 trainExamples,
