@@ -81,7 +81,7 @@ public sealed class BotIntentClassifier : IIntentClassifier
     /// <summary>
     /// The character pairs of the intent examples, to correct a Chinese message's homophone typos (运废 for 运费) when
     /// the gate rejects it as written: the corrected message then goes through the gate and the model instead (null:
-    /// no correction). Packs on character n-grams have it.
+    /// no correction). Packs whose examples are Chinese have it.
     /// </summary>
     public ChineseHomophones? Homophones { get; init; }
 
@@ -194,14 +194,16 @@ public sealed class BotIntentClassifier : IIntentClassifier
         var own = pack.Intents.Where(i => i.Threshold is not null).ToDictionary(i => i.Name, i => i.Threshold!.Value, StringComparer.Ordinal);
         if (!embedded || spellingThreshold is <= 0)
         {
+            // Pinyin homophones and SmartCn's words are Chinese: a Japanese pack's kanji, an Arabic or Cyrillic pack get neither.
+            var chinese = !embedded && BotLanguages.Detect(string.Join('\n', examples.Select(e => e.Text))) == BotLanguages.Chinese;
             return new BotIntentClassifier(nearest, trained, threshold)
             {
                 Features = features,
                 IntentThresholds = own,
-                Homophones = embedded ? null : ChineseHomophones.Create(examples.Select(e => e.Text)),
-                OwnWords = embedded || BotLanguages.Detect(string.Join('\n', examples.Select(e => e.Text))) != BotLanguages.Chinese
-                    ? null
-                    : new Lazy<ChineseVocabulary>(() => ChineseVocabulary.Create(examples.Select(e => e.Text).Concat(PassageTexts(knowledge)))),
+                Homophones = chinese ? ChineseHomophones.Create(examples.Select(e => e.Text)) : null,
+                OwnWords = chinese
+                    ? new Lazy<ChineseVocabulary>(() => ChineseVocabulary.Create(examples.Select(e => e.Text).Concat(PassageTexts(knowledge))))
+                    : null,
             };
         }
 

@@ -141,6 +141,24 @@ public sealed class ChineseIntentTests(ITestOutputHelper output)
         }, knowledge);
     }
 
+    [Fact]
+    public async Task CreateAsync_JapanesePack_NoChineseHomophonesOrWords()
+    {
+        // Kanji with kana around them: character n-grams like a Chinese pack, but pinyin readings and SmartCn's words
+        // would "correct" Japanese into Chinese.
+        var pack = new BotPack(Data, new BotManifest { Name = "ja-shop" },
+        [
+            new IntentDefinition { Name = "order_status", Examples = ["注文はどこですか", "荷物がまだ届きません", "配送状況を教えてください"] },
+            new IntentDefinition { Name = "returns", Examples = ["返品したいです", "商品を返品する方法は", "返品の送料はいくらですか"] },
+        ]);
+
+        var classifier = await BotIntentClassifier.CreateAsync(pack, new NoEmbeddings());
+
+        Assert.Equal(FeaturizerSettings.CharNGrams, classifier.Features!.Kind);
+        Assert.Null(classifier.Homophones);
+        Assert.Null(classifier.OwnWords);
+    }
+
     /// <summary>Runs <paramref name="test"/> on the pack's classifier with its model trained in a temporary folder.</summary>
     private static async Task WithClassifierAsync(Func<BotIntentClassifier, Task> test, IKnowledgeSearch? knowledge = null)
     {
