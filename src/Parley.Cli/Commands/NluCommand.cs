@@ -141,7 +141,7 @@ internal static class NluCommand
             var encoderOptions = EncoderTrainingArguments.IsFineTuning(methodName)
                 ? encoderTraining.Options(context, result, methodName, featureSettings, folder, options.Seed)
                 : null;
-            await LargeDataCheck.ConfirmAsync(context, [.. train.Select(i => i.Text)], featureSettings.Kind, EncoderTrainingArguments.IsFineTuning(methodName),
+            await LargeDataCheck.ConfirmAsync(context, [.. train.Select(i => i.Text)], featureSettings.Kind, encoderOptions is not null,
                 result.GetValue(yes), LocalEmbeddings.Create(context), cancellationToken).ConfigureAwait(false);
             var (trainExamples, validationExamples, augmentation, augmentReason) = await AugmentAsync(
                 context, result.GetValue(augment)!, featureSettings, [.. train.Select(i => i.ToExample())], val?.Select(i => i.ToExample()).ToArray(), options, cancellationToken).ConfigureAwait(false);
