@@ -161,7 +161,9 @@ public sealed class IntentModel : IIntentClassifier
 
         if (maxInScopeRejection is null && validation.All(i => i.Intent != OutOfScope.Label))
         {
-            throw new ArgumentException($"The balanced criterion needs labelled '{OutOfScope.Label}' items in the validation data; without them, give an in-scope rejection budget.", nameof(validation));
+            throw new ArgumentException(perIntentThresholds == true
+                ? $"Per-intent thresholds are chosen by the balanced criterion, which needs labelled '{OutOfScope.Label}' items in the validation data."
+                : $"The balanced criterion needs labelled '{OutOfScope.Label}' items in the validation data; without them, give an in-scope rejection budget.", nameof(validation));
         }
 
         var classes = Labels.Select((label, index) => (label, index)).ToDictionary(p => p.label, p => p.index, StringComparer.Ordinal);

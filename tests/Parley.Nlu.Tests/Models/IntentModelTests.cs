@@ -92,6 +92,10 @@ public sealed class IntentModelTests
         Assert.Empty(budgeted.Calibration.IntentThresholds);
         Assert.Empty(dropped.Calibration.IntentThresholds);
         Assert.Empty((await model.CalibrateAsync(validation)).Calibration.IntentThresholds);
+        // Without out-of-scope items: the advice is not a budget, which cannot go with per-intent thresholds.
+        var noOos = await Assert.ThrowsAsync<ArgumentException>(() => model.CalibrateAsync([.. validation.Where(v => v.Intent != OutOfScope.Label)], perIntentThresholds: true));
+        Assert.StartsWith("Per-intent thresholds are chosen by the balanced criterion, which needs labelled 'oos' items", noOos.Message);
+        Assert.DoesNotContain("budget", noOos.Message);
     }
 
     [Fact]
